@@ -1,0 +1,136 @@
+"""The headless command line: list scenarios, simulate one and write its run record."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+from simulation import activations, presets
+from simulation.config import ConfigError, LaneSpec, RunConfig
+
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad input on the command line: one line for stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one clear line, no usage dump
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer 0..2**32-1, got {text!r}") from None
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be an integer 0..2**32-1, got {text!r}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser for ``main.py`` (GUI options at top level, headless subcommands)."""
+    parser = _Parser(prog="main.py", description="Dying ReLU Lab: watch a neuron die, live.")
+    parser.add_argument("--scenario", default=presets.DEFAULT_PRESET,
+                        help="preset to open the window with (see `main.py scenarios`)")
+    parser.add_argument("--steps", type=_positive_int, help="with --screenshot: steps to run first")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="run --steps steps in the real window, save it as PNG, exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser("scenarios", help="list the presets, one a line: id and description")
+    sim = sub.add_parser("simulate", help="run a preset headless and write its run record")
+    sim.add_argument("--scenario", required=True, help="preset id")
+    sim.add_argument("--steps", type=_positive_int, help="number of steps (default: the preset's)")
+    sim.add_argument("--seed", type=_seed, help="random seed (data, weights, batch order)")
+    sim.add_argument("--lanes", help="comma-separated activations, e.g. relu,leaky_relu,elu")
+    sim.add_argument("--out", required=True, help="output file, .json or .csv")
+    return parser
+
+
+def parse_lanes(text: str) -> list[LaneSpec]:
+    """``relu,elu`` -> lane specs; UsageError on an unknown or repeated name."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise UsageError("--lanes: give at least one activation")
+    for name in names:
+        if name not in activations.ACTIVATIONS:
+            raise UsageError(f"--lanes: unknown activation {name!r} "
+                             f"(known: {', '.join(activations.ACTIVATIONS)})")
+    if len(set(names)) != len(names):
+        raise UsageError(f"--lanes: an activation is listed twice in {text!r}")
+    return [LaneSpec(n) for n in names]
+
+
+def check_output(path: str, suffixes: tuple[str, ...] = (".json", ".csv")) -> Path:
+    """The output path, if its suffix is known and its folder exists and is writable."""
+    out = Path(path)
+    if out.suffix.lower() not in suffixes:
+        raise UsageError(f"--out: must end in {' or '.join(suffixes)}, got {path!r}")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"--out: folder {str(parent)!r} does not exist")
+    if out.is_dir():
+        raise UsageError(f"--out: {path!r} is a folder")
+    import os
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"--out: cannot write to folder {str(parent)!r}")
+    return out
+
+
+def cmd_scenarios() -> int:
+    for p in presets.PRESETS.values():
+        print(f"{p.id}\t{p.description}")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from simulation.engine import Simulation
+    from simulation.record import save
+
+    out = check_output(args.out)
+    try:
+        cfg = presets.get(args.scenario).config(steps=args.steps, seed=args.seed)
+        if args.lanes is not None:
+            d = cfg.to_dict()
+            d["lanes"] = [vars(lane) for lane in parse_lanes(args.lanes)]
+            cfg = RunConfig.from_dict(d)
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+    sim = Simulation(cfg, record_batches=True)
+    sim.run(cfg.steps)
+    try:
+        save(sim, out)
+    except OSError as e:
+        raise UsageError(f"--out: cannot write {args.out!r}: {e.strerror or e}") from None
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for the headless commands; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        args = build_parser().parse_args(argv)
+        if args.command == "scenarios":
+            return cmd_scenarios()
+        if args.command == "simulate":
+            return cmd_simulate(args)
+        from app.application import run_gui
+
+        return run_gui(args)
+    except UsageError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,211 @@
+"""The simulation: lanes of one neuron each (or a population), stepped together by gradient descent.
+
+Order within step t: scheduled and requested events at t are applied, then the forward pass of
+step t is recorded (values, gradients, state), then the parameters become those of step t + 1:
+``p <- p - lr_t * grad`` (PReLU's alpha: ``alpha <- alpha - alpha_lr * grad_alpha``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulation.config import RunConfig, ShockSpec
+from simulation.data import Dataset, make_dataset
+from simulation.health import State, classify
+from simulation.history import COLUMNS, History
+from simulation.neuron import Network, Params, Pass
+
+
+@dataclass
+class Recovery:
+    """What a lane did after the last shock: when it left ALIVE and when it came back."""
+
+    shock_step: int
+    left_alive_at: int | None = None
+    recovered_at: int | None = None
+
+    @property
+    def steps(self) -> int | None:
+        """Steps from the shock to being alive again; 0 if never knocked out; None if not yet."""
+        if self.left_alive_at is None:
+            return 0
+        return None if self.recovered_at is None else self.recovered_at - self.shock_step
+
+    def to_dict(self) -> dict[str, int | None]:
+        return {"shock_step": self.shock_step, "left_alive_at": self.left_alive_at,
+                "recovered_at": self.recovered_at, "recovery_steps": self.steps}
+
+
+@dataclass
+class LrWindow:
+    """An lr shock in force for steps [start, stop)."""
+
+    start: int
+    stop: int
+    factor: float | None = None
+    value: float | None = None
+
+    def apply(self, lr: float) -> float:
+        return self.value if self.value is not None else lr * float(self.factor)
+
+
+@dataclass
+class Snapshot:
+    """The latest step, for views: per-sample chain-rule factors and per-lane summaries."""
+
+    step: int
+    params: Params
+    fb: Pass
+    state: np.ndarray
+    lr: float
+    recoveries: list[Recovery | None] = field(default_factory=list)
+
+
+class Simulation:
+    """Lanes sharing data, initial weights, learning rate and shocks, stepped together."""
+
+    def __init__(self, config: RunConfig, population: int = 1, history_capacity: int | None = None,
+                 record_batches: bool = False):
+        self.config = config
+        self.population = population
+        self.rng = np.random.default_rng(config.seed)
+        self.data: Dataset = make_dataset(config.data, self.rng)
+        self.network = Network(config.lanes)
+        self.n_lanes = len(config.lanes)
+        self.params = self._initial_params()
+        self.lr = config.lr
+        self.t = 0
+        self.events: list[dict[str, Any]] = []
+        self.history = History(self.n_lanes, history_capacity)
+        self.batches: list[list[int]] | None = [] if record_batches else None
+        self.recoveries: list[Recovery | None] = [None] * self.n_lanes
+        self._lr_windows: list[LrWindow] = []
+        self._schedule = list(config.shocks)
+        self._batch_order = np.empty(0, dtype=int)
+        self.last: Snapshot | None = None
+
+    # --- set-up -----------------------------------------------------------------------------
+    def _initial_params(self) -> Params:
+        shape = (self.n_lanes, self.population)
+        init = self.config.init
+        if isinstance(init, dict):
+            w1, w2, b = (np.full(shape, init[k]) for k in ("w1", "w2", "b"))
+        else:  # He-normal weights (fan-in 2), zero bias, one draw shared by every lane
+            draw = self.rng.normal(0.0, 1.0, size=(2, self.population))
+            w1, w2 = (np.broadcast_to(d, shape).copy() for d in draw)
+            b = np.zeros(shape)
+        alpha = np.full(shape, np.nan)
+        for i, spec in enumerate(self.config.lanes):
+            if self.network.prelu[i]:
+                alpha[i] = spec.params["alpha_init"]
+        return Params(w1, w2, b, alpha)
+
+    # --- shocks, applied to every lane at the current step ------------------------------------
+    def bias_shock(self, b: float = -10.0) -> None:
+        """Set every lane's bias to ``b`` now (recorded at the current step)."""
+        self._apply(ShockSpec(self.t, "bias_shock", {"b": b}))
+
+    def lr_shock(self, factor: float | None = None, value: float | None = None,
+                 steps: int = 1) -> None:
+        """Multiply the learning rate by ``factor`` (or set it to ``value``) for ``steps`` steps."""
+        params: dict[str, float] = {"steps": steps}
+        params.update({"factor": factor} if factor is not None else {"value": value})
+        self._apply(ShockSpec(self.t, "lr_shock", params))
+
+    def weight_shock(self, w1: float, w2: float) -> None:
+        """Set every lane's w1 and w2 now."""
+        self._apply(ShockSpec(self.t, "weight_shock", {"w1": w1, "w2": w2}))
+
+    def _apply(self, shock: ShockSpec) -> None:
+        p = shock.params
+        if shock.kind == "bias_shock":
+            self.params.b[...] = p["b"]
+        elif shock.kind == "weight_shock":
+            self.params.w1[...] = p["w1"]
+            self.params.w2[...] = p["w2"]
+        else:
+            self._lr_windows.append(LrWindow(self.t, self.t + int(p["steps"]),
+                                             p.get("factor"), p.get("value")))
+        self.events.append({"step": self.t, "kind": shock.kind, **p})
+        self.recoveries = [Recovery(self.t) for _ in range(self.n_lanes)]
+
+    def set_lr(self, lr: float) -> None:
+        """Change the base learning rate from the current step on."""
+        self.lr = float(lr)
+
+    def current_lr(self) -> float:
+        """The learning rate of the current step, with any lr shock in force."""
+        self._lr_windows = [w for w in self._lr_windows if w.stop > self.t]
+        lr = self.lr
+        for w in self._lr_windows:
+            if w.start <= self.t:
+                lr = w.apply(lr)
+        return lr
+
+    # --- stepping ---------------------------------------------------------------------------
+    def _batch(self) -> np.ndarray | None:
+        size = self.config.batch_size
+        if size is None:
+            return None
+        if len(self._batch_order) < size:
+            self._batch_order = np.concatenate([self._batch_order,
+                                                self.rng.permutation(self.data.n)])
+        idx, self._batch_order = self._batch_order[:size], self._batch_order[size:]
+        return np.sort(idx)
+
+    def step(self) -> None:
+        """One gradient-descent update of every lane."""
+        while self._schedule and self._schedule[0].step <= self.t:
+            self._apply(self._schedule.pop(0))
+        lr = self.current_lr()
+        p = self.params
+        x, y = self.data.x, self.data.y
+        with np.errstate(all="ignore"):
+            fb = self.network.run(p, x, y)
+            idx = self._batch()
+            grads = fb if idx is None else self.network.run(p, x[idx], y[idx])
+            state = classify(p, fb)
+            self._record(p, fb, grads, state, lr)
+            if idx is not None and self.batches is not None:
+                self.batches.append(idx.tolist())
+            self.last = Snapshot(self.t, p.copy(), fb, state, lr, list(self.recoveries))
+            live = state != State.DIVERGED  # a diverged neuron is frozen where it broke
+            p.w1 -= np.where(live, lr * grads.grad_w1, 0.0)
+            p.w2 -= np.where(live, lr * grads.grad_w2, 0.0)
+            p.b -= np.where(live, lr * grads.grad_b, 0.0)
+            k = self.network.prelu
+            if k.any():
+                alpha_lr = np.array([s.params.get("alpha_lr", 0.0) for s in self.config.lanes])
+                p.alpha[k] -= np.where(live[k], alpha_lr[k, None] * grads.grad_alpha[k], 0.0)
+        self.t += 1
+
+    def run(self, n: int) -> None:
+        """``n`` steps."""
+        for _ in range(n):
+            self.step()
+
+    def _record(self, p: Params, fb: Pass, grads: Pass, state: np.ndarray, lr: float) -> None:
+        z = fb.z[:, 0]
+        row = np.empty((len(COLUMNS), self.n_lanes))
+        row[0] = self.t
+        row[1] = lr
+        row[2], row[3], row[4], row[5] = p.w1[:, 0], p.w2[:, 0], p.b[:, 0], p.alpha[:, 0]
+        row[6] = fb.loss[:, 0]
+        row[7], row[8] = grads.grad_w1[:, 0], grads.grad_w2[:, 0]
+        row[9], row[10] = grads.grad_b[:, 0], grads.grad_alpha[:, 0]
+        row[11], row[12], row[13] = z.min(-1), z.max(-1), z.mean(-1)
+        row[14] = fb.a[:, 0].mean(-1)
+        row[15] = (z > 0).mean(-1)
+        row[16] = state[:, 0]
+        self.history.append(row)
+        for lane, rec in enumerate(self.recoveries):
+            if rec is None:
+                continue
+            s = state[lane, 0]
+            if rec.left_alive_at is None and s != State.ALIVE:
+                rec.left_alive_at = self.t
+            elif rec.left_alive_at is not None and rec.recovered_at is None and s == State.ALIVE:
+                rec.recovered_at = self.t

@@ -1,0 +1,44 @@
+"""Health of a neuron at a step: alive, recovering, saturated, dead or diverged."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+
+from simulation.neuron import Params, Pass
+
+SATURATION_THRESHOLD = 1e-3
+
+
+class State(IntEnum):
+    """Health states, ordered from best to worst."""
+
+    ALIVE = 0  # some z > 0
+    RECOVERING = 1  # every z <= 0, but gradients flow
+    SATURATED = 2  # not dead, but every |da/dz| < 1e-3: stuck in practice
+    DEAD = 3  # every gradient exactly 0: can never move again
+    DIVERGED = 4  # a non-finite parameter or value
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+STATE_NAMES = [s.label for s in State]
+
+
+def classify(p: Params, fb: Pass) -> np.ndarray:
+    """State per (lane, neuron), shape (L, P), from a pass over the whole dataset."""
+    finite = (np.isfinite(p.w1) & np.isfinite(p.w2) & np.isfinite(p.b) & np.isfinite(fb.loss)
+              & np.isfinite(fb.z).all(-1))
+    alpha_ok = np.isnan(fb.grad_alpha) | (fb.grad_alpha == 0)
+    dead = (fb.da_dz == 0).all(-1) & alpha_ok
+    saturated = (np.abs(fb.da_dz) < SATURATION_THRESHOLD).all(-1)
+    alive = (fb.z > 0).any(-1)
+    state = np.full(p.w1.shape, State.RECOVERING, dtype=np.int8)
+    state[alive] = State.ALIVE
+    state[saturated] = State.SATURATED
+    state[dead] = State.DEAD
+    state[~finite] = State.DIVERGED
+    return state

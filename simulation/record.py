@@ -1,0 +1,115 @@
+"""The run record (format ``dying-relu-lab/run@1``) as JSON or tidy CSV, written atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulation.engine import Simulation
+from simulation.health import STATE_NAMES
+from simulation.history import COLUMNS
+
+FORMAT = "dying-relu-lab/run@1"
+RECORD_COLUMNS = ("step", "lr", "w1", "w2", "b", "alpha", "loss", "grad_w1", "grad_w2", "grad_b",
+                  "grad_alpha", "z_min", "z_max", "z_mean", "a_mean", "active_fraction", "state")
+_INT_COLUMNS = {"step"}
+
+
+def _value(col: str, v: float) -> Any:
+    if col == "state":
+        return STATE_NAMES[int(v)]
+    if col in _INT_COLUMNS:
+        return int(v)
+    return None if math.isnan(v) else (float(v) if math.isfinite(v) else str(v))
+
+
+def run_record(sim: Simulation) -> dict[str, Any]:
+    """The whole run as a JSON-able dict (needs a growing history)."""
+    hist = sim.history.window()  # (T, C, L)
+    lanes = []
+    for i, spec in enumerate(sim.config.lanes):
+        steps: dict[str, list[Any]] = {}
+        for col in RECORD_COLUMNS:
+            values = hist[:, COLUMNS.index(col), i].tolist()
+            steps[col] = [_value(col, v) for v in values]
+        if sim.batches is not None and sim.config.batch_size is not None:
+            steps["batch"] = list(sim.batches)
+        final = STATE_NAMES[int(sim.history.last()[COLUMNS.index("state"), i])]
+        rec = sim.recoveries[i]
+        lanes.append({"id": spec.id, "activation": spec.activation,
+                      "activation_params": dict(spec.params), "steps": steps,
+                      "summary": {"final_state": final,
+                                  "recovery": rec.to_dict() if rec else None}})
+    return {
+        "format": FORMAT,
+        "config": sim.config.to_dict(),
+        "dataset": {"x": sim.data.x.tolist(), "y": sim.data.y.tolist()},
+        "events": list(sim.events),
+        "lanes": lanes,
+    }
+
+
+def to_json(record: dict[str, Any]) -> str:
+    """Deterministic JSON text (same run, same bytes)."""
+    return json.dumps(record, indent=1, allow_nan=False) + "\n"
+
+
+def to_csv(record: dict[str, Any]) -> str:
+    """Tidy CSV: one row per lane per step, a ``lane`` column first."""
+    out = io.StringIO()
+    extra = ["batch"] if any("batch" in lane["steps"] for lane in record["lanes"]) else []
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["lane", *RECORD_COLUMNS, *extra])
+    for lane in record["lanes"]:
+        steps = lane["steps"]
+        for t in range(len(steps["step"])):
+            row = [lane["id"]] + ["" if steps[c][t] is None else steps[c][t] for c in RECORD_COLUMNS]
+            if extra:
+                row.append(" ".join(map(str, steps["batch"][t])))
+            writer.writerow(row)
+    return out.getvalue()
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it into place.
+
+    A crash leaves either the old file or the new one, never half of either.
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save(sim: Simulation, path: str | os.PathLike[str]) -> None:
+    """Write the run record as JSON or CSV, chosen by the suffix of ``path``."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise ValueError(f"output must end in .json or .csv, got {str(path)!r}")
+    record = run_record(sim)
+    write_atomic(path, to_json(record) if suffix == ".json" else to_csv(record))
+
+
+def as_arrays(record: dict[str, Any], lane: int) -> dict[str, np.ndarray]:
+    """A lane's numeric columns as float arrays (None -> NaN), for recomputation and tests."""
+    steps = record["lanes"][lane]["steps"]
+    return {c: np.array([np.nan if v is None else v for v in steps[c]], dtype=float)
+            for c in RECORD_COLUMNS if c != "state"}

@@ -1,0 +1,34 @@
+"""Test set-up: headless Qt before any QApplication exists; leftover timers fail the test."""
+
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_timers(request):
+    """After a Qt test, no QTimer owned by the app may still be running."""
+    yield
+    if "qtbot" not in request.fixturenames:
+        return
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    for w in QApplication.topLevelWidgets():
+        w.close()
+        w.deleteLater()
+    app.processEvents()
+    running = [t.objectName() or repr(t) for t in app.findChildren(QTimer) if t.isActive()]
+    for w in QApplication.topLevelWidgets():
+        running += [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
+    assert not running, f"timers left running: {running}"
