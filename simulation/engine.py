@@ -85,7 +85,7 @@ class Simulation:
         self._lr_windows: list[LrWindow] = []
         self._schedule = list(config.shocks)
         self._batch_order = np.empty(0, dtype=int)
-        self.last: Snapshot | None = None
+        self._current: Snapshot | None = None
 
     # --- set-up -----------------------------------------------------------------------------
     def _initial_params(self) -> Params:
@@ -120,6 +120,7 @@ class Simulation:
         self._apply(ShockSpec(self.t, "weight_shock", {"w1": w1, "w2": w2}))
 
     def _apply(self, shock: ShockSpec) -> None:
+        self._current = None
         p = shock.params
         if shock.kind == "bias_shock":
             self.params.b[...] = p["b"]
@@ -135,6 +136,21 @@ class Simulation:
     def set_lr(self, lr: float) -> None:
         """Change the base learning rate from the current step on."""
         self.lr = float(lr)
+        self._current = None
+
+    def current(self) -> Snapshot:
+        """The forward and backward pass of the parameters as they are now (full dataset).
+
+        This is what step ``t`` will record (for full-batch runs), before it updates anything.
+        """
+        if self._current is None:
+            p = self.params.copy()
+            with np.errstate(all="ignore"):
+                fb = self.network.run(p, self.data.x, self.data.y)
+                state = classify(p, fb)
+            self._current = Snapshot(self.t, p, fb, state, self.current_lr(),
+                                     list(self.recoveries))
+        return self._current
 
     def current_lr(self) -> float:
         """The learning rate of the current step, with any lr shock in force."""
@@ -171,7 +187,7 @@ class Simulation:
             self._record(p, fb, grads, state, lr)
             if idx is not None and self.batches is not None:
                 self.batches.append(idx.tolist())
-            self.last = Snapshot(self.t, p.copy(), fb, state, lr, list(self.recoveries))
+            self._current = None
             live = state != State.DIVERGED  # a diverged neuron is frozen where it broke
             p.w1 -= np.where(live, lr * grads.grad_w1, 0.0)
             p.w2 -= np.where(live, lr * grads.grad_w2, 0.0)

@@ -10,20 +10,22 @@ INDEX = {name: i for i, name in enumerate(COLUMNS)}
 
 
 class History:
-    """Rows of shape (len(COLUMNS), L), stored contiguously.
+    """Rows of shape (len(COLUMNS), L), oldest first.
 
-    ``capacity=None`` keeps every row (growing by doubling); an integer keeps the newest
-    ``capacity`` rows in a ring, so memory stays bounded however long the run.
+    ``capacity=None`` keeps every row (growing by doubling). An integer keeps the newest
+    ``capacity`` rows in a ring that writes each row twice (at i and i + capacity), so the
+    window of the newest rows is always one contiguous view: no copy per frame, bounded memory.
     """
 
     def __init__(self, n_lanes: int, capacity: int | None = None):
         self.n_lanes = n_lanes
         self.capacity = capacity
-        self._buf = np.empty((capacity or 1024, len(COLUMNS), n_lanes))
+        rows = 2 * capacity if capacity else 1024
+        self._buf = np.full((rows, len(COLUMNS), n_lanes), np.nan)
         self._count = 0  # rows ever appended
 
     def __len__(self) -> int:
-        return min(self._count, len(self._buf)) if self.capacity else self._count
+        return min(self._count, self.capacity) if self.capacity else self._count
 
     @property
     def total(self) -> int:
@@ -32,29 +34,31 @@ class History:
 
     def append(self, row: np.ndarray) -> None:
         """Add one row of shape (len(COLUMNS), L)."""
-        if self.capacity is None and self._count == len(self._buf):
-            self._buf = np.concatenate([self._buf, np.empty_like(self._buf)])
-        self._buf[self._count % len(self._buf)] = row
+        if self.capacity is None:
+            if self._count == len(self._buf):
+                self._buf = np.concatenate([self._buf, np.empty_like(self._buf)])
+            self._buf[self._count] = row
+        else:
+            i = self._count % self.capacity
+            self._buf[i] = row
+            self._buf[i + self.capacity] = row
         self._count += 1
 
-    def column(self, name: str) -> np.ndarray:
-        """Column ``name`` as (L, len(self)), oldest first (a copy)."""
-        return self.window(INDEX[name]).T.copy()
+    def window(self) -> np.ndarray:
+        """The kept rows, oldest first, shape (len, len(COLUMNS), L): a read-only view."""
+        if self.capacity is None or self._count <= self.capacity:
+            view = self._buf[: len(self)]
+        else:
+            start = self._count % self.capacity
+            view = self._buf[start : start + self.capacity]
+        view = view.view()
+        view.flags.writeable = False
+        return view
 
-    def window(self, col: int | slice = slice(None)) -> np.ndarray:
-        """Rows oldest first, shape (len, ...) for the given column(s); a copy for a ring."""
-        n = len(self)
-        if self.capacity is None or self._count <= len(self._buf):
-            return self._buf[:n, col]
-        start = self._count % len(self._buf)
-        return np.concatenate([self._buf[start:, col], self._buf[:start, col]])
+    def column(self, name: str) -> np.ndarray:
+        """Column ``name`` as (L, len(self)), oldest first (a view)."""
+        return self.window()[:, INDEX[name]].T
 
     def last(self) -> np.ndarray:
         """The newest row, (len(COLUMNS), L)."""
-        return self._buf[(self._count - 1) % len(self._buf)]
-
-    def truncate(self, n_rows: int) -> None:
-        """Keep only the first ``n_rows`` rows ever appended (growing histories only)."""
-        if self.capacity is not None:
-            raise ValueError("a ring history cannot be truncated")
-        self._count = min(self._count, n_rows)
+        return self.window()[-1]

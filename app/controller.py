@@ -1,0 +1,133 @@
+"""The live loop: a timer runs simulation steps at the chosen speed and tells views to redraw.
+
+Simulation speed is decoupled from drawing: each tick (~60 a second) runs as many steps as the
+speed asks for since the last tick, within a time budget so the window never freezes, then
+emits ``frame`` once. Views pull what they draw from the model when told.
+"""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from simulation.config import RunConfig
+from simulation.engine import Simulation
+
+FRAME_MS = 16  # ~60 frames a second
+STEP_BUDGET_S = 0.010  # at most this much stepping per tick
+HISTORY_CAPACITY = 20_000  # steps kept for the time plots (bounded memory)
+MAX_SPEED = 20_000
+
+
+class LiveController(QObject):
+    """Owns the simulation and its timer; every control's intent goes through here."""
+
+    model_changed = Signal(object)  # a new Simulation (after reset or a new config)
+    frame = Signal(object)  # the Simulation, after steps ran; at most ~60 a second
+    running_changed = Signal(bool)
+    stats = Signal(float, float)  # steps per second, frames per second (measured)
+
+    def __init__(self, config: RunConfig, parent: QObject | None = None):
+        super().__init__(parent)
+        self.config = config
+        self.sim = self._new_sim(config)
+        self.speed = 240.0  # steps per second
+        self._timer = QTimer(self)
+        self._timer.setObjectName("live-loop")
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(FRAME_MS)
+        self._timer.timeout.connect(self._tick)
+        self._owed = 0.0
+        self._last_tick = 0.0
+        self._stat_t0 = 0.0
+        self._stat_steps = 0
+        self._stat_frames = 0
+
+    @staticmethod
+    def _new_sim(config: RunConfig) -> Simulation:
+        return Simulation(config, history_capacity=HISTORY_CAPACITY)
+
+    # --- transport ------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def play(self) -> None:
+        if self.running:
+            return
+        self._last_tick = self._stat_t0 = time.perf_counter()
+        self._owed = 0.0
+        self._stat_steps = self._stat_frames = 0
+        self._timer.start()
+        self.running_changed.emit(True)
+
+    def pause(self) -> None:
+        if not self.running:
+            return
+        self._timer.stop()
+        self.running_changed.emit(False)
+
+    def toggle(self) -> None:
+        self.pause() if self.running else self.play()
+
+    def step_once(self) -> None:
+        """Exactly one update (pauses first)."""
+        self.pause()
+        self.sim.step()
+        self.frame.emit(self.sim)
+
+    def reset(self, config: RunConfig | None = None) -> None:
+        """Start over from step 0 with ``config`` (or the current one): same seed, same run."""
+        self.pause()
+        if config is not None:
+            self.config = config
+        self.sim = self._new_sim(self.config)
+        self.model_changed.emit(self.sim)
+        self.frame.emit(self.sim)
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.speed = float(min(max(steps_per_second, 1.0), MAX_SPEED))
+
+    # --- shocks and settings, applied to every lane at the current step -----------------------
+    def bias_shock(self, b: float) -> None:
+        self.sim.bias_shock(b)
+        self.frame.emit(self.sim)
+
+    def lr_shock(self, factor: float | None = None, value: float | None = None,
+                 steps: int = 1) -> None:
+        self.sim.lr_shock(factor=factor, value=value, steps=steps)
+        self.frame.emit(self.sim)
+
+    def weight_shock(self, w1: float, w2: float) -> None:
+        self.sim.weight_shock(w1, w2)
+        self.frame.emit(self.sim)
+
+    def set_lr(self, lr: float) -> None:
+        self.sim.set_lr(lr)
+        self.frame.emit(self.sim)
+
+    # --- the loop -------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self._owed = min(self._owed + self.speed * (now - self._last_tick), self.speed * 0.25 + 1)
+        self._last_tick = now
+        n = int(self._owed)
+        done = 0
+        deadline = now + STEP_BUDGET_S
+        while done < n:
+            chunk = min(64, n - done)
+            self.sim.run(chunk)
+            done += chunk
+            if time.perf_counter() > deadline:
+                break
+        self._owed -= n if done == n else done
+        self._owed = max(self._owed, 0.0) if done == n else 0.0
+        self.frame.emit(self.sim)
+        self._stat_steps += done
+        self._stat_frames += 1
+        elapsed = time.perf_counter() - self._stat_t0
+        if elapsed >= 1.0:
+            self.stats.emit(self._stat_steps / elapsed, self._stat_frames / elapsed)
+            self._stat_t0 = time.perf_counter()
+            self._stat_steps = self._stat_frames = 0

@@ -1,0 +1,33 @@
+"""Colours: one per lane (Okabe-Ito, colour-blind safe) and one per health state."""
+
+from __future__ import annotations
+
+from simulation.health import State
+
+# Okabe & Ito (2008), "Color Universal Design"; yellow swapped for black (unreadable on white).
+LANE_COLORS: dict[str, str] = {
+    "relu": "#D55E00",  # vermillion
+    "leaky_relu": "#0072B2",  # blue
+    "prelu": "#009E73",  # bluish green
+    "elu": "#E69F00",  # orange
+    "selu": "#CC79A7",  # reddish purple
+    "gelu": "#56B4E9",  # sky blue
+    "silu": "#000000",  # black
+}
+
+STATE_COLORS: dict[State, str] = {
+    State.ALIVE: "#1B7F3B",
+    State.RECOVERING: "#0072B2",
+    State.SATURATED: "#B36B00",
+    State.DEAD: "#555555",
+    State.DIVERGED: "#A0006E",
+}
+
+DEAD_REGION = "#00000018"  # shade of z <= 0 on curves
+SHOCK_COLOR = "#444444"
+ZERO_COLOR = "#888888"
+
+
+def lane_color(activation: str) -> str:
+    """The lane colour of an activation (grey for an unknown one)."""
+    return LANE_COLORS.get(activation, "#777777")
