@@ -42,6 +42,16 @@ def _seed(text: str) -> int:
     return value
 
 
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must look like 1280x720, got {text!r}") from None
+    if not (320 <= w <= 10_000 and 240 <= h <= 10_000):
+        raise argparse.ArgumentTypeError(f"must be between 320x240 and 10000x10000, got {text!r}")
+    return w, h
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser for ``main.py`` (GUI options at top level, headless subcommands)."""
     parser = _Parser(prog="main.py", description="Dying ReLU Lab: watch a neuron die, live.")
@@ -50,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=_positive_int, help="with --screenshot: steps to run first")
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="run --steps steps in the real window, save it as PNG, exit")
+    parser.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH",
+                        help="window size, e.g. 1280x720 (default 1920x1080)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("scenarios", help="list the presets, one a line: id and description")
     sim = sub.add_parser("simulate", help="run a preset headless and write its run record")

@@ -18,6 +18,8 @@ from simulation.health import State, classify
 from simulation.history import COLUMNS, History
 from simulation.neuron import Network, Params, Pass
 
+_ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
+
 
 @dataclass
 class Recovery:
@@ -86,6 +88,9 @@ class Simulation:
         self._schedule = list(config.shocks)
         self._batch_order = np.empty(0, dtype=int)
         self._current: Snapshot | None = None
+        self._row = np.empty((len(COLUMNS), self.n_lanes))
+        self._inv_n = 1.0 / self.data.n
+        self._tracking = False  # some lane's recovery after the last shock is still open
 
     # --- set-up -----------------------------------------------------------------------------
     def _initial_params(self) -> Params:
@@ -132,6 +137,7 @@ class Simulation:
                                              p.get("factor"), p.get("value")))
         self.events.append({"step": self.t, "kind": shock.kind, **p})
         self.recoveries = [Recovery(self.t) for _ in range(self.n_lanes)]
+        self._tracking = True
 
     def set_lr(self, lr: float) -> None:
         """Change the base learning rate from the current step on."""
@@ -188,14 +194,19 @@ class Simulation:
             if idx is not None and self.batches is not None:
                 self.batches.append(idx.tolist())
             self._current = None
-            live = state != State.DIVERGED  # a diverged neuron is frozen where it broke
-            p.w1 -= np.where(live, lr * grads.grad_w1, 0.0)
-            p.w2 -= np.where(live, lr * grads.grad_w2, 0.0)
-            p.b -= np.where(live, lr * grads.grad_b, 0.0)
+            live = state != _DIVERGED  # a diverged neuron is frozen where it broke
+            if live.all():
+                p.w1 -= lr * grads.grad_w1
+                p.w2 -= lr * grads.grad_w2
+                p.b -= lr * grads.grad_b
+            else:
+                p.w1 -= np.where(live, lr * grads.grad_w1, 0.0)
+                p.w2 -= np.where(live, lr * grads.grad_w2, 0.0)
+                p.b -= np.where(live, lr * grads.grad_b, 0.0)
             k = self.network.prelu
             if k.any():
-                alpha_lr = np.array([s.params.get("alpha_lr", 0.0) for s in self.config.lanes])
-                p.alpha[k] -= np.where(live[k], alpha_lr[k, None] * grads.grad_alpha[k], 0.0)
+                step = self.network.alpha_lr[k, None] * grads.grad_alpha[k]
+                p.alpha[k] -= np.where(live[k], step, 0.0)
         self.t += 1
 
     def run(self, n: int) -> None:
@@ -205,23 +216,32 @@ class Simulation:
 
     def _record(self, p: Params, fb: Pass, grads: Pass, state: np.ndarray, lr: float) -> None:
         z = fb.z[:, 0]
-        row = np.empty((len(COLUMNS), self.n_lanes))
+        row = self._row
         row[0] = self.t
         row[1] = lr
         row[2], row[3], row[4], row[5] = p.w1[:, 0], p.w2[:, 0], p.b[:, 0], p.alpha[:, 0]
         row[6] = fb.loss[:, 0]
         row[7], row[8] = grads.grad_w1[:, 0], grads.grad_w2[:, 0]
         row[9], row[10] = grads.grad_b[:, 0], grads.grad_alpha[:, 0]
-        row[11], row[12], row[13] = z.min(-1), z.max(-1), z.mean(-1)
-        row[14] = fb.a[:, 0].mean(-1)
-        row[15] = (z > 0).mean(-1)
+        z.min(-1, out=row[11])
+        z.max(-1, out=row[12])
+        row[13] = z.sum(-1) * self._inv_n
+        row[14] = fb.a[:, 0].sum(-1) * self._inv_n
+        row[15] = np.count_nonzero(z > 0, axis=-1) * self._inv_n
         row[16] = state[:, 0]
         self.history.append(row)
+        if self._tracking:
+            self._track_recovery(state[:, 0])
+
+    def _track_recovery(self, lane_states: np.ndarray) -> None:
+        pending = False
         for lane, rec in enumerate(self.recoveries):
-            if rec is None:
+            if rec is None or rec.recovered_at is not None:
                 continue
-            s = state[lane, 0]
-            if rec.left_alive_at is None and s != State.ALIVE:
+            pending = True
+            alive = lane_states[lane] == _ALIVE
+            if rec.left_alive_at is None and not alive:
                 rec.left_alive_at = self.t
-            elif rec.left_alive_at is not None and rec.recovered_at is None and s == State.ALIVE:
+            elif rec.left_alive_at is not None and alive:
                 rec.recovered_at = self.t
+        self._tracking = pending

@@ -26,19 +26,18 @@ class State(IntEnum):
 
 
 STATE_NAMES = [s.label for s in State]
+_ALIVE, _RECOVERING, _SATURATED, _DEAD, _DIVERGED = (int(s) for s in State)
 
 
 def classify(p: Params, fb: Pass) -> np.ndarray:
     """State per (lane, neuron), shape (L, P), from a pass over the whole dataset."""
-    finite = (np.isfinite(p.w1) & np.isfinite(p.w2) & np.isfinite(p.b) & np.isfinite(fb.loss)
-              & np.isfinite(fb.z).all(-1))
+    finite = np.isfinite(p.w1 + p.w2 + p.b + fb.loss)  # non-finite z makes the loss non-finite
     alpha_ok = np.isnan(fb.grad_alpha) | (fb.grad_alpha == 0)
     dead = (fb.da_dz == 0).all(-1) & alpha_ok
     saturated = (np.abs(fb.da_dz) < SATURATION_THRESHOLD).all(-1)
     alive = (fb.z > 0).any(-1)
-    state = np.full(p.w1.shape, State.RECOVERING, dtype=np.int8)
-    state[alive] = State.ALIVE
-    state[saturated] = State.SATURATED
-    state[dead] = State.DEAD
-    state[~finite] = State.DIVERGED
+    state = np.where(alive, _ALIVE, _RECOVERING).astype(np.int8)
+    state[saturated] = _SATURATED
+    state[dead] = _DEAD
+    state[~finite] = _DIVERGED
     return state

@@ -43,13 +43,52 @@ class Pass:
 
 
 class Network:
-    """The activations of L lanes, applied to (L, P, N) arrays of z."""
+    """The activations of L lanes, applied to (L, P, N) arrays of z.
+
+    ReLU, Leaky ReLU, PReLU, ELU and SELU share one piecewise form, evaluated for all of those
+    lanes at once: for z >= 0 (z > 0 for ReLU) f = s z, f' = s; otherwise
+    f = k z + c (e^z - 1), f' = k + c e^z, with (s, k, c) per lane (PReLU's k is its alpha).
+    Other activations (GELU, SiLU) call their own functions lane by lane.
+    """
+
+    _PIECEWISE = {"relu", "leaky_relu", "prelu", "elu", "selu"}
 
     def __init__(self, lanes: list[LaneSpec]):
         self.lanes = lanes
         self.acts = [activations.get(spec.activation) for spec in lanes]
         self.kwargs = [activations.function_params(spec.activation, spec.params) for spec in lanes]
         self.prelu = np.array([a.learnable_alpha for a in self.acts])
+        self.alpha_lr = np.array([spec.params.get("alpha_lr", 0.0) for spec in lanes])
+        self.fast = np.array([spec.activation in self._PIECEWISE for spec in lanes])
+        self.all_fast = bool(self.fast.all())
+        s, k, c, thr = [], [], [], []
+        for spec in lanes:
+            name, prm = spec.activation, spec.params
+            scale = prm.get("scale", 1.0) if name == "selu" else 1.0
+            s.append(scale)
+            k.append(prm.get("negative_slope", 0.0) if name == "leaky_relu" else 0.0)
+            c.append(scale * prm["alpha"] if name in ("elu", "selu") else 0.0)
+            thr.append(5e-324 if name == "relu" else 0.0)  # z < 5e-324 <=> z <= 0
+        shape = (-1, 1, 1)
+        idx = self.fast
+        self._s, self._k, self._c, self._thr = (np.array(v)[idx].reshape(shape) for v in (s, k, c, thr))
+        self._has_exp = bool((self._c != 0).any())
+        self._prelu_fast = self.prelu[idx]
+
+    def _piecewise(self, z: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = self._k
+        if self._prelu_fast.any():
+            k = np.broadcast_to(k, (len(k), z.shape[1], 1)).copy()
+            k[self._prelu_fast] = alpha[self._prelu_fast][..., None]
+        neg = z < self._thr
+        if self._has_exp:
+            zn = np.minimum(z, 0.0)  # exp never sees a positive z
+            a = np.where(neg, k * z + self._c * np.expm1(zn), self._s * z)
+            d = np.where(neg, k + self._c * np.exp(zn), self._s)
+        else:
+            a = np.where(neg, k * z, self._s * z)
+            d = np.where(neg, k, self._s)
+        return a, d
 
     def forward(self, p: Params, x: np.ndarray) -> np.ndarray:
         """z = w1 x1 + w2 x2 + b, shape (L, P, N)."""
@@ -57,13 +96,15 @@ class Network:
 
     def activate(self, z: np.ndarray, alpha: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """f(z) and f'(z) per lane."""
+        if self.all_fast:
+            return self._piecewise(z, alpha)
         a = np.empty_like(z)
         d = np.empty_like(z)
-        for i, (act, kw) in enumerate(zip(self.acts, self.kwargs, strict=True)):
-            if act.learnable_alpha:
-                kw = {"alpha": alpha[i][:, None]}
-            a[i] = act.value(z[i], **kw)
-            d[i] = act.grad(z[i], **kw)
+        if self.fast.any():
+            a[self.fast], d[self.fast] = self._piecewise(z[self.fast], alpha[self.fast])
+        for i in np.flatnonzero(~self.fast):
+            a[i] = self.acts[i].value(z[i], **self.kwargs[i])
+            d[i] = self.acts[i].grad(z[i], **self.kwargs[i])
         return a, d
 
     def run(self, p: Params, x: np.ndarray, y: np.ndarray) -> Pass:

@@ -1,0 +1,82 @@
+"""Start the GUI: QApplication, look and feel, the main window; or save a screenshot and exit."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from app.cli import UsageError, check_output
+from simulation import presets
+from simulation.config import ConfigError
+
+APP_NAME = "Dying ReLU Lab"
+
+
+def configure_pyqtgraph() -> None:
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, background="w", foreground="k", useOpenGL=False)
+
+
+def create_window(preset_id: str):  # noqa: ANN201 - Qt types imported lazily
+    """The main window with ``preset_id`` loaded and ready (the QApplication must exist)."""
+    from app.controller import LiveController
+    from app.main_window import MainWindow
+
+    try:
+        config = presets.get(preset_id).config()
+    except ConfigError as e:
+        raise UsageError(str(e)) from None
+    controller = LiveController(config)
+    window = MainWindow(controller, preset_id)
+    controller.setParent(window)
+    return window
+
+
+def ensure_app():  # noqa: ANN201
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName(APP_NAME)
+        app.setOrganizationName("Dying ReLU Lab")
+        font = QFont(app.font())
+        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        app.setFont(font)
+    configure_pyqtgraph()
+    return app
+
+
+def save_screenshot(window, steps: int, path: Path) -> None:  # noqa: ANN001
+    """Run ``steps`` steps in the real window, draw, and save the whole window as PNG."""
+    app = ensure_app()
+    window.controller.sim.run(steps)
+    window.controller.frame.emit(window.controller.sim)
+    app.processEvents()
+    pixmap = window.grab()
+    tmp = path.with_name(f".{path.name}.tmp.png")
+    if not pixmap.save(str(tmp), "PNG"):
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"--screenshot: could not write {str(path)!r}")
+    tmp.replace(path)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    """Open the window (or take a screenshot when --screenshot is given); the exit status."""
+    shot = check_output(args.screenshot, (".png",)) if args.screenshot else None
+    if args.steps is not None and shot is None:
+        raise UsageError("--steps needs --screenshot (the live window runs until you stop it)")
+    app = ensure_app()
+    window = create_window(args.scenario)
+    width, height = args.size
+    window.resize(width, height)
+    window.show()
+    if shot is not None:
+        app.processEvents()
+        save_screenshot(window, args.steps or 0, shot)
+        window.close()
+        return 0
+    return app.exec()

@@ -1,0 +1,184 @@
+"""The main window: layout and wiring only. Views draw the model; the controller changes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from app.controller import LiveController
+from simulation import presets
+from simulation.config import ConfigError, RunConfig
+from simulation.engine import Simulation
+from widgets.chain_rule import ChainRulePanel
+from widgets.lane_card import LaneCards
+from widgets.network_diagram import NetworkDiagram
+from widgets.setup_panel import SetupPanel
+from widgets.time_plots import TimePlots
+from widgets.transport_bar import TransportBar
+
+TITLE = "Dying ReLU Lab"
+
+
+class MainWindow(QMainWindow):
+    """Transport bar on top; lane cards, time plots, and the selected lane's math side by side."""
+
+    def __init__(self, controller: LiveController, preset_id: str):
+        super().__init__()
+        self.controller = controller
+        self.preset_id = preset_id
+        self.setWindowTitle(f"{TITLE} — {preset_id}")
+        sim = controller.sim
+
+        self.transport = TransportBar({p.id: p.description for p in presets.PRESETS.values()})
+        self.transport.set_preset(preset_id)
+        self.transport.set_lr(sim.lr)
+        self.transport.set_speed(controller.speed)
+        self.cards = LaneCards(sim)
+        self.plots = TimePlots(sim)
+        self.diagram = NetworkDiagram(sim)
+        self.chain = ChainRulePanel(sim)
+        self.setup = SetupPanel(sim.config)
+        self.views = (self.cards, self.plots, self.diagram, self.chain)
+
+        cards_scroll = QScrollArea()
+        cards_scroll.setWidget(self.cards)
+        cards_scroll.setWidgetResizable(True)
+        cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.diagram)
+        right.addWidget(self.chain)
+        right.setSizes([320, 600])
+        main = QSplitter(Qt.Orientation.Horizontal)
+        main.addWidget(cards_scroll)
+        main.addWidget(self.plots)
+        main.addWidget(right)
+        main.setStretchFactor(1, 1)
+        main.setSizes([380, 1000, 460])
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.transport)
+        layout.addWidget(main, 1)
+        self.setCentralWidget(central)
+
+        self.setup_dock = QDockWidget("Setup", self)
+        self.setup_dock.setObjectName("setupDock")
+        self.setup_dock.setWidget(self.setup)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
+        self.setup_dock.hide()
+
+        self.step_label = QLabel()
+        self.rate_label = QLabel()
+        self.seed_label = QLabel()
+        for w in (self.step_label, self.rate_label, self.seed_label):
+            self.statusBar().addWidget(w)
+        self._build_actions()
+        self._wire()
+        self._on_model(sim)
+        self._on_frame(sim)
+
+    # --- wiring ---------------------------------------------------------------------------------
+    def _wire(self) -> None:
+        c, t = self.controller, self.transport
+        t.play_toggled.connect(c.toggle)
+        t.step_requested.connect(c.step_once)
+        t.reset_requested.connect(lambda: c.reset())
+        t.speed_changed.connect(c.set_speed)
+        t.lr_changed.connect(c.set_lr)
+        t.bias_shock_requested.connect(c.bias_shock)
+        t.lr_shock_requested.connect(lambda f, v, n: c.lr_shock(factor=f, value=v, steps=n))
+        t.preset_chosen.connect(self.load_preset)
+        self.setup.config_requested.connect(self.apply_overrides)
+        self.setup.weight_shock_requested.connect(c.weight_shock)
+        self.chain.request_step.connect(c.step_once)
+        self.cards.lane_selected.connect(self.select_lane)
+        c.running_changed.connect(t.set_running)
+        c.model_changed.connect(self._on_model)
+        c.frame.connect(self._on_frame)
+        c.stats.connect(lambda sps, fps: self.rate_label.setText(
+            f"{sps:,.0f} steps/s · {fps:.0f} fps"))
+
+    def _build_actions(self) -> None:
+        c = self.controller
+        run_menu = self.menuBar().addMenu("&Run")
+        specs: list[tuple[str, str, Any]] = [
+            ("Play / Pause", "Space", c.toggle),
+            ("Step", "Right", c.step_once),
+            ("Reset", "R", lambda: c.reset()),
+            ("Bias shock", "B", self.transport.bias_button.click),
+            ("Learning-rate shock", "L", self.transport.lr_button.click),
+        ]
+        for text, key, slot in specs:
+            action = QAction(text, self)
+            action.setShortcut(QKeySequence(key))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(slot)
+            run_menu.addAction(action)
+            self.addAction(action)
+        preset_menu = self.menuBar().addMenu("&Presets")
+        for p in presets.PRESETS.values():
+            action = QAction(p.id, self)
+            action.setStatusTip(p.description)
+            action.setToolTip(p.description)
+            action.triggered.connect(lambda _=False, pid=p.id: self.load_preset(pid))
+            preset_menu.addAction(action)
+        preset_menu.setToolTipsVisible(True)
+        view_menu = self.menuBar().addMenu("&View")
+        full = QAction("Full screen", self)
+        full.setShortcut(QKeySequence("F11"))
+        full.triggered.connect(self.toggle_full_screen)
+        self.addAction(full)
+        view_menu.addAction(full)
+        view_menu.addAction(self.setup_dock.toggleViewAction())
+
+    # --- intents that need the window ---------------------------------------------------------
+    def load_preset(self, preset_id: str) -> None:
+        self.preset_id = preset_id
+        self.transport.set_preset(preset_id)
+        self.setWindowTitle(f"{TITLE} — {preset_id}")
+        self.controller.reset(presets.get(preset_id).config())
+
+    def apply_overrides(self, overrides: dict[str, Any]) -> None:
+        """Restart with the set-up panel's values; a bad value changes nothing."""
+        d = self.controller.config.to_dict()
+        data = {**d["data"], **overrides.pop("data", {})}
+        if data.get("y") is not None:  # explicit data keeps its own points
+            data.pop("n", None)
+        d.update(overrides, data=data)
+        try:
+            config = RunConfig.from_dict(d)
+        except ConfigError as e:
+            QMessageBox.warning(self, TITLE, f"These settings were not applied:\n{e}")
+            self.setup.show_config(self.controller.config)
+            return
+        self.controller.reset(config)
+
+    def select_lane(self, index: int) -> None:
+        self.cards.select(index)
+        self.diagram.set_lane(index)
+        self.chain.set_lane(index)
+
+    def toggle_full_screen(self) -> None:
+        self.showNormal() if self.isFullScreen() else self.showFullScreen()
+
+    # --- model -> views -------------------------------------------------------------------------
+    def _on_model(self, sim: Simulation) -> None:
+        for view in self.views:
+            view.set_model(sim)
+        self.transport.set_lr(sim.lr)
+        self.setup.show_config(sim.config)
+        self.seed_label.setText(f"seed {sim.config.seed}")
+        self.select_lane(0)
+
+    def _on_frame(self, sim: Simulation) -> None:
+        for view in self.views:
+            view.refresh(sim)
+        self.step_label.setText(f"step {sim.t:,}")
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001
+        self.controller.pause()
+        super().closeEvent(event)

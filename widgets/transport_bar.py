@@ -1,0 +1,188 @@
+"""The top bar: play/step/reset, speed, learning rate, shocks and the preset picker.
+
+It only turns clicks into intents (signals); the controller does the work.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
+
+SPEED_MIN, SPEED_MAX = 1, 20_000
+_SLIDER_STEPS = 1000
+
+
+def speed_from_slider(pos: int) -> float:
+    """Slider position 0..1000 -> steps per second, logarithmic from 1 to 20,000."""
+    return round(SPEED_MIN * (SPEED_MAX / SPEED_MIN) ** (pos / _SLIDER_STEPS))
+
+
+def slider_from_speed(speed: float) -> int:
+    speed = min(max(speed, SPEED_MIN), SPEED_MAX)
+    return round(_SLIDER_STEPS * math.log(speed / SPEED_MIN) / math.log(SPEED_MAX / SPEED_MIN))
+
+
+def _spin(lo: float, hi: float, value: float, decimals: int, step: float, tip: str,
+          suffix: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setToolTip(tip)
+    box.setKeyboardTracking(False)  # emit when the user is done typing, not per keystroke
+    return box
+
+
+class TransportBar(QWidget):
+    """Transport, speed, learning rate, bias and learning-rate shocks, presets."""
+
+    play_toggled = Signal()
+    step_requested = Signal()
+    reset_requested = Signal()
+    speed_changed = Signal(float)
+    lr_changed = Signal(float)
+    bias_shock_requested = Signal(float)
+    lr_shock_requested = Signal(object, object, int)  # factor or None, value or None, steps
+    preset_chosen = Signal(str)
+
+    def __init__(self, presets: dict[str, str], parent: QWidget | None = None):
+        super().__init__(parent)
+        style = self.style()
+        self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
+                                       "Play")
+        self.play_button.setToolTip("Run gradient descent live (Space). Every lane takes the "
+                                    "same steps on the same data.")
+        self.play_button.clicked.connect(self.play_toggled)
+        self.step_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
+        self.step_button.setToolTip("Exactly one update w ← w − lr·∂L/∂w of every lane (→)")
+        self.step_button.clicked.connect(self.step_requested)
+        self.reset_button = QPushButton(
+            style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
+        self.reset_button.setToolTip("Back to step 0: same seed, same data, same start (R)")
+        self.reset_button.clicked.connect(self.reset_requested)
+
+        self.speed_slider = QSlider(Qt.Orientation.Horizontal)
+        self.speed_slider.setRange(0, _SLIDER_STEPS)
+        self.speed_slider.setMinimumWidth(140)
+        self.speed_slider.setToolTip("Simulation speed, 1 to 20,000 gradient steps per second "
+                                     "(logarithmic). Drawing stays at most 60 frames a second.")
+        self.speed_label = QLabel()
+        self.speed_label.setMinimumWidth(118)
+        self.speed_slider.valueChanged.connect(self._on_speed)
+
+        self.lr_box = _spin(0.0, 1e4, 0.3, 4, 0.05, "Learning rate α of every lane: "
+                            "each step moves w by −α·∂L/∂w")
+        self.lr_box.valueChanged.connect(self.lr_changed)
+
+        self.bias_value = _spin(-1000, 1000, -10.0, 2, 1.0, "The bias every lane is set to by a "
+                                "bias shock (the seed's example: b = −10)")
+        self.bias_button = QPushButton("Bias shock")
+        self.bias_button.setToolTip("Set b of every lane to this value now (B): "
+                                    "z = w1·x1 + w2·x2 + b drops below 0 for every sample")
+        self.bias_button.clicked.connect(
+            lambda: self.bias_shock_requested.emit(self.bias_value.value()))
+
+        self.lr_mode = QComboBox()
+        self.lr_mode.addItems(["×", "="])
+        self.lr_mode.setToolTip("× multiplies the learning rate; = sets it to the value")
+        self.lr_amount = _spin(0.0, 1e6, 3.0, 3, 1.0, "Learning-rate shock: factor (×) or value (=)")
+        self.lr_steps = QSpinBox()
+        self.lr_steps.setRange(1, 1_000_000)
+        self.lr_steps.setValue(2)
+        self.lr_steps.setSuffix(" steps")
+        self.lr_steps.setToolTip("How many steps the shocked learning rate lasts")
+        self.lr_button = QPushButton("LR shock")
+        self.lr_button.setToolTip("Excessive learning rate now (L): a large gradient times a "
+                                  "high rate can throw every z below 0")
+        self.lr_button.clicked.connect(self._emit_lr_shock)
+
+        self.preset_box = QComboBox()
+        self.preset_box.setToolTip("Prepared scenarios; choosing one resets the run")
+        self._descriptions = dict(presets)
+        for pid in presets:
+            self.preset_box.addItem(pid, pid)
+        self.preset_box.activated.connect(
+            lambda i: self.preset_chosen.emit(self.preset_box.itemData(i)))
+        self.preset_box.currentIndexChanged.connect(self._show_description)
+        self.description = QLabel()
+        self.description.setWordWrap(True)
+        self.description.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                       QSizePolicy.Policy.Preferred)
+        self.description.setObjectName("presetDescription")
+
+        row1 = QHBoxLayout()
+        for w in (self.play_button, self.step_button, self.reset_button):
+            row1.addWidget(w)
+        row1.addSpacing(12)
+        row1.addWidget(QLabel("Speed"))
+        row1.addWidget(self.speed_slider, 1)
+        row1.addWidget(self.speed_label)
+        row1.addSpacing(12)
+        row1.addWidget(QLabel("lr"))
+        row1.addWidget(self.lr_box)
+        row1.addSpacing(12)
+        row1.addWidget(self.bias_button)
+        row1.addWidget(QLabel("b ="))
+        row1.addWidget(self.bias_value)
+        row1.addSpacing(12)
+        row1.addWidget(self.lr_button)
+        row1.addWidget(self.lr_mode)
+        row1.addWidget(self.lr_amount)
+        row1.addWidget(QLabel("for"))
+        row1.addWidget(self.lr_steps)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("Preset"))
+        row2.addWidget(self.preset_box)
+        row2.addWidget(self.description, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(row1)
+        layout.addLayout(row2)
+        self.set_speed(240)
+        self._show_description(0)
+
+    # --- echo model state back without emitting intents ---------------------------------------
+    def set_running(self, running: bool) -> None:
+        icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText("Pause" if running else "Play")
+
+    def set_speed(self, speed: float) -> None:
+        self.speed_slider.blockSignals(True)
+        self.speed_slider.setValue(slider_from_speed(speed))
+        self.speed_slider.blockSignals(False)
+        self.speed_label.setText(f"{round(speed):,} steps/s")
+
+    def set_lr(self, lr: float) -> None:
+        self.lr_box.blockSignals(True)
+        self.lr_box.setValue(lr)
+        self.lr_box.blockSignals(False)
+
+    def set_preset(self, preset_id: str) -> None:
+        i = self.preset_box.findData(preset_id)
+        if i >= 0:
+            self.preset_box.blockSignals(True)
+            self.preset_box.setCurrentIndex(i)
+            self.preset_box.blockSignals(False)
+            self._show_description(i)
+
+    # --- internals ------------------------------------------------------------------------------
+    def _on_speed(self, pos: int) -> None:
+        speed = speed_from_slider(pos)
+        self.speed_label.setText(f"{speed:,} steps/s")
+        self.speed_changed.emit(float(speed))
+
+    def _emit_lr_shock(self) -> None:
+        amount = self.lr_amount.value()
+        factor, value = (amount, None) if self.lr_mode.currentText() == "×" else (None, amount)
+        self.lr_shock_requested.emit(factor, value, self.lr_steps.value())
+
+    def _show_description(self, i: int) -> None:
+        pid = self.preset_box.itemData(i)
+        self.description.setText(self._descriptions.get(pid, ""))
