@@ -19,7 +19,7 @@ def configure_pyqtgraph() -> None:
     pg.setConfigOptions(antialias=True, background="w", foreground="k", useOpenGL=False)
 
 
-def create_window(preset_id: str):  # noqa: ANN201 - Qt types imported lazily
+def create_window(preset_id: str):
     """The main window with ``preset_id`` loaded and ready (the QApplication must exist)."""
     from app.controller import LiveController
     from app.main_window import MainWindow
@@ -34,7 +34,7 @@ def create_window(preset_id: str):  # noqa: ANN201 - Qt types imported lazily
     return window
 
 
-def ensure_app():  # noqa: ANN201
+def ensure_app():
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
@@ -50,7 +50,7 @@ def ensure_app():  # noqa: ANN201
     return app
 
 
-def save_screenshot(window, steps: int, path: Path) -> None:  # noqa: ANN001
+def save_screenshot(window, steps: int, path: Path) -> None:
     """Run ``steps`` steps in the real window, draw, and save the whole window as PNG."""
     app = ensure_app()
     window.controller.sim.run(steps)

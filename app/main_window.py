@@ -6,18 +6,26 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMessageBox, QScrollArea,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+from widgets.chain_rule import ChainRulePanel
+from widgets.lane_card import LaneCards
+from widgets.network_diagram import NetworkDiagram
+from widgets.time_plots import TimePlots
 
 from app.controller import LiveController
 from simulation import presets
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
-from widgets.chain_rule import ChainRulePanel
-from widgets.lane_card import LaneCards
-from widgets.network_diagram import NetworkDiagram
 from widgets.setup_panel import SetupPanel
-from widgets.time_plots import TimePlots
 from widgets.transport_bar import TransportBar
 
 TITLE = "Dying ReLU Lab"
@@ -179,6 +187,6 @@ class MainWindow(QMainWindow):
             view.refresh(sim)
         self.step_label.setText(f"step {sim.t:,}")
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001
+    def closeEvent(self, event) -> None:
         self.controller.pause()
         super().closeEvent(event)

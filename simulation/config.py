@@ -83,7 +83,7 @@ class DataSpec:
 
 @dataclass
 class ShockSpec:
-    """A shock scheduled at a step: bias_shock {b}, lr_shock {factor|value, steps}, weight_shock {w1, w2}."""
+    """A shock at a step: bias_shock {b}, lr_shock {factor|value, steps}, weight_shock {w1, w2}."""
 
     step: int
     kind: str

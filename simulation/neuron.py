@@ -51,7 +51,7 @@ class Network:
     Other activations (GELU, SiLU) call their own functions lane by lane.
     """
 
-    _PIECEWISE = {"relu", "leaky_relu", "prelu", "elu", "selu"}
+    _PIECEWISE = frozenset({"relu", "leaky_relu", "prelu", "elu", "selu"})
 
     def __init__(self, lanes: list[LaneSpec]):
         self.lanes = lanes
@@ -71,7 +71,8 @@ class Network:
             thr.append(5e-324 if name == "relu" else 0.0)  # z < 5e-324 <=> z <= 0
         shape = (-1, 1, 1)
         idx = self.fast
-        self._s, self._k, self._c, self._thr = (np.array(v)[idx].reshape(shape) for v in (s, k, c, thr))
+        self._s, self._k, self._c, self._thr = (
+            np.array(v)[idx].reshape(shape) for v in (s, k, c, thr))
         self._has_exp = bool((self._c != 0).any())
         self._prelu_fast = self.prelu[idx]
 

@@ -71,7 +71,8 @@ def to_csv(record: dict[str, Any]) -> str:
     for lane in record["lanes"]:
         steps = lane["steps"]
         for t in range(len(steps["step"])):
-            row = [lane["id"]] + ["" if steps[c][t] is None else steps[c][t] for c in RECORD_COLUMNS]
+            values = (steps[c][t] for c in RECORD_COLUMNS)
+            row = [lane["id"], *("" if v is None else v for v in values)]
             if extra:
                 row.append(" ".join(map(str, steps["batch"][t])))
             writer.writerow(row)

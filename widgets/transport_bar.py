@@ -8,8 +8,19 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QSlider, QSpinBox, QStyle, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
 
 SPEED_MIN, SPEED_MAX = 1, 20_000
 _SLIDER_STEPS = 1000
@@ -91,7 +102,8 @@ class TransportBar(QWidget):
         self.lr_mode = QComboBox()
         self.lr_mode.addItems(["×", "="])
         self.lr_mode.setToolTip("× multiplies the learning rate; = sets it to the value")
-        self.lr_amount = _spin(0.0, 1e6, 3.0, 3, 1.0, "Learning-rate shock: factor (×) or value (=)")
+        self.lr_amount = _spin(0.0, 1e6, 3.0, 3, 1.0,
+                               "Learning-rate shock: factor (×) or value (=)")
         self.lr_steps = QSpinBox()
         self.lr_steps.setRange(1, 1_000_000)
         self.lr_steps.setValue(2)
@@ -149,7 +161,8 @@ class TransportBar(QWidget):
 
     # --- echo model state back without emitting intents ---------------------------------------
     def set_running(self, running: bool) -> None:
-        icon = QStyle.StandardPixmap.SP_MediaPause if running else QStyle.StandardPixmap.SP_MediaPlay
+        pix = QStyle.StandardPixmap
+        icon = pix.SP_MediaPause if running else pix.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
         self.play_button.setText("Pause" if running else "Play")
 
