@@ -172,9 +172,9 @@ class Simulation:
         size = self.config.batch_size
         if size is None:
             return None
-        if len(self._batch_order) < size:
-            self._batch_order = np.concatenate([self._batch_order,
-                                                self.rng.permutation(self.data.n)])
+        if len(self._batch_order) == 0:  # a new epoch: a fresh permutation of every sample
+            self._batch_order = self.rng.permutation(self.data.n)
+        # the last batch of an epoch is smaller when the size does not divide N
         idx, self._batch_order = self._batch_order[:size], self._batch_order[size:]
         return np.sort(idx)
 

@@ -31,7 +31,10 @@ _ALIVE, _RECOVERING, _SATURATED, _DEAD, _DIVERGED = (int(s) for s in State)
 
 def classify(p: Params, fb: Pass) -> np.ndarray:
     """State per (lane, neuron), shape (L, P), from a pass over the whole dataset."""
-    finite = np.isfinite(p.w1 + p.w2 + p.b + fb.loss)  # non-finite z makes the loss non-finite
+    # a non-finite z makes the loss non-finite; alpha is NaN (and grad_alpha too) outside PReLU
+    bad_alpha = np.isinf(p.alpha) | (np.isnan(p.alpha) & ~np.isnan(fb.grad_alpha))
+    finite = (np.isfinite(p.w1) & np.isfinite(p.w2) & np.isfinite(p.b) & np.isfinite(fb.loss)
+              & ~bad_alpha)
     alpha_ok = np.isnan(fb.grad_alpha) | (fb.grad_alpha == 0)
     dead = (fb.da_dz == 0).all(-1) & alpha_ok
     saturated = (np.abs(fb.da_dz) < SATURATION_THRESHOLD).all(-1)

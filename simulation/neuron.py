@@ -117,9 +117,12 @@ class Network:
         loss = np.einsum("lpn,lpn->lp", err, err) / n
         dL_da = (2.0 / n) * err
         dL_dz = dL_da * da_dz
-        g = dL_dz @ x  # (L, P, 2)
+        # elementwise product and sum, not a matmul: BLAS rounding would depend on P, and a
+        # population must give each neuron exactly what a population of one gives it
+        grad_w1 = (dL_dz * x[:, 0]).sum(-1)
+        grad_w2 = (dL_dz * x[:, 1]).sum(-1)
         grad_alpha = np.full(p.w1.shape, np.nan)
         if self.prelu.any():
             k = self.prelu
             grad_alpha[k] = np.einsum("lpn,lpn->lp", dL_da[k], activations.prelu_grad_alpha(z[k]))
-        return Pass(z, a, dL_da, da_dz, loss, g[..., 0], g[..., 1], dL_dz.sum(-1), grad_alpha)
+        return Pass(z, a, dL_da, da_dz, loss, grad_w1, grad_w2, dL_dz.sum(-1), grad_alpha)

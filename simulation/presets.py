@@ -57,7 +57,8 @@ PRESETS: dict[str, Preset] = {p.id: p for p in (
     Preset(
         "seed-arithmetic",
         "The seed's one step: w = (0.5, 0.3), b = 0.1, x = (1, 1), dL/dw1 = 10, lr 0.5: "
-        "w1 goes 0.5 → −4.5 and z = −14.1 < 0: ReLU is dead after one update.",
+        "w1 goes 0.5 → −4.5 and z = −14.1 < 0: ReLU is dead after one update "
+        "(and at lr 0.5 with one sample, PReLU's slope then blows up: diverged).",
         lambda: RunConfig(steps=50, lr=0.5, init={"w1": 0.5, "w2": 0.3, "b": 0.1},
                           data=DataSpec(x=[[1.0, 1.0]], y=[-4.1])),
     ),

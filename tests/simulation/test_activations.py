@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulation import activations as A
+from simulation import activations as A  # noqa: N812
 
 Z = np.concatenate([np.linspace(-12, 12, 241), [-1e300, -700.0, 700.0, 1e300]])
 SMOOTH_Z = np.array([-9.0, -3.0, -1.0, -0.3, 0.2, 1.0, 2.5, 7.0])  # away from the kink at 0
