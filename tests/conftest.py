@@ -1,5 +1,6 @@
 """Test set-up: headless Qt before any QApplication exists; leftover timers fail the test."""
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -28,6 +29,8 @@ def _no_leftover_timers(request):
         w.close()
         w.deleteLater()
     app.processEvents()
+    # free Python wrappers of deleted Qt objects now, not while the next test's plots paint
+    gc.collect()
     running = [t.objectName() or repr(t) for t in app.findChildren(QTimer) if t.isActive()]
     for w in QApplication.topLevelWidgets():
         running += [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
