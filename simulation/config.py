@@ -152,7 +152,7 @@ class RunConfig:
         d = dict(d)
         try:
             data = DataSpec(**d.pop("data", {}))
-            lanes = [LaneSpec(**lane) for lane in d.pop("lanes", [])] or None
+            lanes = [LaneSpec(**lane) for lane in d.pop("lanes")] if "lanes" in d else None
             shocks = [ShockSpec(**s) for s in d.pop("shocks", [])]
             kwargs: dict[str, Any] = {"data": data, "shocks": shocks, **d}
             if lanes is not None:

@@ -80,18 +80,19 @@ class TransportBar(QWidget):
 
         self.speed_slider = QSlider(Qt.Orientation.Horizontal)
         self.speed_slider.setRange(0, _SLIDER_STEPS)
-        self.speed_slider.setMinimumWidth(140)
+        self.speed_slider.setMinimumWidth(90)
         self.speed_slider.setToolTip("Simulation speed, 1 to 20,000 gradient steps per second "
                                      "(logarithmic). Drawing stays at most 60 frames a second.")
         self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(118)
+        self.speed_label.setMinimumWidth(
+            self.speed_label.fontMetrics().horizontalAdvance("20,000 steps/s") + 4)
         self.speed_slider.valueChanged.connect(self._on_speed)
 
-        self.lr_box = _spin(0.0, 1e4, 0.3, 4, 0.05, "Learning rate α of every lane: "
+        self.lr_box = _spin(0.0, 100.0, 0.3, 3, 0.05, "Learning rate α of every lane: "
                             "each step moves w by −α·∂L/∂w")
         self.lr_box.valueChanged.connect(self.lr_changed)
 
-        self.bias_value = _spin(-1000, 1000, -10.0, 2, 1.0, "The bias every lane is set to by a "
+        self.bias_value = _spin(-999, 999, -10.0, 1, 1.0, "The bias every lane is set to by a "
                                 "bias shock (the seed's example: b = −10)")
         self.bias_button = QPushButton("Bias shock")
         self.bias_button.setToolTip("Set b of every lane to this value now (B): "
@@ -102,11 +103,12 @@ class TransportBar(QWidget):
         self.lr_mode = QComboBox()
         self.lr_mode.addItems(["×", "="])
         self.lr_mode.setToolTip("× multiplies the learning rate; = sets it to the value")
-        self.lr_amount = _spin(0.0, 1e6, 3.0, 3, 1.0,
+        self.lr_amount = _spin(0.0, 9999.0, 3.0, 2, 1.0,
                                "Learning-rate shock: factor (×) or value (=)")
         self.lr_steps = QSpinBox()
-        self.lr_steps.setRange(1, 1_000_000)
+        self.lr_steps.setRange(1, 99_999)
         self.lr_steps.setValue(2)
+        self.lr_steps.setPrefix("for ")
         self.lr_steps.setSuffix(" steps")
         self.lr_steps.setToolTip("How many steps the shocked learning rate lasts")
         self.lr_button = QPushButton("LR shock")
@@ -131,22 +133,21 @@ class TransportBar(QWidget):
         row1 = QHBoxLayout()
         for w in (self.play_button, self.step_button, self.reset_button):
             row1.addWidget(w)
-        row1.addSpacing(12)
+        row1.addSpacing(8)
         row1.addWidget(QLabel("Speed"))
         row1.addWidget(self.speed_slider, 1)
         row1.addWidget(self.speed_label)
-        row1.addSpacing(12)
+        row1.addSpacing(8)
         row1.addWidget(QLabel("lr"))
         row1.addWidget(self.lr_box)
-        row1.addSpacing(12)
+        row1.addSpacing(8)
         row1.addWidget(self.bias_button)
         row1.addWidget(QLabel("b ="))
         row1.addWidget(self.bias_value)
-        row1.addSpacing(12)
+        row1.addSpacing(8)
         row1.addWidget(self.lr_button)
         row1.addWidget(self.lr_mode)
         row1.addWidget(self.lr_amount)
-        row1.addWidget(QLabel("for"))
         row1.addWidget(self.lr_steps)
         row2 = QHBoxLayout()
         row2.addWidget(QLabel("Preset"))

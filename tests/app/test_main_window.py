@@ -1,0 +1,181 @@
+"""The main window: controls and keys change the model; badges tell the story; nothing leaks."""
+
+import subprocess
+import sys
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.application import create_window, ensure_app
+from app.controller import HISTORY_CAPACITY
+from simulation import presets
+from simulation.health import State
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def window(qtbot):
+    ensure_app()
+    w = create_window("bias-shock")
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.controller.pause()
+
+
+def badges(w):
+    return [card.badge.text() for card in w.cards.cards if card.isVisible()]
+
+
+def test_opens_titled_with_the_preset_ready(window):
+    assert window.windowTitle().startswith("Dying ReLU Lab")
+    assert window.controller.sim.t == 0
+    assert window.transport.description.text() == presets.get("bias-shock").description
+    assert badges(window) == ["ALIVE"] * 5
+
+
+def test_fits_a_1280x720_projector(window):
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 720
+    assert window.width() == 1280
+
+
+def test_keys_drive_the_loop(window, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.controller.sim.t == 1
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.controller.running
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.controller.running
+    qtbot.keyClick(window, Qt.Key.Key_B)
+    assert (window.controller.sim.params.b == -10.0).all()
+    qtbot.keyClick(window, Qt.Key.Key_L)
+    assert window.controller.sim.events[-1]["kind"] == "lr_shock"
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert window.controller.sim.t == 0 and window.controller.sim.events == []
+
+
+def test_bias_shock_kills_relu_for_good_and_leaky_comes_back(window):
+    sim = window.controller.sim
+    sim.run(100)
+    window.transport.bias_button.click()
+    assert badges(window)[0] == "DEAD"
+    for _ in range(29):  # the rest of the preset's 3,000 steps, drawn as it goes
+        window.controller.sim.run(100)
+        window._on_frame(window.controller.sim)
+        assert badges(window)[0] == "DEAD"
+    assert badges(window)[1] == "ALIVE"
+    assert window.diagram.is_dead
+
+
+def test_controls_change_the_model(window, qtbot):
+    c = window.controller
+    window.transport.lr_box.setValue(0.125)
+    assert c.sim.lr == 0.125
+    window.transport.speed_slider.setValue(1000)
+    assert c.speed == 20_000
+    window.transport.bias_value.setValue(-3.0)
+    window.transport.bias_button.click()
+    assert (c.sim.params.b == -3.0).all()
+    window.transport.lr_amount.setValue(2.0)
+    window.transport.lr_steps.setValue(4)
+    window.transport.lr_button.click()
+    assert c.sim.current_lr() == 0.25  # 0.125 x 2 for 4 steps
+    window.setup.shock_w1.setValue(-1.5)
+    window.setup.shock_w2.setValue(0.5)
+    window.setup.weight_shock_requested.emit(-1.5, 0.5)
+    assert (c.sim.params.w1 == -1.5).all() and (c.sim.params.w2 == 0.5).all()
+    window.transport.step_button.click()
+    assert c.sim.t == 1
+
+
+def test_setup_applies_and_refuses_bad_values(window, monkeypatch):
+    window.setup.seed.setValue(99)
+    window.setup.lane_checks["gelu"].setChecked(True)
+    window.setup.apply_button.click()
+    sim = window.controller.sim
+    assert sim.config.seed == 99
+    assert [lane.activation for lane in sim.config.lanes][-1] == "gelu"
+    assert len(badges(window)) == 6
+    shown = []
+    monkeypatch.setattr("app.main_window.QMessageBox.warning",
+                        lambda *a: shown.append(a[2]))
+    for check in window.setup.lane_checks.values():
+        check.setChecked(False)
+    window.setup.apply_button.click()
+    assert shown and "lane" in shown[0]
+    assert window.controller.sim is sim  # nothing changed
+
+
+def test_presets_menu_loads_each_preset(window):
+    for pid in presets.PRESETS:
+        window.load_preset(pid)
+        assert window.controller.config.to_dict() == presets.get(pid).config().to_dict()
+        assert window.transport.preset_box.currentData() == pid
+
+
+def test_lane_selection_follows_cards(window, qtbot):
+    qtbot.mouseClick(window.cards.cards[1], Qt.MouseButton.LeftButton)
+    assert window.diagram.lane == 1 and window.chain.lane == 1
+
+
+def test_play_at_top_speed_keeps_history_bounded(window, qtbot):
+    c = window.controller
+    c.set_speed(20_000)
+    c.sim.run(HISTORY_CAPACITY)
+    c.play()
+    start = c.sim.t
+    qtbot.waitUntil(lambda: c.sim.t > start + 2000, timeout=10_000)
+    c.pause()
+    assert len(c.sim.history) == HISTORY_CAPACITY
+    assert c.sim.history.window().base.nbytes == 2 * HISTORY_CAPACITY * 17 * 5 * 8
+
+
+def test_step_through_matches_the_engine(window):
+    sim = window.controller.sim
+    sim.run(500)
+    window._on_frame(sim)
+    window.select_lane(1)
+    for _ in range(6):
+        window.chain.next_phase()
+    snap = sim.current()
+    text = window.chain.plain_text()
+    assert "0.01" in text
+    w1_before = snap.params.w1[1, 0]
+    window.chain.next_phase()  # the update phase
+    window.chain.next_phase()  # apply: one real step
+    assert sim.t == 501
+    assert sim.history.column("w1")[1, -1] == w1_before
+
+
+@pytest.mark.parametrize("size", ["1920x1080", "1280x720"])
+def test_screenshot_command(tmp_path, size):
+    out = tmp_path / "shot.png"
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--scenario", "bias-shock", "--steps", "400",
+         "--screenshot", str(out), "--size", size],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    w, h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert f"{w}x{h}" == size
+
+
+def test_screenshot_bad_path_is_refused(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "main.py", "--steps", "10", "--screenshot", str(tmp_path / "x.jpg")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and "Traceback" not in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_relu_state_code_is_dead_in_history_after_shock(window):
+    sim = window.controller.sim
+    sim.run(400)  # the preset's shock is at 300
+    assert sim.history.column("state")[0, -1] == State.DEAD
