@@ -22,7 +22,7 @@ from widgets.network_diagram import NetworkDiagram
 from widgets.time_plots import TimePlots
 
 from app.controller import LiveController
-from simulation import presets
+from simulation import activations, presets
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
 from widgets.setup_panel import SetupPanel
@@ -135,13 +135,18 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, pid=p.id: self.load_preset(pid))
             preset_menu.addAction(action)
         preset_menu.setToolTipsVisible(True)
+        self.lanes_menu = self.menuBar().addMenu("&Lanes")
+        self.lanes_menu.setToolTipsVisible(True)
         view_menu = self.menuBar().addMenu("&View")
         full = QAction("Full screen", self)
         full.setShortcut(QKeySequence("F11"))
         full.triggered.connect(self.toggle_full_screen)
         self.addAction(full)
         view_menu.addAction(full)
-        view_menu.addAction(self.setup_dock.toggleViewAction())
+        setup_action = self.setup_dock.toggleViewAction()
+        setup_action.setText("Setup (data, start, seed, which lanes run)")
+        setup_action.setShortcut(QKeySequence("Ctrl+,"))
+        view_menu.addAction(setup_action)
 
     # --- intents that need the window ---------------------------------------------------------
     def load_preset(self, preset_id: str) -> None:
@@ -165,6 +170,23 @@ class MainWindow(QMainWindow):
             return
         self.controller.reset(config)
 
+    def _build_lanes_menu(self, sim: Simulation) -> None:
+        """One checkable entry per lane: show or hide it in every view (the run goes on)."""
+        self.lanes_menu.clear()
+        for spec in sim.config.lanes:
+            action = self.lanes_menu.addAction(activations.get(spec.activation).label)
+            action.setCheckable(True)
+            action.setChecked(True)
+            action.setToolTip("Show or hide this lane; it keeps running either way")
+            action.toggled.connect(lambda on, lane=spec.id: self.set_lane_visible(lane, on))
+        self.lanes_menu.addSeparator()
+        more = self.lanes_menu.addAction("Add or remove lanes (restarts)…")
+        more.triggered.connect(self.setup_dock.show)
+
+    def set_lane_visible(self, lane_id: str, visible: bool) -> None:
+        self.cards.set_lane_visible(lane_id, visible)
+        self.plots.set_lane_visible(lane_id, visible)
+
     def select_lane(self, index: int) -> None:
         self.cards.select(index)
         self.diagram.set_lane(index)
@@ -180,6 +202,7 @@ class MainWindow(QMainWindow):
         self.transport.set_lr(sim.lr)
         self.setup.show_config(sim.config)
         self.seed_label.setText(f"seed {sim.config.seed}")
+        self._build_lanes_menu(sim)
         self.select_lane(0)
 
     def _on_frame(self, sim: Simulation) -> None:

@@ -378,8 +378,11 @@ class ChainRulePanel(QWidget):
         self._browser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
         self._back = QPushButton("◀ Back")
+        self._back.setToolTip("Show the previous phase of this update again")
         self._back.clicked.connect(self.prev_phase)
         self._next = QPushButton("Next ▶")
+        self._next.setToolTip("Reveal the next factor of the chain rule; after the update, "
+                              "apply it: one real gradient step of every lane")
         self._next.setDefault(True)
         self._next.clicked.connect(self.next_phase)
         self._next.setMinimumWidth(max(self._next.sizeHint().width(),

@@ -179,3 +179,25 @@ def test_relu_state_code_is_dead_in_history_after_shock(window):
     sim = window.controller.sim
     sim.run(400)  # the preset's shock is at 300
     assert sim.history.column("state")[0, -1] == State.DEAD
+
+
+def test_lanes_menu_hides_and_shows_a_lane(window):
+    actions = [a for a in window.lanes_menu.actions() if a.isCheckable()]
+    assert [a.text() for a in actions] == ["ReLU", "Leaky ReLU", "PReLU", "ELU", "SELU"]
+    actions[2].setChecked(False)
+    assert not window.cards.cards[2].isVisible()
+    assert not window.plots.lane_visible("prelu")
+    actions[2].setChecked(True)
+    assert window.cards.cards[2].isVisible() and window.plots.lane_visible("prelu")
+
+
+def test_every_control_has_a_tooltip(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QSlider
+
+    controls = [w for cls in (QAbstractButton, QAbstractSpinBox, QComboBox, QSlider)
+                for w in window.findChildren(cls)]
+    controls += [w for cls in (QAbstractButton, QAbstractSpinBox, QComboBox)
+                 for w in window.setup.findChildren(cls)]
+    missing = {f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r}"
+               for w in controls if not w.toolTip() and w.isVisibleTo(window)}
+    assert not missing
