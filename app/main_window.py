@@ -13,19 +13,20 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
-from widgets.chain_rule import ChainRulePanel
-from widgets.lane_card import LaneCards
-from widgets.network_diagram import NetworkDiagram
-from widgets.time_plots import TimePlots
 
 from app.controller import LiveController
 from simulation import activations, presets
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
+from widgets.chain_rule import ChainRulePanel
+from widgets.lane_card import LaneCards
+from widgets.network_diagram import NetworkDiagram
 from widgets.setup_panel import SetupPanel
+from widgets.time_plots import TimePlots
 from widgets.transport_bar import TransportBar
 
 TITLE = "Dying ReLU Lab"
@@ -190,6 +191,11 @@ class MainWindow(QMainWindow):
     def set_lane_visible(self, lane_id: str, visible: bool) -> None:
         self.cards.set_lane_visible(lane_id, visible)
         self.plots.set_lane_visible(lane_id, visible)
+
+    def add_tab(self, widget: QWidget, title: str, tooltip: str) -> None:
+        """Another view beside the single-neuron lanes (population, death map, ...)."""
+        i = self.tabs.addTab(widget, title)
+        self.tabs.setTabToolTip(i, tooltip)
 
     def select_lane(self, index: int) -> None:
         self.cards.select(index)
