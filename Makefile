@@ -1,10 +1,12 @@
 # `make run` opens the app, `make test` runs the whole suite headless; both set up .venv first.
+# `make bench` runs the benchmark suite (bench/, see BENCHMARKS.md): make bench ARGS="--json FILE"
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: run test lint soak clean
+.PHONY: run test lint soak bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +21,14 @@ test: $(STAMP)
 
 soak: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m slow
+
+# PyTorch and matplotlib, the benchmarks' own dependencies: only `make bench` installs them
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[dev,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -42,6 +42,7 @@ def ensure_app():
     if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName(APP_NAME)
+        app.setDesktopFileName("dying-relu-lab")
         app.setOrganizationName("Dying ReLU Lab")
         font = QFont(app.font())
         font.setPointSizeF(max(font.pointSizeF(), 10.5))
@@ -74,6 +75,15 @@ def run_gui(args: argparse.Namespace) -> int:
     width, height = args.size
     window.resize(width, height)
     window.show()
+    if getattr(args, "open", None):
+        from app.files import FileError
+        from app.workshop import open_at_start
+
+        try:
+            open_at_start(window, args.open)
+        except FileError as e:
+            window.close()
+            raise UsageError(f"--open: {e}") from None
     if shot is not None:
         app.processEvents()
         save_screenshot(window, args.steps or 0, shot)

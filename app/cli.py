@@ -62,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="run --steps steps in the real window, save it as PNG, exit")
     parser.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH",
                         help="window size, e.g. 1280x720 (default 1920x1080)")
+    parser.add_argument("--open", metavar="FILE",
+                        help="open a session (.drlab) or own data (.csv) in the window")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser("scenarios", help="list the presets, one a line: id and description")
     sim = sub.add_parser("simulate", help="run a preset headless and write its run record")
@@ -70,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--seed", type=_seed, help="random seed (data, weights, batch order)")
     sim.add_argument("--lanes", help="comma-separated activations, e.g. relu,leaky_relu,elu")
     sim.add_argument("--out", required=True, help="output file, .json or .csv")
+    from app import claim_cli  # selfnorm, dropout-net, cost, claims
+
+    claim_cli.add_subcommands(sub)
     return parser
 
 
@@ -140,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_scenarios()
         if args.command == "simulate":
             return cmd_simulate(args)
+        from app import claim_cli
+
+        if args.command in claim_cli.COMMANDS:
+            return claim_cli.run(args)
         from app.application import run_gui
 
         return run_gui(args)

@@ -32,6 +32,7 @@ class LiveController(QObject):
         super().__init__(parent)
         self.config = config
         self.sim = self._new_sim(config)
+        self.journal: list[dict] = []  # what was done live, at its step (see simulation.replay)
         self.speed = 240.0  # steps per second
         self._timer = QTimer(self)
         self._timer.setObjectName("live-loop")
@@ -83,6 +84,15 @@ class LiveController(QObject):
         if config is not None:
             self.config = config
         self.sim = self._new_sim(self.config)
+        self.journal = []
+        self.model_changed.emit(self.sim)
+        self.frame.emit(self.sim)
+
+    def adopt(self, sim: Simulation, journal: list[dict]) -> None:
+        """Go on live from ``sim`` (a replayed run: a session, a rewind), which got where it is
+        through ``journal``."""
+        self.pause()
+        self.config, self.sim, self.journal = sim.config, sim, [dict(a) for a in journal]
         self.model_changed.emit(self.sim)
         self.frame.emit(self.sim)
 
@@ -92,19 +102,23 @@ class LiveController(QObject):
     # --- shocks and settings, applied to every lane at the current step -----------------------
     def bias_shock(self, b: float) -> None:
         self.sim.bias_shock(b)
+        self.journal.append(dict(self.sim.events[-1]))
         self.frame.emit(self.sim)
 
     def lr_shock(self, factor: float | None = None, value: float | None = None,
                  steps: int = 1) -> None:
         self.sim.lr_shock(factor=factor, value=value, steps=steps)
+        self.journal.append(dict(self.sim.events[-1]))
         self.frame.emit(self.sim)
 
     def weight_shock(self, w1: float, w2: float) -> None:
         self.sim.weight_shock(w1, w2)
+        self.journal.append(dict(self.sim.events[-1]))
         self.frame.emit(self.sim)
 
     def set_lr(self, lr: float) -> None:
         self.sim.set_lr(lr)
+        self.journal.append({"step": self.sim.t, "kind": "set_lr", "lr": float(lr)})
         self.frame.emit(self.sim)
 
     # --- the loop -------------------------------------------------------------------------------

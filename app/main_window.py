@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import LiveController
+from app.workshop import install as install_workshop
 from simulation import activations, presets
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
@@ -93,6 +94,11 @@ class MainWindow(QMainWindow):
         self._wire()
         self._on_model(sim)
         self._on_frame(sim)
+        install_workshop(self)  # File menu, sessions, export, own data, rewind, F5, help
+
+        from app.claim_tabs import install_claim_tabs  # the seeds' other claims, measured
+
+        install_claim_tabs(self)
 
     # --- wiring ---------------------------------------------------------------------------------
     def _wire(self) -> None:

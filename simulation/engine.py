@@ -14,11 +14,23 @@ import numpy as np
 
 from simulation.config import RunConfig, ShockSpec
 from simulation.data import Dataset, make_dataset
-from simulation.health import State, classify
+from simulation.health import State, classify, classify_flags
 from simulation.history import COLUMNS, History
-from simulation.neuron import Network, Params, Pass
+from simulation.neuron import (
+    U_ALPHA,
+    U_B,
+    U_GALPHA,
+    U_GB,
+    U_GW1,
+    U_W1,
+    FusedStep,
+    Network,
+    Params,
+    Pass,
+)
 
 _ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
+_DIVERGED_BYTE = bytes([_DIVERGED])
 
 
 @dataclass
@@ -77,7 +89,13 @@ class Simulation:
         self.data: Dataset = make_dataset(config.data, self.rng)
         self.network = Network(config.lanes)
         self.n_lanes = len(config.lanes)
-        self.params = self._initial_params()
+        # w1, w2, b and alpha are rows of one (9, L, P) array; a fused step writes the loss and
+        # the gradients into the rows after them (see neuron.FusedStep): one update, one copy
+        # of nine columns into each history row
+        init = self._initial_params()
+        self._u = np.full((9, self.n_lanes, population), np.nan)
+        self._u[:4] = init.w1, init.w2, init.b, init.alpha
+        self.params = Params(*self._u[:4])
         self.lr = config.lr
         self.t = 0
         self.events: list[dict[str, Any]] = []
@@ -91,6 +109,17 @@ class Simulation:
         self._row = np.empty((len(COLUMNS), self.n_lanes))
         self._inv_n = 1.0 / self.data.n
         self._tracking = False  # some lane's recovery after the last shock is still open
+        self._tracked_states: list[int] | None = None
+        # full-batch runs of piecewise lanes (every preset) take the fused step
+        self._fused: FusedStep | None = None
+        if self.network.all_fast and config.batch_size is None:
+            self._fused = FusedStep(self.network, self.data.x, self.data.y, self._u)
+            self._dw = np.empty((3, self.n_lanes, population))
+            self._views = (self._row[2:11], self._u[:, :, 0], self._row[11:13],
+                           self._fused.summary[:2], self._row[13:16], self._fused.summary[2:],
+                           self._row[16])
+            self._prelu_rates = [(int(i), float(self.network.alpha_lr[i]))
+                                 for i in np.flatnonzero(self.network.prelu)]
 
     # --- set-up -----------------------------------------------------------------------------
     def _initial_params(self) -> Params:
@@ -138,6 +167,7 @@ class Simulation:
         self.events.append({"step": self.t, "kind": shock.kind, **p})
         self.recoveries = [Recovery(self.t) for _ in range(self.n_lanes)]
         self._tracking = True
+        self._tracked_states: list[int] | None = None
 
     def set_lr(self, lr: float) -> None:
         """Change the base learning rate from the current step on."""
@@ -160,6 +190,8 @@ class Simulation:
 
     def current_lr(self) -> float:
         """The learning rate of the current step, with any lr shock in force."""
+        if not self._lr_windows:
+            return self.lr
         self._lr_windows = [w for w in self._lr_windows if w.stop > self.t]
         lr = self.lr
         for w in self._lr_windows:
@@ -180,9 +212,16 @@ class Simulation:
 
     def step(self) -> None:
         """One gradient-descent update of every lane."""
+        with np.errstate(all="ignore"):
+            self._step()
+
+    def _step(self) -> None:
         while self._schedule and self._schedule[0].step <= self.t:
             self._apply(self._schedule.pop(0))
         lr = self.current_lr()
+        if self._fused is not None:
+            self._fused_step(lr)
+            return
         p = self.params
         x, y = self.data.x, self.data.y
         with np.errstate(all="ignore"):
@@ -209,10 +248,42 @@ class Simulation:
                 p.alpha[k] -= np.where(live[k], step, 0.0)
         self.t += 1
 
+    def _fused_step(self, lr: float) -> None:
+        """:meth:`step` through :class:`FusedStep` (the caller silences numpy's warnings): the
+        same numbers, in far fewer numpy calls, no per-sample arrays kept."""
+        f, u, row = self._fused, self._u, self._row
+        f.run()
+        state = classify_flags(u, f.flags)
+        state0 = state[:, 0]
+        params, u0, zrange, sm01, means, sm24, row_state = self._views
+        row[0] = self.t
+        row[1] = lr
+        np.copyto(params, u0)  # w1, w2, b, alpha, loss, grad_w1, grad_w2, grad_b, grad_alpha
+        np.copyto(zrange, sm01)  # z_min, z_max
+        np.multiply(sm24, self._inv_n, out=means)  # z_mean, a_mean, active_fraction
+        np.copyto(row_state, state0)
+        self.history.append(row)
+        if self._tracking:
+            self._track_recovery(state0)
+        self._current = None
+        dw = self._dw
+        np.multiply(u[U_GW1:U_GB + 1], lr, out=dw)
+        diverged = _DIVERGED_BYTE in state.tobytes()
+        if diverged:  # a diverged neuron is frozen where it broke
+            dw[:, state == _DIVERGED] = 0.0
+        u[U_W1:U_B + 1] -= dw
+        for lane, rate in self._prelu_rates:
+            step = rate * u[U_GALPHA, lane]
+            if diverged:
+                step = np.where(state[lane] != _DIVERGED, step, 0.0)
+            u[U_ALPHA, lane] -= step
+        self.t += 1
+
     def run(self, n: int) -> None:
         """``n`` steps."""
-        for _ in range(n):
-            self.step()
+        with np.errstate(all="ignore"):
+            for _ in range(n):
+                self._step()
 
     def _record(self, p: Params, fb: Pass, grads: Pass, state: np.ndarray, lr: float) -> None:
         z = fb.z[:, 0]
@@ -234,12 +305,16 @@ class Simulation:
             self._track_recovery(state[:, 0])
 
     def _track_recovery(self, lane_states: np.ndarray) -> None:
+        states = lane_states.tolist()
+        if states == self._tracked_states:  # what the last step saw, so nothing to note
+            return
+        self._tracked_states = states
         pending = False
         for lane, rec in enumerate(self.recoveries):
             if rec is None or rec.recovered_at is not None:
                 continue
             pending = True
-            alive = lane_states[lane] == _ALIVE
+            alive = states[lane] == _ALIVE
             if rec.left_alive_at is None and not alive:
                 rec.left_alive_at = self.t
             elif rec.left_alive_at is not None and alive:

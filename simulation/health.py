@@ -6,9 +6,19 @@ from enum import IntEnum
 
 import numpy as np
 
-from simulation.neuron import Params, Pass
+from simulation.neuron import (
+    F_ALIVE,
+    F_SLOPE,
+    F_STEEP,
+    SATURATION_THRESHOLD,
+    U_ALPHA,
+    U_GALPHA,
+    U_LOSS,
+    Params,
+    Pass,
+)
 
-SATURATION_THRESHOLD = 1e-3
+__all__ = ["SATURATION_THRESHOLD", "STATE_NAMES", "State", "classify", "classify_flags", "combine"]
 
 
 class State(IntEnum):
@@ -31,16 +41,64 @@ _ALIVE, _RECOVERING, _SATURATED, _DEAD, _DIVERGED = (int(s) for s in State)
 
 def classify(p: Params, fb: Pass) -> np.ndarray:
     """State per (lane, neuron), shape (L, P), from a pass over the whole dataset."""
+    d = fb.da_dz
+    return combine(p, fb.loss, fb.grad_alpha, alive=(fb.z > 0).any(-1), flat=(d == 0).all(-1),
+                   saturated=(np.abs(d) < SATURATION_THRESHOLD).all(-1))
+
+
+def combine(p: Params, loss: np.ndarray, grad_alpha: np.ndarray, alive: np.ndarray,
+            flat: np.ndarray, saturated: np.ndarray) -> np.ndarray:
+    """The state from per-neuron facts, each (L, P): ``alive`` (some z > 0), ``flat`` (every
+    da/dz exactly 0), ``saturated`` (every |da/dz| < SATURATION_THRESHOLD)."""
     # a non-finite z makes the loss non-finite; alpha is NaN (and grad_alpha too) outside PReLU
-    bad_alpha = np.isinf(p.alpha) | (np.isnan(p.alpha) & ~np.isnan(fb.grad_alpha))
-    finite = (np.isfinite(p.w1) & np.isfinite(p.w2) & np.isfinite(p.b) & np.isfinite(fb.loss)
+    bad_alpha = np.isinf(p.alpha) | (np.isnan(p.alpha) & ~np.isnan(grad_alpha))
+    finite = (np.isfinite(p.w1) & np.isfinite(p.w2) & np.isfinite(p.b) & np.isfinite(loss)
               & ~bad_alpha)
-    alpha_ok = np.isnan(fb.grad_alpha) | (fb.grad_alpha == 0)
-    dead = (fb.da_dz == 0).all(-1) & alpha_ok
-    saturated = (np.abs(fb.da_dz) < SATURATION_THRESHOLD).all(-1)
-    alive = (fb.z > 0).any(-1)
+    alpha_ok = np.isnan(grad_alpha) | (grad_alpha == 0)
+    dead = flat & alpha_ok
     state = np.where(alive, _ALIVE, _RECOVERING).astype(np.int8)
     state[saturated] = _SATURATED
     state[dead] = _DEAD
     state[~finite] = _DIVERGED
     return state
+
+
+# --- the same decision from packed facts (the fused step) -----------------------------------------
+# rows of neuron.FusedStep.flags (16, L, P) after F_SLOPE, F_STEEP, F_ALIVE: filled here
+_W1_FIN, _W2_FIN, _B_FIN, _A_FIN, _LOSS_FIN, _A_NAN, _GA_NAN, _GA_ZERO = range(3, 11)
+_N_BITS = 11
+
+
+def _flag_table() -> np.ndarray:
+    """The state for each combination of the flags, decided by :func:`combine` itself (so the
+    two can never disagree); indexed [bits 8.., bits 0..7]."""
+    bits = (np.arange(1 << _N_BITS)[None, :, None] >> np.arange(_N_BITS)) & 1 == 1  # (1, n, b)
+    b = bits.transpose(2, 0, 1)  # (b, 1, n)
+
+    def value(finite: np.ndarray) -> np.ndarray:
+        return np.where(finite, 1.0, np.inf)
+
+    alpha = np.where(b[_A_NAN], np.nan, np.where(b[_A_FIN], 0.5, np.inf))
+    ga = np.where(b[_GA_NAN], np.nan, np.where(b[_GA_ZERO], 0.0, 1.0))
+    p = Params(value(b[_W1_FIN]), value(b[_W2_FIN]), value(b[_B_FIN]), alpha)
+    with np.errstate(all="ignore"):
+        state = combine(p, value(b[_LOSS_FIN]), ga, alive=b[F_ALIVE], flat=~b[F_SLOPE],
+                        saturated=~b[F_STEEP])
+    return state[0].reshape(-1, 256)
+
+
+_TABLE = _flag_table()
+
+
+def classify_flags(u: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """:func:`combine` for a fused step, (L, P) int8: ``u`` (9, L, P) as in neuron.FusedStep,
+    ``flags`` (16, L, P) bool with rows F_SLOPE, F_STEEP, F_ALIVE set. Seven numpy calls
+    whatever L and P: the facts are packed into bytes that index a table of states."""
+    # (every output contiguous: numpy 2.4's isnan/isfinite write wrong values into a strided
+    # boolean output, seen with 2.4.6)
+    np.isfinite(u[:U_LOSS + 1], out=flags[_W1_FIN:_LOSS_FIN + 1])  # w1, w2, b, alpha, loss
+    np.isnan(u[U_ALPHA], out=flags[_A_NAN])
+    np.isnan(u[U_GALPHA], out=flags[_GA_NAN])
+    np.equal(u[U_GALPHA], 0.0, out=flags[_GA_ZERO])
+    low, high = np.packbits(flags, axis=0, bitorder="little")
+    return _TABLE[high, low]

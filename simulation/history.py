@@ -62,3 +62,25 @@ class History:
     def last(self) -> np.ndarray:
         """The newest row, (len(COLUMNS), L)."""
         return self.window()[-1]
+
+    @classmethod
+    def from_rows(cls, rows: np.ndarray, capacity: int | None = None,
+                  total: int | None = None) -> History:
+        """A history holding ``rows`` (m, C, L), oldest first, as if ``total`` rows (default m)
+        had been appended; a ring keeps only the newest ``capacity`` of them."""
+        n_lanes = rows.shape[2]
+        h = cls(n_lanes, capacity)
+        total = len(rows) if total is None else total
+        if capacity is not None:
+            rows = rows[-capacity:] if len(rows) > capacity else rows
+        m = len(rows)
+        if capacity is None:
+            h._buf = np.array(rows, dtype=float, copy=True).reshape(m, len(COLUMNS), n_lanes)
+            if m == 0:
+                h._buf = np.full((1024, len(COLUMNS), n_lanes), np.nan)
+        elif m:
+            idx = (np.arange(total - m, total)) % capacity
+            h._buf[idx] = rows
+            h._buf[idx + capacity] = rows
+        h._count = total if capacity is not None else m
+        return h

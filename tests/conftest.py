@@ -3,9 +3,13 @@
 import gc
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# preferences (theme, presentation mode) go to a throw-away file, never the user's own
+os.environ.setdefault("DYING_RELU_LAB_SETTINGS",
+                      os.path.join(tempfile.mkdtemp(prefix="drl-settings-"), "settings.ini"))
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))

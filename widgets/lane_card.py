@@ -23,7 +23,8 @@ from simulation import activations
 from simulation.config import LaneSpec, RunConfig
 from simulation.engine import Simulation, Snapshot
 from simulation.health import State
-from widgets.palette import DEAD_REGION, STATE_COLORS, ZERO_COLOR, lane_color
+from widgets import style
+from widgets.palette import DEAD_REGION, STATE_COLORS, ZERO_COLOR
 
 NORMAL_HEIGHT = 172  # preferred card height (five cards in ~900 px)
 COMPACT_HEIGHT = 112  # minimum card height; below COMPACT_BELOW the card is drawn compact
@@ -127,10 +128,21 @@ class _TextBlock(QWidget):
         self._color = QColor(TEXT)
         fm = QFontMetrics(font)
         self._line_h = fm.lineSpacing()
+        self._template = width_template
         self._min_w = fm.horizontalAdvance(width_template) + 4 if width_template else 0
         self.setSizePolicy(QSizePolicy.Policy.Preferred if self._min_w else
                            QSizePolicy.Policy.Ignored,
                            QSizePolicy.Policy.Fixed if rows else QSizePolicy.Policy.Ignored)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_template"):
+            # presentation mode: the metrics follow the font
+            fm = QFontMetrics(self.font())
+            if self._min_w:
+                self._min_w = fm.horizontalAdvance(self._template) + 4
+            self._line_h = fm.lineSpacing()
+            self.updateGeometry()
+        super().changeEvent(event)
 
     def set_rows(self, rows: int) -> None:
         if rows != self._rows:
@@ -174,6 +186,17 @@ class _TextBlock(QWidget):
         p.end()
 
 
+class _Badge(QLabel):
+    """The state badge: wide enough for RECOVERING in whatever font it has."""
+
+    def sizeHint(self) -> QSize:
+        fm = self.fontMetrics()
+        return QSize(fm.horizontalAdvance("RECOVERING") + 20, fm.height() + 6)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
 class _ClickFilter(QObject):
     """Forwards left presses on the plot (which swallows them) to the card (its parent).
 
@@ -212,14 +235,13 @@ class LaneCard(QFrame):
         f.setPointSizeF(13)
         f.setBold(True)
         self.name.setFont(f)
-        self.badge = QLabel("")
+        self.badge = _Badge("")
         bf = QFont(self.font())
         bf.setPointSizeF(15)
         bf.setBold(True)
         self.badge.setFont(bf)
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        bfm = QFontMetrics(bf)
-        self.badge.setFixedSize(bfm.horizontalAdvance("RECOVERING") + 20, bfm.height() + 6)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         header = QHBoxLayout()
         header.setContentsMargins(0, 0, 0, 0)
         header.setSpacing(6)
@@ -312,7 +334,7 @@ class LaneCard(QFrame):
         self.index = index
         self.spec = spec
         self.act = activations.get(spec.activation)
-        self.color = lane_color(spec.activation)
+        self.color = style.lane_color(spec.activation)
         self._kwargs = activations.function_params(spec.activation, spec.params)
         self._state: State | None = None
         self._snap: Snapshot | None = None
@@ -393,9 +415,10 @@ class LaneCard(QFrame):
 
     def _apply_style(self, state: State) -> None:
         dead = state == State.DEAD
-        bg = DEAD_BG if dead else CARD_BG
-        border = SELECTED_BORDER if self._selected else ("#9C9C9C" if dead else BORDER)
-        stripe = _blend(self.color, DEAD_BG, 0.55).name() if dead else self.color
+        th = style.theme()
+        bg = th.dead_bg if dead else th.card_bg
+        border = th.selected_border if self._selected else ("#9C9C9C" if dead else th.border)
+        stripe = _blend(self.color, th.dead_bg, 0.55).name() if dead else self.color
         self.setStyleSheet(
             f"QFrame#laneCard {{ background: {bg}; border: 2px solid {border}; "
             f"border-left: 7px solid {stripe}; border-radius: 5px; }}")
@@ -409,12 +432,14 @@ class LaneCard(QFrame):
                               + "\n".join(STATE_HELP[s] for s in State if s != state))
         self.plot.setBackground(bg)
         curve = DEAD_CURVE if dead else self.color
-        self.value_curve.setPen(pg.mkPen(curve, width=2.5))
-        self.grad_curve.setPen(pg.mkPen(curve, width=1.5, style=Qt.PenStyle.DashLine))
+        self.value_curve.setPen(pg.mkPen(curve, width=style.lw(2.5)))
+        self.grad_curve.setPen(pg.mkPen(curve, width=style.lw(1.5), style=Qt.PenStyle.DashLine))
         self.dots.setBrush(pg.mkBrush("#9A9A9A" if dead else self.color))
         self.dots.setPen(pg.mkPen("#3A3A3A" if dead else "#1A1A1A", width=1))
-        self.numbers.set_color(DIM_TEXT if dead else TEXT)
-        self.recovery.set_color(DIM_TEXT if dead else TEXT)
+        text = (DIM_TEXT if th is style.LIGHT else "#D0D0D0") if dead else th.text
+        self.numbers.set_color(text)
+        self.recovery.set_color(text)
+        self.region.setBrush(pg.mkBrush(th.dead_region))
 
     # --- curves -------------------------------------------------------------------------------
     def _initial_alpha(self) -> float | None:

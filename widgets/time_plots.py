@@ -32,8 +32,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from simulation.activations import ACTIVATIONS
 from simulation.engine import Simulation
 from simulation.history import INDEX
+from widgets import style as look
 from widgets.decimate import BinReducer, bin_size, flat_mask, peak_interleave, run_ends
-from widgets.palette import DEAD_REGION, SHOCK_COLOR, ZERO_COLOR, lane_color
+from widgets.palette import DEAD_REGION, ZERO_COLOR
 
 PLOTS = ("loss", "z", "a", "grad", "params")  # top to bottom; "params" carries the step axis
 GRADS = ("grad_b", "grad_w1", "grad_w2")
@@ -156,14 +157,14 @@ class LogAxis(pg.AxisItem):
 
 
 def _pen(color: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 2.0):
-    pen = pg.mkPen(color, width=width, style=style)
+    pen = pg.mkPen(color, width=look.lw(width), style=style)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     return pen
 
 
 def _font(pt: int = FONT_PT, bold: bool = False) -> QFont:
     f = QFont()
-    f.setPointSize(pt)
+    f.setPointSizeF(look.pt(pt))
     f.setBold(bold)
     return f
 
@@ -546,7 +547,7 @@ class TimePlots(QWidget):
 
     # --- items ----------------------------------------------------------------------------------
     def _make_lane(self, i: int, n: int, lane_id: str, activation: str) -> LaneItems:
-        color = lane_color(activation)
+        color = look.lane_color(activation)
         z = 10 + (n - i)  # the first lane (ReLU in the presets) on top
         def curve(style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 2.0):
             c = Curve(pen=_pen(color, style, width), connect="finite",
@@ -582,7 +583,8 @@ class TimePlots(QWidget):
                 c.setPen(_pen(lane.color, style))
         self.grad_key.setVisible(mode == "all")
         label = "|gradient|" if mode == "all" else f"|{GRAD_LABELS[mode]}|"
-        self.plots["grad"].getAxis("left").setLabel(label, **LABEL_STYLE)
+        self.plots["grad"].getAxis("left").setLabel(
+            label, **{"font-size": f"{look.pt(LABEL_PT):g}pt", "color": look.theme().text})
 
     def _apply_visibility(self) -> None:
         shown = GRAD_MODES[self._grad_mode]
@@ -606,7 +608,7 @@ class TimePlots(QWidget):
                 parts.append(f'<span style="color:#aaaaaa"><s>▬&nbsp;{label}</s></span>')
             else:
                 parts.append(f'<span style="color:{lane.color}"><b>▬</b>&nbsp;'
-                             f'<span style="color:#000">{label}</span></span>')
+                             f'<span style="color:{look.theme().text}">{label}</span></span>')
         self.legend_label.setText(" &nbsp; ".join(parts))
 
     def _sync_events(self, sim: Simulation) -> None:
@@ -628,12 +630,13 @@ class TimePlots(QWidget):
         marker = Marker(dict(event))
         for name in PLOTS:
             line = pg.InfiniteLine(step, angle=90, movable=False,
-                                   pen=pg.mkPen(SHOCK_COLOR, width=2, style=Qt.PenStyle.DashLine))
+                                   pen=pg.mkPen(look.theme().shock, width=look.lw(2),
+                                                style=Qt.PenStyle.DashLine))
             line.setZValue(80)
             # A plain TextItem at the top of the view, not the line's own label: pyqtgraph clips
             # and misplaces InfLineLabel text on these plots.
-            label = pg.TextItem(event_label(event), color=SHOCK_COLOR, anchor=(-0.04, -0.02),
-                                fill=pg.mkBrush(255, 255, 255, 200))
+            label = pg.TextItem(event_label(event), color=look.theme().shock,
+                                anchor=(-0.04, -0.02), fill=pg.mkBrush(*look.theme().label_fill))
             label.setFont(_font(FONT_PT, bold=True))
             label.setZValue(81)
             label.setPos(step, self._yrange.get(name, (0.0, 1.0))[1])

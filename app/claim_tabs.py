@@ -1,0 +1,82 @@
+"""The tabs that measure the seeds' claims beyond the single neuron, added to the main window.
+
+Each tab's view is built the first time the tab is shown, so the window opens as fast as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+
+class _TabHost(Protocol):
+    def add_tab(self, widget: QWidget, title: str, tooltip: str) -> None: ...
+
+
+class LazyTab(QWidget):
+    """A tab page that builds its view (``factory()``) when first shown or asked for."""
+
+    def __init__(self, factory: Callable[[], QWidget]):
+        super().__init__()
+        self._factory = factory
+        self._view: QWidget | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    @property
+    def view(self) -> QWidget:
+        """The view, built now if it was not yet."""
+        return self.build()
+
+    def build(self) -> QWidget:
+        """Build the view unless it exists; the view."""
+        if self._view is None:
+            self._view = self._factory()
+            self.layout().addWidget(self._view)
+        return self._view
+
+    def showEvent(self, event: Any) -> None:
+        self.build()
+        super().showEvent(event)
+
+
+def _selfnorm() -> QWidget:
+    from widgets.selfnorm_view import SelfNormView
+    return SelfNormView()
+
+
+def _dropout() -> QWidget:
+    from widgets.dropout_view import DropoutView
+    return DropoutView()
+
+
+def _cost() -> QWidget:
+    from widgets.cost_view import CostView
+    return CostView()
+
+
+def _claims() -> QWidget:
+    from widgets.claims_view import ClaimsView
+    return ClaimsView()
+
+
+TABS: tuple[tuple[Callable[[], QWidget], str, str], ...] = (
+    (_selfnorm, "Self-normalization",
+     "Seed 000: does SELU keep mean 0 and variance 1 across layers? Measured."),
+    (_dropout, "Dropout network",
+     "Seed 002: a 2 → 128 → K network with and without dropout: loss, accuracy, dead units"),
+    (_cost, "Activation cost", "Seed 000: ReLU 1.0×, Leaky 1.1×, ELU 1.5×? Timed on this machine"),
+    (_claims, "Star table", "Seed 000's star table beside the stars this app measures"),
+)
+
+
+def install_claim_tabs(window: _TabHost) -> list[LazyTab]:
+    """Add the self-normalization, dropout-network, activation-cost and star-table tabs."""
+    pages = []
+    for factory, title, tooltip in TABS:
+        page = LazyTab(factory)
+        window.add_tab(page, title, tooltip)
+        pages.append(page)
+    return pages

@@ -1,0 +1,57 @@
+"""Every dialog the file features open, in one place (tests replace these functions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from app import settings
+
+TITLE = "Dying ReLU Lab"
+
+
+def _start(name: str = "") -> str:
+    folder = settings.preferences().last_dir()
+    return str(Path(folder) / name) if name else folder
+
+
+def _remember(path: str) -> str | None:
+    if not path:
+        return None
+    settings.preferences().set_last_dir(str(Path(path).parent))
+    return path
+
+
+def ask_open(parent: QWidget, caption: str, filters: str) -> str | None:
+    """A file to open, or None if cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, caption, _start(), filters)
+    return _remember(path)
+
+
+def ask_save(parent: QWidget, caption: str, name: str, filters: str) -> str | None:
+    """A file to write (the dialog asks before replacing one), or None if cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, caption, _start(name), filters)
+    return _remember(path)
+
+
+def ask_folder(parent: QWidget, caption: str) -> str | None:
+    """A folder, or None if cancelled."""
+    path = QFileDialog.getExistingDirectory(parent, caption, _start())
+    if not path:
+        return None
+    settings.preferences().set_last_dir(path)
+    return path
+
+
+def error(parent: QWidget, text: str, detail: str = "") -> None:
+    """A clear refusal: what was not done and why; nothing changed."""
+    box = QMessageBox(QMessageBox.Icon.Warning, TITLE, text, QMessageBox.StandardButton.Ok, parent)
+    if detail:
+        box.setInformativeText(detail)
+    box.exec()
+
+
+def info(parent: QWidget, text: str) -> None:
+    """A short confirmation."""
+    QMessageBox.information(parent, TITLE, text)

@@ -1,0 +1,260 @@
+"""Export: each time plot as PNG or SVG (pyqtgraph's exporters), the run record as JSON or CSV
+(the engine's ``dying-relu-lab/run@1`` format), and the whole window as PNG. Every write is atomic.
+
+An exported plot is a figure someone reads away from the app: for the export only, the plot gets
+a title, step numbers on its x axis and a key of the lanes, and PNGs are drawn at twice the
+on-screen size.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from pyqtgraph.exporters import ImageExporter, SVGExporter
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
+from PySide6.QtGui import QImage
+
+from app import dialogs
+from app.files import FileError, describe_os_error, write_bytes_atomic
+from simulation import activations
+from simulation.engine import Simulation
+from simulation.record import run_record, to_csv, to_json
+from simulation.replay import replay
+from widgets import style
+from widgets.time_plots import LineSample
+
+TITLES = {"loss": "Loss (log scale)", "z": "z = w1·x1 + w2·x2 + b: min–max band and mean",
+          "a": "Output a = f(z), mean over the samples", "grad": "Gradient magnitude (log scale)",
+          "params": "Parameters w1, w2, b (α for PReLU)"}
+PNG_SCALE = 2  # exported PNGs at twice the figure size: sharp on a slide or in print
+FIGURE_W, FIGURE_H = 900, 340  # the layout size of one exported plot (before PNG_SCALE)
+IMAGE_FILTER = "PNG image (*.png);;SVG vector image (*.svg)"
+
+
+def _tolerate_closepath() -> None:
+    """Qt >= 6.10's SVG generator ends closed paths with a bare 'Z', which pyqtgraph 0.14's
+    SVGExporter cannot parse (pyqtgraph issue #3485): its coordinate fix-up runs on the path
+    without the 'Z' tokens, which are put back where they were afterwards."""
+    mod = importlib.import_module("pyqtgraph.exporters.SVGExporter")
+    if getattr(mod, "_closepath_ok", False):
+        return
+    original = mod.correctCoordinates
+
+    def correct(node: Any, defs: Any, item: Any, options: Any) -> Any:
+        closed = []
+        for path in node.getElementsByTagName("path"):
+            tokens = path.getAttribute("d").split()
+            marks = [i for i, tok in enumerate(tokens) if tok in ("Z", "z")]
+            if marks:
+                path.setAttribute("d", " ".join(t for t in tokens if t not in ("Z", "z")))
+                closed.append((path, marks))
+        result = original(node, defs, item, options)
+        for path, marks in closed:
+            tokens = path.getAttribute("d").split()
+            for i in marks:
+                tokens.insert(i, "Z")
+            path.setAttribute("d", " ".join(tokens))
+        return result
+
+    mod.correctCoordinates = correct
+    mod._closepath_ok = True
+
+
+def image_bytes(image: QImage) -> bytes:
+    """A QImage as PNG bytes."""
+    data = QByteArray()
+    buf = QBuffer(data)
+    buf.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buf, "PNG"):
+        raise FileError("The image could not be encoded as PNG.")
+    buf.close()
+    return bytes(data.data())
+
+
+def _write(path: str | Path, data: bytes) -> None:
+    try:
+        write_bytes_atomic(path, data)
+    except OSError as e:
+        raise FileError(f"Cannot write {Path(path).name}: {describe_os_error(e)}.") from None
+
+
+@contextmanager
+def _figure_size(plots: Any) -> Iterator[None]:
+    """Lay the plots out at figure size, whatever the window's size, for the export only (no
+    event is processed meanwhile, so the screen never shows it)."""
+    ci = plots.view.ci
+    old = ci.geometry()
+    rows = sum(p.isVisible() for p in plots.plots.values())
+    ci.setGeometry(QRectF(0, 0, FIGURE_W, FIGURE_H * max(rows, 1)))
+    ci.layout.activate()
+    try:
+        yield
+    finally:
+        ci.setGeometry(old)
+        ci.layout.activate()
+
+
+@contextmanager
+def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
+    """Plot ``name`` dressed as a stand-alone figure for the duration of the export."""
+    p: pg.PlotItem = plots.plots[name]
+    bottom = p.getAxis("bottom")
+    had_values = bottom.style["showValues"]
+    old_height = bottom.fixedHeight
+    p.setTitle(TITLES.get(name, name), size="12pt")
+    if not had_values:
+        bottom.setStyle(showValues=True)
+        bottom.setHeight(None)
+        bottom.setLabel("step")
+    shown = [lane for lane in plots.lanes if plots.lane_visible(lane.id)]
+    legend = pg.LegendItem(labelTextSize="14pt", labelTextColor=style.theme().text,
+                           sampleType=LineSample, colCount=max(len(shown), 1), horSpacing=14)
+    p.layout.addItem(legend, 4, 1)  # one row under the step axis, never over the data
+    for lane in shown:
+        act = activations.ACTIVATIONS.get(lane.activation)
+        legend.addItem(pg.PlotDataItem(pen=pg.mkPen(lane.color, width=3)),
+                       act.label if act else lane.id)
+    try:
+        with _figure_size(plots):
+            yield p
+    finally:
+        p.layout.removeItem(legend)
+        if legend.scene() is not None:
+            legend.scene().removeItem(legend)
+        p.setTitle(None)
+        if not had_values:
+            bottom.setStyle(showValues=False)
+            bottom.setLabel(None)
+            bottom.setHeight(old_height)
+
+
+def plot_bytes(plots: Any, name: str, fmt: str) -> bytes:
+    """Plot ``name`` of a TimePlots as PNG or SVG bytes, through pyqtgraph's exporters."""
+    if name not in plots.plots:
+        raise ValueError(f"unknown plot {name!r} (known: {', '.join(plots.plots)})")
+    with _as_figure(plots, name) as p:
+        if fmt == "svg":
+            _tolerate_closepath()
+            return SVGExporter(p).export(toBytes=True)
+        if fmt != "png":
+            raise ValueError(f"unknown image format {fmt!r}")
+        exporter = ImageExporter(p)
+        exporter.parameters()["width"] = int(p.sceneBoundingRect().width() * PNG_SCALE)
+        return image_bytes(exporter.export(toBytes=True))
+
+
+def export_plot(plots: Any, name: str, path: str | Path) -> None:
+    """Write plot ``name`` to ``path``; the suffix (.png or .svg) chooses the format."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise FileError(f"{Path(path).name}: a plot is exported as .png or .svg.")
+    _write(path, plot_bytes(plots, name, fmt))
+
+
+def export_all_plots(plots: Any, folder: str | Path, stem: str) -> list[Path]:
+    """Every plot as PNG and SVG into ``folder``: ``stem-loss.png``, ``stem-loss.svg``, ..."""
+    out = []
+    for name in plots.plots:
+        for fmt in ("png", "svg"):
+            path = Path(folder) / f"{stem}-{name}.{fmt}"
+            _write(path, plot_bytes(plots, name, fmt))
+            out.append(path)
+    return out
+
+
+def full_record(sim: Simulation, journal: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run record of every step so far (the live history keeps only the newest steps:
+    the run is replayed, with batches recorded, to give all of them)."""
+    full = replay(sim.config, journal, sim.t, record_batches=True)
+    if full.t == 0:
+        raise FileError("The run has no steps yet: press Play or Step first.")
+    return run_record(full)
+
+
+def export_record(sim: Simulation, journal: list[dict[str, Any]], path: str | Path) -> None:
+    """The run record as JSON or CSV (by suffix), the engine's format, written atomically."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".json", ".csv"):
+        raise FileError(f"{Path(path).name}: a run record is exported as .json or .csv.")
+    record = full_record(sim, journal)
+    text = to_json(record) if suffix == ".json" else to_csv(record)
+    _write(path, text.encode("utf-8"))
+
+
+def export_window(window: Any, path: str | Path) -> None:
+    """The whole window as a PNG, as it is on screen."""
+    if Path(path).suffix.lower() != ".png":
+        raise FileError(f"{Path(path).name}: the window is exported as .png.")
+    _write(path, image_bytes(window.grab().toImage()))
+
+
+# --- menu ---------------------------------------------------------------------------------------
+def _run(window: Any, what: str, job: Any) -> bool:
+    try:
+        job()
+    except FileError as e:
+        dialogs.error(window, f"{what} was not exported.", str(e))
+        return False
+    return True
+
+
+def _shown_sim(window: Any) -> tuple[Simulation, list[dict[str, Any]]]:
+    """The simulation the views show (a rewound one while rewinding) and its actions."""
+    rewind = getattr(window, "rewind", None)
+    if rewind is not None and rewind.active:
+        return rewind.shown, rewind.actions_shown()
+    return window.controller.sim, window.controller.journal
+
+
+def plot_dialog(window: Any, name: str) -> bool:
+    stem = f"{window.preset_id}-{name}"
+    path = dialogs.ask_save(window, f"Export the {name} plot", f"{stem}.png", IMAGE_FILTER)
+    if path is None:
+        return False
+    if Path(path).suffix == "":
+        path += ".png"
+    ok = _run(window, "The plot", lambda: export_plot(window.plots, name, path))
+    if ok:
+        window.statusBar().showMessage(f"Exported {Path(path).name}", 6000)
+    return ok
+
+
+def all_plots_dialog(window: Any) -> bool:
+    folder = dialogs.ask_folder(window, "Export every plot as PNG and SVG into")
+    if folder is None:
+        return False
+    ok = _run(window, "The plots",
+              lambda: export_all_plots(window.plots, folder, window.preset_id))
+    if ok:
+        window.statusBar().showMessage(f"Exported {2 * len(window.plots.plots)} files to "
+                                       f"{folder}", 6000)
+    return ok
+
+
+def record_dialog(window: Any) -> bool:
+    path = dialogs.ask_save(window, "Export the run record", f"{window.preset_id}-run.json",
+                            "Run record, JSON (*.json);;Run record, CSV (*.csv)")
+    if path is None:
+        return False
+    if Path(path).suffix == "":
+        path += ".json"
+    sim, journal = _shown_sim(window)
+    ok = _run(window, "The run record", lambda: export_record(sim, journal, path))
+    if ok:
+        window.statusBar().showMessage(f"Exported {Path(path).name} ({sim.t:,} steps)", 6000)
+    return ok
+
+
+def window_dialog(window: Any) -> bool:
+    path = dialogs.ask_save(window, "Export the window", f"{window.preset_id}-window.png",
+                            "PNG image (*.png)")
+    if path is None:
+        return False
+    if Path(path).suffix == "":
+        path += ".png"
+    return _run(window, "The window", lambda: export_window(window, path))

@@ -1,0 +1,233 @@
+"""Sessions: every setting, the preset, the seed and (optionally) the run so far, as a JSON file.
+
+A session (format ``dying-relu-lab/session@1``) holds no arrays: the run is rebuilt by replaying
+the configuration and the actions taken live, at their steps (:mod:`simulation.replay`), which
+gives the same numbers, bit for bit. A file that is malformed, of another format or version, or
+out of range is refused with one clear message, and the current session stays as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app import dialogs
+from app.controller import HISTORY_CAPACITY, MAX_SPEED
+from app.files import FileError, describe_os_error, parse_json, read_limited, write_text_atomic
+from simulation import presets
+from simulation.config import ConfigError, RunConfig
+from simulation.replay import normalize_action, replay, sorted_actions
+
+FORMAT = "dying-relu-lab/session@1"
+SUFFIX = ".drlab"
+FILTER = "Dying ReLU Lab sessions (*.drlab *.json);;All files (*)"
+MAX_BYTES = 4 * 2**20
+MAX_EVENTS = 10_000
+MAX_STEP = 200_000  # a replay of this many steps takes ~15 s on a slow laptop
+GRAD_MODES = ("grad_b", "grad_w1", "grad_w2", "all")
+
+
+@dataclass
+class Session:
+    """What a session file holds, validated."""
+
+    config: RunConfig
+    preset: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    step: int = 0
+    speed: float = 240.0
+    view: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": FORMAT, "preset": self.preset, "config": self.config.to_dict(),
+                "events": [dict(e) for e in self.events], "step": self.step,
+                "speed": self.speed, "view": dict(self.view)}
+
+    def dumps(self) -> str:
+        """Deterministic JSON text (the same session, the same bytes)."""
+        return json.dumps(self.to_dict(), indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+# --- validation -----------------------------------------------------------------------------------
+def _int(name: str, value: Any, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise ConfigError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {value!r}")
+    return value
+
+
+def _check_format(d: dict[str, Any]) -> None:
+    fmt = d.get("format")
+    if fmt == FORMAT:
+        return
+    if not isinstance(fmt, str) or not fmt.startswith("dying-relu-lab/"):
+        raise ConfigError("this is not a Dying ReLU Lab session (it has no "
+                          f"\"format\": \"{FORMAT}\")")
+    if fmt.startswith("dying-relu-lab/run@"):
+        raise ConfigError("this is a run record (an export of a run's numbers), not a session; "
+                          "it cannot be opened, only read")
+    if fmt.startswith("dying-relu-lab/session@"):
+        raise ConfigError(f"this session has format {fmt!r}; this version of the app reads "
+                          f"{FORMAT!r} only (was it saved by a newer version?)")
+    raise ConfigError(f"unknown format {fmt!r}")
+
+
+def _check_view(view: Any, config: RunConfig) -> dict[str, Any]:
+    if view is None:
+        return {}
+    if not isinstance(view, dict):
+        raise ConfigError("view must be an object")
+    out: dict[str, Any] = {}
+    if "lane" in view:
+        out["lane"] = _int("view.lane", view["lane"], 0, len(config.lanes) - 1)
+    if "grad_mode" in view:
+        if view["grad_mode"] not in GRAD_MODES:
+            raise ConfigError(f"view.grad_mode must be one of {', '.join(GRAD_MODES)}")
+        out["grad_mode"] = view["grad_mode"]
+    if "hidden" in view:
+        ids = {lane.id for lane in config.lanes}
+        hidden = view["hidden"]
+        if not isinstance(hidden, list) or not all(isinstance(h, str) and h in ids
+                                                   for h in hidden):
+            raise ConfigError("view.hidden must list lane ids of this configuration")
+        out["hidden"] = list(dict.fromkeys(hidden))
+    return out
+
+
+def session_from_dict(d: Any) -> Session:
+    """A validated :class:`Session`; ConfigError with one clear sentence otherwise."""
+    if not isinstance(d, dict):
+        raise ConfigError("a session must be a JSON object")
+    _check_format(d)
+    preset = d.get("preset")
+    if preset is not None and preset not in presets.PRESETS:
+        raise ConfigError(f"unknown preset {preset!r} (known: {', '.join(presets.PRESETS)})")
+    if "config" not in d:
+        raise ConfigError("the session has no config")
+    try:
+        config = RunConfig.from_dict(d["config"])
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as e:
+        raise ConfigError(f"config: {e}") from None
+    step = _int("step", d.get("step", 0), 0, MAX_STEP)
+    events = d.get("events", [])
+    if not isinstance(events, list):
+        raise ConfigError("events must be a list")
+    if len(events) > MAX_EVENTS:
+        raise ConfigError(f"a session holds at most {MAX_EVENTS:,} events, this one "
+                          f"{len(events):,}")
+    actions = []
+    for i, e in enumerate(events):
+        try:
+            a = normalize_action(e)
+        except (TypeError, ValueError, OverflowError) as err:
+            raise ConfigError(f"event {i + 1}: {err}") from None
+        if a["step"] > step:
+            raise ConfigError(f"event {i + 1} is at step {a['step']:,}, after the session's "
+                              f"step {step:,}")
+        actions.append(a)
+    speed = d.get("speed", 240.0)
+    if (isinstance(speed, bool) or not isinstance(speed, (int, float))
+            or not math.isfinite(speed) or not 1 <= speed <= MAX_SPEED):
+        raise ConfigError(f"speed must be a number from 1 to {MAX_SPEED:,} steps/s")
+    return Session(config, preset, sorted_actions(actions), step, float(speed),
+                   _check_view(d.get("view"), config))
+
+
+def read_session(path: str | Path) -> Session:
+    """Read and validate a session file; FileError (one sentence) on anything wrong."""
+    name = Path(path).name
+    d = parse_json(read_limited(path, MAX_BYTES, "session"), name)
+    try:
+        return session_from_dict(d)
+    except ConfigError as e:
+        raise FileError(f"{name}: {e}.") from None
+
+
+# --- the window's session -------------------------------------------------------------------------
+def current_session(window: Any, with_run: bool = True) -> Session:
+    """The window's live session; without the run: the settings only, at step 0."""
+    c = window.controller
+    config = c.config
+    if not with_run and c.sim.lr != config.lr:  # the learning rate set live is a setting too
+        config = RunConfig.from_dict({**config.to_dict(), "lr": c.sim.lr})
+    hidden = [lane.id for lane in config.lanes if not window.plots.lane_visible(lane.id)]
+    view = {"lane": max(window.cards.selected(), 0), "grad_mode": window.plots.grad_mode,
+            "hidden": hidden}
+    return Session(config, window.preset_id, list(c.journal) if with_run else [],
+                   c.sim.t if with_run else 0, float(c.speed), view)
+
+
+def apply_session(window: Any, session: Session) -> None:
+    """Replay ``session`` and make it the window's live run (only after it fully validated)."""
+    QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        sim = replay(session.config, session.events, session.step,
+                     history_capacity=HISTORY_CAPACITY)
+    finally:
+        QApplication.restoreOverrideCursor()
+    preset = session.preset or presets.DEFAULT_PRESET
+    window.preset_id = preset
+    window.transport.set_preset(preset)
+    window.setWindowTitle(f"Dying ReLU Lab — {preset}")
+    window.controller.set_speed(session.speed)
+    window.transport.set_speed(session.speed)
+    window.controller.adopt(sim, session.events)
+    view = session.view
+    hidden = set(view.get("hidden", []))
+    for action, lane in zip(window.lanes_menu.actions(), session.config.lanes, strict=False):
+        action.setChecked(lane.id not in hidden)
+    window.plots.set_grad_mode(view.get("grad_mode", window.plots.grad_mode))
+    window.select_lane(view.get("lane", 0))
+
+
+def save_session(window: Any, path: str | Path, with_run: bool = True) -> None:
+    """Write the window's session to ``path`` atomically (FileError if it cannot)."""
+    text = current_session(window, with_run).dumps()
+    try:
+        write_text_atomic(path, text)
+    except OSError as e:
+        raise FileError(f"Cannot write {Path(path).name}: {describe_os_error(e)}.") from None
+
+
+def open_session(window: Any, path: str | Path) -> bool:
+    """Open a session file in ``window``; a refused file leaves the session untouched."""
+    try:
+        session = read_session(path)
+    except FileError as e:
+        dialogs.error(window, "This session was not opened; the current one is unchanged.",
+                      str(e))
+        return False
+    apply_session(window, session)
+    window.statusBar().showMessage(f"Opened {Path(path).name}: step {session.step:,}", 6000)
+    return True
+
+
+# --- menu actions ---------------------------------------------------------------------------------
+def default_name(window: Any) -> str:
+    return f"{window.preset_id}{SUFFIX}"
+
+
+def save_dialog(window: Any, with_run: bool = True) -> bool:
+    caption = "Save session" if with_run else "Save session settings (starts at step 0)"
+    path = dialogs.ask_save(window, caption, default_name(window), FILTER)
+    if path is None:
+        return False
+    if Path(path).suffix == "":
+        path += SUFFIX
+    try:
+        save_session(window, path, with_run)
+    except FileError as e:
+        dialogs.error(window, "The session was not saved.", str(e))
+        return False
+    window.statusBar().showMessage(f"Saved {Path(path).name}", 6000)
+    return True
+
+
+def open_dialog(window: Any) -> bool:
+    path = dialogs.ask_open(window, "Open session", FILTER)
+    return False if path is None else open_session(window, path)

@@ -1,0 +1,1 @@
+"""Packaged data: the application icon and the desktop entry."""

@@ -1,0 +1,271 @@
+"""Sessions: save -> open gives the identical run; every bad file is refused and changes nothing."""
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from app import dialogs, session
+from app.files import FileError
+from simulation import presets
+
+
+def same(a, b):
+    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+
+
+def play(w, steps):
+    w.controller.sim.run(steps)
+    w.controller.frame.emit(w.controller.sim)
+
+
+def prepare(w):
+    """A run with every kind of live action in it."""
+    c = w.controller
+    play(w, 120)
+    w.transport.lr_box.setValue(0.2)
+    play(w, 30)
+    c.bias_shock(-4.0)
+    c.lr_shock(factor=3.0, steps=2)
+    play(w, 80)
+    c.weight_shock(0.5, -0.5)
+    play(w, 20)
+    c.set_speed(960)
+    w.plots.set_grad_mode("all")
+    w.select_lane(2)
+    w.set_lane_visible("elu", False)
+    for a in w.lanes_menu.actions():
+        if a.text() == "ELU":
+            a.setChecked(False)
+
+
+def snapshot(w):
+    sim = w.controller.sim
+    return (sim.t, np.asarray(sim.history.window()).copy(), sim.params.w1.copy(),
+            sim.params.alpha.copy(), list(sim.events), sim.lr)
+
+
+def test_round_trip_gives_the_identical_run(win, qtbot, tmp_path):
+    prepare(win)
+    path = tmp_path / "demo.drlab"
+    session.save_session(win, path)
+    before = snapshot(win)
+    text = path.read_text()
+    assert json.loads(text)["format"] == session.FORMAT
+
+    from app.application import create_window
+    other = create_window("healthy")
+    qtbot.addWidget(other)
+    assert session.open_session(other, path)
+    after = snapshot(other)
+    assert after[0] == before[0] == 250
+    assert same(after[1], before[1]) and same(after[2], before[2]) and same(after[3], before[3])
+    assert after[4] == before[4] and after[5] == before[5]
+    assert other.preset_id == "bias-shock" and other.controller.speed == 960
+    assert other.plots.grad_mode == "all" and other.cards.selected() == 2
+    assert not other.plots.lane_visible("elu")
+    # the same session saves to the same bytes, and goes on the same way
+    again = tmp_path / "again.drlab"
+    session.save_session(other, again)
+    assert again.read_text() == text
+    play(win, 300)
+    play(other, 300)
+    assert same(win.controller.sim.history.window(), other.controller.sim.history.window())
+    other.controller.pause()
+
+
+def test_settings_only_starts_at_step_zero_with_the_live_lr(win, tmp_path):
+    prepare(win)
+    path = tmp_path / "setup.drlab"
+    session.save_session(win, path, with_run=False)
+    d = json.loads(path.read_text())
+    assert d["step"] == 0 and d["events"] == [] and d["config"]["lr"] == 0.2
+    play(win, 10)
+    assert session.open_session(win, path)
+    assert win.controller.sim.t == 0 and win.controller.sim.lr == 0.2
+
+
+def good(**changes):
+    d = session.Session(presets.get("bias-shock").config(), "bias-shock",
+                        [{"step": 5, "kind": "bias_shock", "b": -10.0}], 10).to_dict()
+    d.update(changes)
+    return d
+
+
+def nested(depth):
+    v = 0
+    for _ in range(depth):
+        v = [v]
+    return v
+
+
+BAD = {
+    "malformed JSON": "{\"format\": ",
+    "truncated": json.dumps(good())[:-40],
+    "empty": "",
+    "whitespace": "   \n",
+    "not an object": "[1, 2, 3]",
+    "no format": json.dumps({k: v for k, v in good().items() if k != "format"}),
+    "newer version": json.dumps(good(format="dying-relu-lab/session@2")),
+    "a run record": json.dumps(good(format="dying-relu-lab/run@1")),
+    "another program": json.dumps(good(format="something/else@1")),
+    "unknown preset": json.dumps(good(preset="no-such")),
+    "no config": json.dumps({k: v for k, v in good().items() if k != "config"}),
+    "config not an object": json.dumps(good(config=[1])),
+    "lr out of range": json.dumps(good(config={**good()["config"], "lr": 1e9})),
+    "seed of wrong type": json.dumps(good(config={**good()["config"], "seed": "seven"})),
+    "negative seed": json.dumps(good(config={**good()["config"], "seed": -1})),
+    "unknown lane": json.dumps(good(config={**good()["config"], "lanes": [{"activation": "x"}]})),
+    "no lanes": json.dumps(good(config={**good()["config"], "lanes": []})),
+    "lanes of wrong type": json.dumps(good(config={**good()["config"], "lanes": [1, 2]})),
+    "data of wrong shape": json.dumps(good(config={**good()["config"], "data": {
+        "x": [[1, 2, 3]], "y": [1]}})),
+    "init of wrong type": json.dumps(good(config={**good()["config"], "init": [1, 2]})),
+    "unknown config key": json.dumps(good(config={**good()["config"], "evil": 1})),
+    "step too large": json.dumps(good(step=10**9)),
+    "step of wrong type": json.dumps(good(step="10")),
+    "event after the step": json.dumps(good(events=[{"step": 11, "kind": "bias_shock",
+                                                      "b": 1}])),
+    "unknown event kind": json.dumps(good(events=[{"step": 1, "kind": "explode"}])),
+    "event not an object": json.dumps(good(events=["bias_shock"])),
+    "events not a list": json.dumps(good(events={"a": 1})),
+    "too many events": json.dumps(good(events=[{"step": 1, "kind": "set_lr", "lr": 0.1}]
+                                       * (session.MAX_EVENTS + 1))),
+    "speed out of range": json.dumps(good(speed=1e9)),
+    "speed of wrong type": json.dumps(good(speed=True)),
+    "view lane out of range": json.dumps(good(view={"lane": 99})),
+    "view hidden unknown": json.dumps(good(view={"hidden": ["nope"]})),
+    "deep nesting": json.dumps(good(extra=nested(50))),
+    "very deep nesting": "[" * 100_000 + "]" * 100_000,
+    "huge integer": json.dumps(good(config={**good()["config"], "seed": 10**400})),
+    "integer too long to parse": "{\"format\": " + "9" * 5000 + "}",
+    "huge float": json.dumps(good()).replace("\"lr\": 0.3", "\"lr\": 1e999"),
+    "NaN": json.dumps(good()).replace("\"lr\": 0.3", "\"lr\": NaN"),
+    "Infinity": json.dumps(good()).replace("\"lr\": 0.3", "\"lr\": Infinity"),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_bad_files_are_refused_and_change_nothing(win, messages, tmp_path, name):
+    play(win, 40)
+    win.controller.bias_shock(-2.0)
+    before, sim = snapshot(win), win.controller.sim
+    path = tmp_path / "bad.drlab"
+    path.write_text(BAD[name], encoding="utf-8")
+    assert not session.open_session(win, path)
+    assert len(messages) == 1 and messages[0][0] == "error"
+    assert "unchanged" in messages[0][1] and "Traceback" not in messages[0][1]
+    assert win.controller.sim is sim
+    after = snapshot(win)
+    assert after[0] == before[0] and same(after[1], before[1]) and after[4] == before[4]
+
+
+def test_too_large_binary_and_missing_files_are_refused(win, messages, tmp_path):
+    big = tmp_path / "big.drlab"
+    big.write_bytes(b" " * (session.MAX_BYTES + 1))
+    binary = tmp_path / "bin.drlab"
+    binary.write_bytes(b"\xff\xfe\x00\x01" * 100)
+    for path in (big, binary, tmp_path / "missing.drlab", tmp_path):
+        assert not session.open_session(win, path)
+    assert [m[0] for m in messages] == ["error"] * 4
+    assert "MB" in messages[0][1] and "UTF-8" in messages[1][1]
+
+
+@pytest.mark.parametrize("name", ["huge integer", "newer version", "deep nesting", "NaN"])
+def test_messages_say_what_is_wrong(tmp_path, name):
+    path = tmp_path / "bad.drlab"
+    path.write_text(BAD[name])
+    with pytest.raises(FileError) as e:
+        session.read_session(path)
+    text = str(e.value)
+    assert text.startswith("bad.drlab") and len(text) < 300
+    assert {"huge integer": "too large", "newer version": "newer version",
+            "deep nesting": "nests deeper", "NaN": "NaN"}[name] in text
+
+
+def test_save_is_atomic_and_a_failed_save_keeps_the_old_file(win, messages, tmp_path,
+                                                             monkeypatch):
+    path = tmp_path / "s.drlab"
+    path.write_text("old")
+
+    def boom(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", boom)
+    monkeypatch.setattr(dialogs, "ask_save", lambda *a: str(path))
+    assert not session.save_dialog(win)
+    assert path.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.drlab"]
+    assert "no space left" in messages[0][1]
+    monkeypatch.undo()
+
+
+def test_save_dialog_writes_and_adds_the_suffix(win, messages, tmp_path, monkeypatch):
+    monkeypatch.setattr(dialogs, "ask_save", lambda *a: str(tmp_path / "talk"))
+    assert session.save_dialog(win)
+    assert (tmp_path / "talk.drlab").is_file() and not messages
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["talk.drlab"]
+    monkeypatch.setattr(dialogs, "ask_save", lambda *a: None)
+    assert not session.save_dialog(win)  # cancelled: nothing happens
+
+
+def test_save_into_a_missing_folder_is_refused(win, messages, monkeypatch, tmp_path):
+    monkeypatch.setattr(dialogs, "ask_save", lambda *a: str(tmp_path / "no" / "x.drlab"))
+    assert not session.save_dialog(win)
+    assert "not saved" in messages[0][1]
+
+
+def test_open_dialog_and_drop(win, messages, tmp_path, monkeypatch):
+    play(win, 30)
+    path = tmp_path / "d.drlab"
+    session.save_session(win, path)
+    win.controller.reset()
+    monkeypatch.setattr(dialogs, "ask_open", lambda *a: str(path))
+    assert session.open_dialog(win) and win.controller.sim.t == 30
+    win.controller.reset()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    assert win.drop_filter.eventFilter(win, drop)
+    assert win.controller.sim.t == 30 and not messages
+    bad = tmp_path / "bad.drlab"
+    bad.write_text("nope")
+    mime.setUrls([QUrl.fromLocalFile(str(bad))])
+    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    win.drop_filter.eventFilter(win, drop)
+    assert win.controller.sim.t == 30 and messages[0][0] == "error"
+
+
+def test_file_menu_lists_the_workshop_entries(win):
+    first = win.menuBar().actions()[0]
+    assert first.text() == "&File"
+    texts = [a.text() for a in first.menu().actions()]
+    assert any(t.startswith("Open session") for t in texts)
+    assert any(t.startswith("Load own data") for t in texts)
+    assert any(t == "Export" for t in texts)
+
+
+def test_the_command_line_opens_a_session(tmp_path, qtbot, prefs):
+    from app.application import create_window, ensure_app
+    from app.cli import build_parser
+    from app.workshop import open_at_start
+
+    ensure_app()
+    w = create_window("bias-shock")
+    qtbot.addWidget(w)
+    w.controller.sim.run(12)
+    path = tmp_path / "c.drlab"
+    session.save_session(w, path)
+    args = build_parser().parse_args(["--open", str(path)])
+    other = create_window("healthy")
+    qtbot.addWidget(other)
+    open_at_start(other, args.open)
+    assert other.controller.sim.t == 12
+    with pytest.raises(FileError):
+        open_at_start(other, str(Path(tmp_path) / "missing.drlab"))

@@ -1,0 +1,137 @@
+"""The claim tabs: each builds, a tiny run completes, the plots hold the model's numbers, runs stop
+when the window closes (not when another tab is shown), and nothing is left running."""
+
+import numpy as np
+import pytest
+
+from app.application import configure_pyqtgraph, create_window, ensure_app
+from app.claim_tabs import TABS, LazyTab
+from simulation import claims, cost, datasets2d, selfnorm
+from simulation.dropout_net import DropoutExperiment, RunSpec
+from widgets.claims_view import ClaimsView
+from widgets.cost_view import CostView
+from widgets.dropout_view import DropoutView
+from widgets.selfnorm_view import SelfNormView
+
+
+@pytest.fixture
+def show(qtbot):
+    configure_pyqtgraph()
+
+    def _show(view):
+        qtbot.addWidget(view)
+        view.resize(1280, 720)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+    return _show
+
+
+def finish(qtbot, view, timeout=20_000):
+    qtbot.waitUntil(lambda: not view.runner.running, timeout=timeout)
+
+
+def test_selfnorm_plots_hold_the_layer_statistics(show, qtbot):
+    v = show(SelfNormView())
+    v.depth.setValue(4)
+    v.width.setValue(16)
+    v.samples.setValue(30)
+    v.toggle()
+    finish(qtbot, v)
+    assert v.run.done and v.run_button.text() == "Run"
+    for s in v.run.stats:
+        mean_c, var_c, dead_c = v.curves[s.activation]
+        assert list(mean_c.getData()[1]) == s.mean
+        np.testing.assert_allclose(var_c.yData, s.var)  # getData() is log10 in log mode
+        np.testing.assert_allclose(dead_c.getData()[1], 100 * np.asarray(s.dead_fraction))
+        assert mean_c.isVisible()
+    assert not v.curves["gelu"][0].isVisible()
+    assert v.table.rowCount() == len(selfnorm.DEFAULT_ACTIVATIONS)
+    assert "Layer 4 of 4" in v.status.text()
+
+
+def test_dropout_plots_hold_the_histories(show, qtbot):
+    v = show(DropoutView())
+    v.epochs.setValue(2)
+    v.n_train.setValue(64)
+    v.toggle()
+    finish(qtbot, v)
+    e = v.experiment
+    assert e.done and len(e.runs) == 6  # ReLU, Leaky ReLU, ELU, without and with dropout
+    for h in e.histories:
+        loss, acc, dead = v.curves[(h.spec.activation, h.spec.dropout > 0)]
+        np.testing.assert_allclose(loss.yData, h.train_loss)
+        assert list(acc.getData()[1]) == h.test_accuracy and list(dead.getData()[1]) == h.dead
+    assert "ReLU + dropout 0.5" in v.summary.text()
+    assert len(v.scatter.data) == 64
+
+
+def test_dropout_reports_an_unusable_mnist_file(show, tmp_path):
+    v = show(DropoutView())
+    v.dataset.setCurrentIndex(v.dataset.findData("mnist"))
+    v.mnist_path.setText(str(tmp_path / "missing.npz"))
+    v.toggle()
+    assert "does not exist" in v.status.text() and not v.runner.running
+
+
+def test_cost_table_and_bars(show, qtbot):
+    v = show(CostView())
+    v.start(cost.CostRun(size=2000, repeats=2))
+    finish(qtbot, v)
+    rows = v.run.rows()
+    assert v.table.rowCount() == len(rows) == 7
+    assert v.table.item(0, 4).text() == "1.00×"
+    heights = v.bars.opts["height"]
+    np.testing.assert_allclose(heights, np.log10([r.ratio for r in rows]))
+    assert len(v.seed_marks.data) == 3  # ReLU, Leaky ReLU, ELU have a seed number
+
+
+def test_star_table_fills_and_explains_cells(show, qtbot):
+    v = show(ClaimsView())
+    assert "here  …" in v.table.item(0, 0).text()
+    v.start(claims.ClaimsRun(epochs=2, n_train=64, repeats=1))
+    finish(qtbot, v, timeout=60_000)
+    assert v.table_cells
+    speed_relu = v.table.item(0, 0).text()
+    assert "here  ★★★★★" in speed_relu and "1.00× ReLU" in speed_relu
+    v.table.setCurrentCell(2, 3)  # dead-neuron risk, ELU
+    assert "presets" in v.detail.text() and "ELU" in v.detail.text()
+
+
+def test_runs_survive_tab_switches_and_stop_when_the_window_closes(qtbot):
+    ensure_app()
+    w = create_window("bias-shock")
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    w.show()
+    qtbot.waitExposed(w)
+    titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    assert titles[1:5] == [t for _, t, _ in TABS]
+    pages = [w.tabs.widget(i) for i in range(1, 5)]
+    assert all(isinstance(p, LazyTab) and p._view is None for p in pages)  # built on demand
+    w.tabs.setCurrentIndex(2)
+    view = pages[1].view
+    split = datasets2d.make("xor", 2000, 500)
+    view.start(DropoutExperiment(split, [RunSpec("relu")], epochs=200))
+    qtbot.wait(50)
+    w.tabs.setCurrentIndex(0)
+    qtbot.wait(50)
+    assert view.runner.running  # another tab in front: the run goes on
+    w.close()
+    assert not view.runner.running
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
+def test_every_tab_fits_the_window(qtbot, size):
+    ensure_app()
+    w = create_window("bias-shock")
+    qtbot.addWidget(w)
+    w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    for i in range(1, 5):
+        w.tabs.setCurrentIndex(i)
+        qtbot.wait(10)
+        hint = w.minimumSizeHint()
+        assert hint.width() <= 1280 and hint.height() <= 720
+        assert w.width() == size[0] and w.height() == size[1]

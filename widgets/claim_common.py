@@ -1,0 +1,201 @@
+"""Shared pieces of the claim tabs: a chunked job runner, styled plots, activation check boxes.
+
+A job is any object with ``advance(seconds) -> bool`` (True once done) from ``simulation/``. The
+runner calls it from a zero-interval QTimer, a few tens of milliseconds at a time, so the window
+stays responsive; it stops when the job is done, when asked, or when its view's window closes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Protocol
+
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QWidget,
+)
+
+from simulation import activations
+from widgets.palette import lane_color
+
+BUDGET_S = 0.03  # compute per timer tick: ~30 fps while a job runs
+FONT_PT = 11
+LABEL_STYLE = {"font-size": "12pt", "color": "#000"}
+GRID_ALPHA = 0.25
+DROPOUT_STYLE = Qt.PenStyle.DashLine
+
+
+class Job(Protocol):
+    def advance(self, seconds: float | None = None) -> bool: ...
+
+
+class ChunkRunner(QObject):
+    """Runs a :class:`Job` a slice at a time; ``progressed`` after each slice, ``finished`` once."""
+
+    progressed = Signal()
+    finished = Signal()
+
+    def __init__(self, parent: QObject, name: str, budget: float = BUDGET_S):
+        super().__init__(parent)
+        self.budget = budget
+        self.job: Job | None = None
+        self._timer = QTimer(self)
+        self._timer.setObjectName(name)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._tick)
+
+    @property
+    def running(self) -> bool:
+        return self._timer.isActive()
+
+    def start(self, job: Job) -> None:
+        """Run ``job`` from now on (a job already running is dropped)."""
+        self.job = job
+        parent = self.parent()
+        if isinstance(parent, QWidget):  # stop when the window holding the view closes
+            parent.window().installEventFilter(self)
+        self._timer.start()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Close:
+            self.stop()
+        return False
+
+    def stop(self) -> None:
+        """Stop calling the job (it keeps what it has done)."""
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        if self.job is None:
+            self._timer.stop()
+            return
+        done = self.job.advance(self.budget)
+        if done:
+            self._timer.stop()
+        self.progressed.emit()
+        if done:
+            self.finished.emit()
+
+
+class ClaimView(QWidget):
+    """Base of the claim tabs: owns a runner, which stops when the view's window closes (a
+    switch to another tab leaves it running)."""
+
+    def __init__(self, runner_name: str):
+        super().__init__()
+        self.runner = ChunkRunner(self, runner_name)
+
+
+class LogTicks(pg.AxisItem):
+    """A log-mode axis with few, readable ticks: 1, 2, 5 × 10ⁿ over a short span, whole
+    decades (every k-th) over a long one."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
+            return []
+        if not self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        if hi - lo <= 2.5:
+            vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
+                    for m in (1, 2, 5)]
+            return [(1.0, [v for v in vals if lo <= v <= hi])]
+        per_decade = size / (hi - lo)
+        stride = next((k for k in (1, 2, 5, 10, 20, 50) if k * per_decade >= 28), 100)
+        return [(float(stride), [float(e) for e in range(math.ceil(lo), math.floor(hi) + 1)
+                                 if e % stride == 0])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{10 ** v:.3g}" if -3 <= v <= 3 else f"1e{round(v)}" for v in values]
+
+
+def font(pt: int = FONT_PT, bold: bool = False) -> QFont:
+    """A font of ``pt`` points."""
+    f = QFont()
+    f.setPointSize(pt)
+    f.setBold(bold)
+    return f
+
+
+def make_plot(layout: pg.GraphicsLayoutWidget, row: int, y_label: str, x_label: str | None = None,
+              col: int = 0, log_y: bool = False) -> pg.PlotItem:
+    """A plot at (row, col) with grid, readable axes and labels; mouse zoom off."""
+    axes = {"left": LogTicks("left")} if log_y else None
+    plot = layout.addPlot(row=row, col=col, axisItems=axes)
+    if log_y:
+        plot.setLogMode(y=True)
+    plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=font())
+        axis.setTextPen("k")
+        axis.setPen("#444")
+        axis.enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(78)
+    plot.setLabel("left", y_label, **LABEL_STYLE)
+    if x_label:
+        plot.setLabel("bottom", x_label, **LABEL_STYLE)
+    return plot
+
+
+def pen(activation: str, dashed: bool = False, width: float = 2.5) -> Any:
+    """The lane colour of ``activation``, dashed for the dropout variant."""
+    return pg.mkPen(lane_color(activation), width=width,
+                    style=DROPOUT_STYLE if dashed else Qt.PenStyle.SolidLine)
+
+
+class ActivationChecks(QWidget):
+    """One check box per activation, in its lane colour, in ``columns`` columns."""
+
+    def __init__(self, names: tuple[str, ...], checked: tuple[str, ...], columns: int = 3):
+        super().__init__()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(2)
+        self.boxes: dict[str, QCheckBox] = {}
+        for i, name in enumerate(names):
+            box = QCheckBox(activations.get(name).label)
+            box.setChecked(name in checked)
+            box.setStyleSheet(f"QCheckBox {{ color: {lane_color(name)}; font-weight: bold; }}")
+            grid.addWidget(box, i // columns, i % columns)
+            self.boxes[name] = box
+
+    def selected(self) -> tuple[str, ...]:
+        """The checked activations, in display order."""
+        return tuple(n for n, b in self.boxes.items() if b.isChecked())
+
+
+def wrap_label(text: str = "", pt: int = FONT_PT) -> QLabel:
+    """A word-wrapped, selectable label."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    label.setFont(font(pt))
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def side_panel(layout: QLayout, width: int) -> QScrollArea:
+    """``layout`` in a fixed-width column that scrolls vertically when the window is short."""
+    inner = QWidget()
+    inner.setLayout(layout)
+    scroll = QScrollArea()
+    scroll.setWidget(inner)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setFixedWidth(width)
+    return scroll

@@ -1,0 +1,145 @@
+"""The star-table tab: seed 000's "Performance Comparison", each cell beside the stars this app
+measures, and how it measured them (click a cell, or hover it).
+
+Measure starts a :class:`simulation.claims.ClaimsRun` (the cost table, the network on every 2-D
+dataset, the single-neuron presets), driven a slice per timer tick.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from simulation import activations, claims
+from widgets.claim_common import ClaimView, font, wrap_label
+from widgets.palette import lane_color
+
+INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from what this app "
+         "measures. Each cell: the seed's stars, then the stars measured here. Click a cell to "
+         "see how it was measured. Background: green = same stars, yellow = one star apart, "
+         "red = two or more apart.")
+AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2
+
+
+class ClaimsView(ClaimView):
+    """Measure button and progress on top, the table in the middle, the selected cell's story."""
+
+    def __init__(self) -> None:
+        super().__init__("claims-runner")
+        self.run: claims.ClaimsRun | None = None
+        self.table_cells: dict[str, dict[str, claims.Cell]] = {}
+        self.epochs = QSpinBox()
+        self.epochs.setRange(2, 300)
+        self.epochs.setValue(30)
+        self.epochs.setPrefix("epochs per dataset: ")
+        self.measure_button = QPushButton("Measure")
+        self.measure_button.setToolTip("Time the activations, train the network on every 2-D "
+                                       "dataset, run the presets (several seconds)")
+        self.measure_button.clicked.connect(self.toggle)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.stage = wrap_label()
+        self.table = QTableWidget(len(claims.METRICS), len(claims.COLUMNS))
+        self.table.setHorizontalHeaderLabels([activations.get(a).label for a in claims.COLUMNS])
+        self.table.setVerticalHeaderLabels([claims.METRIC_LABELS[m] for m in claims.METRICS])
+        for c, a in enumerate(claims.COLUMNS):
+            self.table.horizontalHeaderItem(c).setForeground(pg.mkColor(lane_color(a)))
+        self.table.setFont(font(14))
+        self.table.horizontalHeader().setFont(font(12, bold=True))
+        self.table.verticalHeader().setFont(font(12, bold=True))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.currentCellChanged.connect(lambda row, col, *_: self.show_cell(row, col))
+        self.detail = wrap_label("", 12)
+        self.detail.setMinimumHeight(90)
+
+        top = QHBoxLayout()
+        top.addWidget(self.epochs)
+        top.addWidget(self.measure_button)
+        top.addWidget(self.progress, 1)
+        top.addWidget(self.stage, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(wrap_label(INTRO))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+        self.runner.progressed.connect(self._show_stage)
+        self.runner.finished.connect(self._finished)
+        self.refresh()
+
+    # --- intents ---------------------------------------------------------------------------------
+    def toggle(self) -> None:
+        """Measure (or stop the measurement in progress)."""
+        if self.runner.running:
+            self.runner.stop()
+            self._finished()
+        else:
+            self.start(claims.ClaimsRun(epochs=self.epochs.value()))
+
+    def start(self, run: claims.ClaimsRun) -> None:
+        """Show and run ``run``."""
+        self.run = run
+        self.table_cells = {}
+        self.measure_button.setText("Stop")
+        self.progress.show()
+        self.runner.start(run)
+        self.refresh()
+
+    def _finished(self) -> None:
+        self.measure_button.setText("Measure")
+        self.progress.hide()
+        if self.run is not None and self.run.done:
+            self.table_cells = self.run.table()
+        self.refresh()
+
+    def show_cell(self, row: int, col: int) -> None:
+        """Show how the cell at (row, col) was measured."""
+        if not (0 <= row < len(claims.METRICS) and 0 <= col < len(claims.COLUMNS)):
+            return
+        metric, act = claims.METRICS[row], claims.COLUMNS[col]
+        cell = self.table_cells.get(metric, {}).get(act)
+        head = f"<b>{claims.METRIC_LABELS[metric]}, {activations.get(act).label}</b>: "
+        self.detail.setText(head + (cell.how if cell else "press Measure first."))
+
+    def _placeholder(self) -> None:
+        if self.table.currentRow() < 0:
+            self.detail.setText("Click a cell to see how it was measured.")
+
+    # --- model -> view ----------------------------------------------------------------------------
+    def _show_stage(self) -> None:
+        run = self.run
+        self.stage.setText("Not measured yet." if run is None else f"Now: {run.stage}")
+
+    def refresh(self) -> None:
+        """Seed stars always; measured stars once the measurement is complete."""
+        self._show_stage()
+        for r, metric in enumerate(claims.METRICS):
+            for c, act in enumerate(claims.COLUMNS):
+                seed = claims.SEED_STARS[metric][c]
+                cell = self.table_cells.get(metric, {}).get(act)
+                here = "…" if cell is None else claims.stars_text(cell.stars)
+                text = f"seed  {claims.stars_text(seed)}\nhere  {here}"
+                if cell is not None and cell.short:
+                    text += f"\n{cell.short}"
+                item = QTableWidgetItem(text)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if cell is not None:
+                    item.setToolTip(f"<p>{cell.how}</p>")
+                    if cell.stars is not None:
+                        item.setBackground(pg.mkColor(AGREE_COLORS[min(abs(cell.stars - seed), 2)]))
+                self.table.setItem(r, c, item)
+        self.show_cell(self.table.currentRow(), self.table.currentColumn())
+        self._placeholder()

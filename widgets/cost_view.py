@@ -1,0 +1,139 @@
+"""The activation-cost tab: forward and backward over 1,000,000 values, timed on this machine,
+beside seed 000's "ReLU 1.0x, Leaky ReLU 1.1x, ELU 1.5x".
+
+Measure starts a :class:`simulation.cost.CostRun`, one timing per timer tick; the table and the
+bar chart (cost relative to ReLU, log scale; black diamonds = the seed's numbers) follow.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from simulation import activations, cost
+from widgets.claim_common import ClaimView, font, make_plot, side_panel, wrap_label
+from widgets.palette import lane_color
+
+CLAIM = ("Seed 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), ELU 1.5x "
+         "(exponential computation)”. Timed here: this app's numpy functions on "
+         f"{cost.DEFAULT_SIZE:,} float64 values; forward a = f(z), backward g·f′(z) "
+         "(PReLU also sums its slope's gradient); median of the repeats, divided by ReLU's.")
+HEADERS = ("activation", "forward ms", "backward ms", "total ms", "× ReLU", "seed × ReLU")
+NAMES = tuple(activations.ACTIVATIONS)
+
+
+class CostView(ClaimView):
+    """Repeats and Measure on the left with the table; the ratios as bars on the right."""
+
+    def __init__(self) -> None:
+        super().__init__("cost-runner")
+        self.run: cost.CostRun | None = None
+        self.repeats = QSpinBox()
+        self.repeats.setRange(1, 100)
+        self.repeats.setValue(9)
+        self.measure_button = QPushButton("Measure")
+        self.measure_button.setToolTip("Time every activation on this machine (a few seconds)")
+        self.measure_button.clicked.connect(self.toggle)
+        self.progress = QProgressBar()
+        self.table = QTableWidget(0, len(HEADERS))
+        self.table.setHorizontalHeaderLabels(HEADERS)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setFont(font())
+        form = QFormLayout()
+        form.addRow("Repeats", self.repeats)
+        left = QVBoxLayout()
+        left.addWidget(wrap_label(CLAIM))
+        left.addLayout(form)
+        left.addWidget(self.measure_button)
+        left.addWidget(self.progress)
+        left.addWidget(self.table, 1)
+        panel = side_panel(left, 640)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.plot = make_plot(self.plots, 0, "forward + backward, × ReLU (log)", log_y=True)
+        self.plot.getAxis("bottom").setTicks(
+            [[(i, activations.get(n).label) for i, n in enumerate(NAMES)]])
+        self.plot.setXRange(-0.6, len(NAMES) - 0.4, padding=0)
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, pen=pg.mkPen("#333"))
+        self.seed_marks = pg.ScatterPlotItem(symbol="d", size=16, brush="k", pen="w")
+        self.value_labels = [pg.TextItem(anchor=(0.5, 1.0), color="k") for _ in NAMES]
+        self.plot.addItem(self.bars)
+        self.plot.addItem(self.seed_marks)
+        for label in self.value_labels:
+            label.setFont(font(11, bold=True))
+            self.plot.addItem(label)
+        right = QVBoxLayout()
+        right.addWidget(wrap_label("Bars: measured here. ◆ black: the seed's number."))
+        right.addWidget(self.plots, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(panel)
+        layout.addLayout(right, 1)
+        self.runner.progressed.connect(self.refresh)
+        self.runner.finished.connect(self._finished)
+        self.refresh()
+
+    # --- intents ---------------------------------------------------------------------------------
+    def toggle(self) -> None:
+        """Measure (or stop a measurement in progress)."""
+        if self.runner.running:
+            self.runner.stop()
+            self._finished()
+        else:
+            self.start(cost.CostRun(NAMES, repeats=self.repeats.value()))
+
+    def start(self, run: cost.CostRun) -> None:
+        """Show and run ``run``."""
+        self.run = run
+        self.measure_button.setText("Stop")
+        self.runner.start(run)
+        self.refresh()
+
+    def _finished(self) -> None:
+        self.measure_button.setText("Measure")
+        self.refresh()
+
+    # --- model -> view ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Show the medians of the repeats timed so far."""
+        rows = self.run.rows() if self.run is not None else []
+        self.progress.setValue(round(100 * self.run.progress) if self.run else 0)
+        self.table.setRowCount(len(rows))
+        for r, row in enumerate(rows):
+            seed = "—" if row.seed_ratio is None else f"{row.seed_ratio:.1f}×"
+            cells = (activations.get(row.activation).label, f"{row.forward_s * 1e3:.2f}",
+                     f"{row.backward_s * 1e3:.2f}", f"{row.total_s * 1e3:.2f}",
+                     f"{row.ratio:.2f}×", seed)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 0:
+                    item.setForeground(pg.mkColor(lane_color(row.activation)))
+                self.table.setItem(r, c, item)
+        xs = [NAMES.index(row.activation) for row in rows]
+        logs = [math.log10(row.ratio) for row in rows]
+        self.bars.setOpts(x=xs, height=logs, width=0.6,
+                          brushes=[pg.mkBrush(lane_color(row.activation)) for row in rows])
+        seeds = [(NAMES.index(row.activation), math.log10(row.seed_ratio))
+                 for row in rows if row.seed_ratio is not None]
+        self.seed_marks.setData(pos=seeds)
+        for i, label in enumerate(self.value_labels):
+            row = next((w for w in rows if NAMES.index(w.activation) == i), None)
+            label.setVisible(row is not None)
+            if row is not None:
+                label.setText(f"{row.ratio:.2f}×")
+                label.setPos(i, max(math.log10(row.ratio), 0.0))
+        top = max([*logs, *(s[1] for s in seeds), 0.5])
+        self.plot.setYRange(min([*logs, 0.0]) - 0.05, top + 0.15, padding=0)

@@ -1,0 +1,228 @@
+"""The dropout-network tab: seed 002's experiment on a built-in 2-D dataset (or a local MNIST).
+
+Training loss and test accuracy per epoch (the seed's figure) and the dead hidden units per epoch
+(seed 000's ``check_dead_neurons``), one colour per activation, dashed with dropout. Run starts a
+:class:`simulation.dropout_net.DropoutExperiment`, driven a few batches per timer tick.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from simulation import datasets2d, mnist
+from simulation.dropout_net import SEED_ACTIVATIONS, SEED_DROPOUT, DropoutExperiment, RunSpec
+from widgets.claim_common import ActivationChecks, ClaimView, make_plot, pen, side_panel, wrap_label
+from widgets.palette import lane_color
+
+CLAIM = ("Seed 002: ReLU + dropout “just works”: dropout does not make the dead-neuron problem "
+         "worse. A 2 → 128 → K network (Adam, lr 0.001, batch 64), trained with and without "
+         "dropout. Dead = 0 for every training sample.")
+NAMES = ("relu", "leaky_relu", "elu", "prelu", "selu", "gelu", "silu")
+MNIST = "mnist"
+CLASS_BRUSHES = ("#222222", "#bbbbbb", "#ffffff")
+CLASS_SYMBOLS = ("o", "t", "s")
+
+
+class DropoutView(ClaimView):
+    """Controls on the left; loss, accuracy, dead units and the data on the right."""
+
+    def __init__(self) -> None:
+        super().__init__("dropout-runner")
+        self.experiment: DropoutExperiment | None = None
+        self.dataset = QComboBox()
+        for name, (_, k, text) in datasets2d.DATASETS.items():
+            self.dataset.addItem(f"{name} ({k} classes)", name)
+            self.dataset.setItemData(self.dataset.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
+        self.dataset.addItem("MNIST from a local file", MNIST)
+        self.mnist_path = QLineEdit()
+        self.mnist_path.setPlaceholderText("mnist.npz or a folder of IDX files")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.mnist_path, 1)
+        path_row.addWidget(browse)
+        self.n_train = self._spin(16, 60_000, 1000)
+        self.epochs = self._spin(1, 500, 30)
+        self.seed = self._spin(0, 2**31 - 1, 0)
+        self.rate = QDoubleSpinBox()
+        self.rate.setRange(0.05, 0.9)
+        self.rate.setSingleStep(0.05)
+        self.rate.setValue(SEED_DROPOUT)
+        self.without = QCheckBox("without dropout ━")
+        self.with_ = QCheckBox("with dropout ┅")
+        for box in (self.without, self.with_):
+            box.setChecked(True)
+        self.checks = ActivationChecks(NAMES, SEED_ACTIVATIONS)
+        self.run_button = QPushButton("Run")
+        self.run_button.clicked.connect(self.toggle)
+        self.progress = QProgressBar()
+        self.status = wrap_label()
+        self.summary = wrap_label()
+
+        form = QFormLayout()
+        form.addRow("Dataset", self.dataset)
+        form.addRow("MNIST file", path_row)
+        form.addRow("Training samples", self.n_train)
+        form.addRow("Epochs", self.epochs)
+        form.addRow("Dropout rate", self.rate)
+        form.addRow("Seed", self.seed)
+        left = QVBoxLayout()
+        left.addWidget(wrap_label(CLAIM))
+        left.addLayout(form)
+        both = QHBoxLayout()
+        both.addWidget(self.without)
+        both.addWidget(self.with_)
+        left.addLayout(both)
+        left.addWidget(self.checks)
+        left.addWidget(self.run_button)
+        left.addWidget(self.progress)
+        left.addWidget(self.status)
+        left.addWidget(self.summary, 1)
+        panel = side_panel(left, 470)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.loss_plot = make_plot(self.plots, 0, "training loss (log)", "epoch", log_y=True)
+        self.acc_plot = make_plot(self.plots, 0, "test accuracy %", "epoch", col=1)
+        self.dead_plot = make_plot(self.plots, 1, "dead hidden units", "epoch")
+        self.data_plot = make_plot(self.plots, 1, "x2", "x1", col=1)
+        self.data_plot.setAspectLocked(True)
+        self.scatter = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#222", width=0.6))
+        self.data_plot.addItem(self.scatter)
+        self.curves = {(n, d): [p.plot(pen=pen(n, dashed=d)) for p in self._plots()]
+                       for n in NAMES for d in (False, True)}
+        self.legend = wrap_label()
+        right = QVBoxLayout()
+        right.addWidget(self.legend)
+        right.addWidget(self.plots, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(panel)
+        layout.addLayout(right, 1)
+        self.dataset.currentIndexChanged.connect(self._dataset_changed)
+        self.runner.progressed.connect(self.refresh)
+        self.runner.finished.connect(self._finished)
+        self._dataset_changed()
+        self.refresh()
+
+    @staticmethod
+    def _spin(lo: int, hi: int, value: int) -> QSpinBox:
+        s = QSpinBox()
+        s.setRange(lo, hi)
+        s.setValue(value)
+        s.setGroupSeparatorShown(True)
+        return s
+
+    def _plots(self) -> tuple[pg.PlotItem, ...]:
+        return self.loss_plot, self.acc_plot, self.dead_plot
+
+    # --- intents ---------------------------------------------------------------------------------
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "MNIST file", "", "NumPy archive (*.npz)")
+        if path:
+            self.mnist_path.setText(path)
+            self.dataset.setCurrentIndex(self.dataset.findData(MNIST))
+
+    def _dataset_changed(self) -> None:
+        is_mnist = self.dataset.currentData() == MNIST
+        self.mnist_path.setEnabled(is_mnist)
+        self.data_plot.setVisible(not is_mnist)
+        if not is_mnist:
+            self._show_data(datasets2d.make(self.dataset.currentData(), self.n_train.value(), 1,
+                                            self.seed.value()))
+
+    def specs(self) -> list[RunSpec]:
+        """The runs the controls ask for (at least ReLU without dropout)."""
+        rates = [0.0] * self.without.isChecked() + [self.rate.value()] * self.with_.isChecked()
+        names = self.checks.selected() or ("relu",)
+        return [RunSpec(a, r) for r in (rates or [0.0]) for a in names]
+
+    def split(self) -> datasets2d.Split:
+        """The data the controls ask for (MnistError when the MNIST file is unusable)."""
+        n = self.n_train.value()
+        if self.dataset.currentData() == MNIST:
+            return mnist.load(self.mnist_path.text().strip(), n_train=n, n_test=min(n, 10_000))
+        return datasets2d.make(self.dataset.currentData(), n, n, self.seed.value())
+
+    def toggle(self) -> None:
+        """Run (or stop the run in progress)."""
+        if self.runner.running:
+            self.runner.stop()
+            self._finished()
+            return
+        try:
+            split = self.split()
+        except (mnist.MnistError, OSError) as e:
+            self.status.setText(f"<span style='color:#a00'>MNIST: {e}</span>")
+            return
+        self.start(DropoutExperiment(split, self.specs(), self.epochs.value(), self.seed.value()))
+
+    def start(self, experiment: DropoutExperiment) -> None:
+        """Show and run ``experiment``."""
+        self.experiment = experiment
+        used = {(s.activation, s.dropout > 0) for s in (r.spec for r in experiment.runs)}
+        for key, curves in self.curves.items():
+            for c in curves:
+                c.setVisible(key in used)
+                c.setData([], [])
+        for p in self._plots():
+            p.setXRange(1, max(experiment.epochs, 2), padding=0.02)
+        if experiment.split.n_features == 2:
+            self._show_data(experiment.split)
+        self.legend.setText("  ".join(
+            f"<span style='color:{lane_color(s.activation)}'><b>{'┅' if s.dropout else '━'} "
+            f"{s.label}</b></span>" for s in (r.spec for r in experiment.runs)))
+        self.run_button.setText("Stop")
+        self.runner.start(experiment)
+        self.refresh()
+
+    def _finished(self) -> None:
+        self.run_button.setText("Run")
+        self.refresh()
+
+    # --- model -> view ----------------------------------------------------------------------------
+    def _show_data(self, split: datasets2d.Split) -> None:
+        x, y = split.x_train, split.y_train
+        self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=[CLASS_BRUSHES[c % 3] for c in y],
+                             symbol=[CLASS_SYMBOLS[c % 3] for c in y])
+
+    def refresh(self) -> None:
+        """Draw the epochs finished so far and the dead-unit comparison."""
+        e = self.experiment
+        if e is None:
+            self.status.setText("Press Run to train.")
+            return
+        self.progress.setValue(round(100 * e.progress))
+        s = e.split
+        self.status.setText(f"{s.name}: {len(s.y_train):,} training / {len(s.y_test):,} test "
+                            f"samples, {s.n_classes} classes · epoch {e.epochs_done} of "
+                            f"{e.epochs} · seed {e.seed}")
+        for h in e.histories:
+            epochs = np.arange(1, len(h.train_loss) + 1)
+            loss, acc, dead = self.curves[(h.spec.activation, h.spec.dropout > 0)]
+            loss.setData(epochs, h.train_loss)
+            acc.setData(epochs, h.test_accuracy)
+            dead.setData(epochs, h.dead)
+        top = max((max(h.dead, default=0) for h in e.histories), default=0)
+        self.dead_plot.setYRange(0, min(e.hidden, max(8, 1.25 * top)), padding=0.03)
+        lines = [f"Dead hidden units of {e.hidden} (before training → epoch {e.epochs_done}), "
+                 "final test accuracy:"]
+        for h in e.histories:
+            end = f"{h.dead[-1]}" if h.dead else "…"
+            acc = f"{h.test_accuracy[-1]:.1f} %" if h.test_accuracy else "…"
+            lines.append(f"<span style='color:{lane_color(h.spec.activation)}'>"
+                         f"<b>{h.spec.label}</b></span>: {h.initial_dead} → {end}, {acc}")
+        self.summary.setText("<br>".join(lines))

@@ -1,0 +1,191 @@
+"""The self-normalization tab: mean, variance and dead units per layer of a deep plain network.
+
+Controls pick depth, width, samples, init and activations; Run starts a
+:class:`simulation.selfnorm.SelfNormRun`, driven a few layers per timer tick; the plots follow.
+Solid lines are measured, thin dashed ones the infinite-width (mean-field) prediction.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from simulation import activations, selfnorm
+from widgets.claim_common import ActivationChecks, ClaimView, make_plot, pen, side_panel, wrap_label
+from widgets.palette import lane_color
+
+CLAIM = ("Seed 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layers” with LeCun normal "
+         "init. Inputs have mean 0 and variance 1; weights N(0, gain/fan_in), no biases.")
+NAMES = ("selu", "relu", "leaky_relu", "elu", "prelu", "gelu", "silu")
+TABLE_COLUMNS = ("activation", "init", "mean", "var", "dead", "∞-width var")
+INIT_SHORT = {"lecun": "LeCun", "he": "He"}
+
+
+class SelfNormView(ClaimView):
+    """Controls and a small table on the left; mean, variance and dead fraction per layer."""
+
+    def __init__(self) -> None:
+        super().__init__("selfnorm-runner")
+        self.run: selfnorm.SelfNormRun | None = None
+        self.reference: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.depth = self._spin(1, selfnorm.MAX_DEPTH, 50)
+        self.width = self._spin(2, selfnorm.MAX_WIDTH, 256)
+        self.samples = self._spin(16, selfnorm.MAX_SAMPLES, 1000)
+        self.seed = self._spin(0, 2**31 - 1, 0)
+        self.init = QComboBox()
+        self.init.addItem("recommended (SELU: LeCun, others: He)", "recommended")
+        for key, label in selfnorm.INIT_LABELS.items():
+            self.init.addItem(f"{label} for all", key)
+        self.checks = ActivationChecks(NAMES, selfnorm.DEFAULT_ACTIVATIONS)
+        self.run_button = QPushButton("Run")
+        self.run_button.setToolTip("Push the same inputs through the network, layer by layer")
+        self.run_button.clicked.connect(self.toggle)
+        self.status = wrap_label()
+        self.verdict = wrap_label()
+        self.table = QTableWidget(0, len(TABLE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+        form = QFormLayout()
+        form.addRow("Depth (layers)", self.depth)
+        form.addRow("Width (units)", self.width)
+        form.addRow("Samples", self.samples)
+        form.addRow("Init", self.init)
+        form.addRow("Seed", self.seed)
+        left = QVBoxLayout()
+        left.addWidget(wrap_label(CLAIM))
+        left.addLayout(form)
+        left.addWidget(self.checks)
+        left.addWidget(self.run_button)
+        left.addWidget(self.status)
+        left.addWidget(self.verdict)
+        left.addWidget(self.table, 1)
+        panel = side_panel(left, 470)
+
+        self.plots = pg.GraphicsLayoutWidget()
+        self.mean_plot = make_plot(self.plots, 0, "mean")
+        self.var_plot = make_plot(self.plots, 1, "variance (log)", log_y=True)
+        self.dead_plot = make_plot(self.plots, 2, "dead units %", "layer")
+        for p in (self.var_plot, self.dead_plot):
+            p.setXLink(self.mean_plot)
+        self.dead_plot.setYRange(0, 100)
+        self.curves = {n: [p.plot(pen=pen(n)) for p in self._plots()] for n in NAMES}
+        self.refs = {n: [p.plot(pen=pg.mkPen(lane_color(n), width=1.2, style=Qt.PenStyle.DashLine))
+                         for p in self._plots()[:2]] for n in NAMES}
+        self.legend = wrap_label()
+        right = QVBoxLayout()
+        right.addWidget(self.legend)
+        right.addWidget(self.plots, 1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(panel)
+        layout.addLayout(right, 1)
+        self.runner.progressed.connect(self.refresh)
+        self.runner.finished.connect(self._finished)
+        self.refresh()
+
+    @staticmethod
+    def _spin(lo: int, hi: int, value: int) -> QSpinBox:
+        s = QSpinBox()
+        s.setRange(lo, hi)
+        s.setValue(value)
+        s.setGroupSeparatorShown(True)
+        return s
+
+    def _plots(self) -> tuple[pg.PlotItem, ...]:
+        return self.mean_plot, self.var_plot, self.dead_plot
+
+    # --- intents ---------------------------------------------------------------------------------
+    def config(self) -> selfnorm.SelfNormConfig:
+        """The configuration the controls describe."""
+        return selfnorm.SelfNormConfig(
+            depth=self.depth.value(), width=self.width.value(), samples=self.samples.value(),
+            init=self.init.currentData(), activations=self.checks.selected() or ("selu",),
+            seed=self.seed.value())
+
+    def toggle(self) -> None:
+        """Run (or stop a run in progress)."""
+        if self.runner.running:
+            self.runner.stop()
+            self._finished()
+        else:
+            self.start(self.config())
+
+    def start(self, config: selfnorm.SelfNormConfig) -> None:
+        """Measure ``config`` from layer 0."""
+        self.run = selfnorm.SelfNormRun(config)
+        for n in NAMES:
+            used = n in config.activations
+            for c in self.curves[n] + self.refs[n]:
+                c.setVisible(used)
+                c.setData([], [])
+        self.reference = self.run.reference()
+        layers = np.arange(config.depth + 1)
+        for s in self.run.stats:
+            m, v = self.reference[s.activation]
+            self.refs[s.activation][0].setData(layers, m)
+            self.refs[s.activation][1].setData(layers, v)
+        self.mean_plot.setXRange(0, config.depth, padding=0.02)
+        self.legend.setText("  ".join(
+            f"<span style='color:{lane_color(s.activation)}'><b>━ "
+            f"{activations.get(s.activation).label}</b> ({INIT_SHORT[s.init]})</span>"
+            for s in self.run.stats) + "  <span style='color:#555'>┄ infinite width</span>")
+        self.run_button.setText("Stop")
+        self.runner.start(self.run)
+        self.refresh()
+
+    def _finished(self) -> None:
+        self.run_button.setText("Run")
+        self.refresh()
+
+    # --- model -> view ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Draw what the run has measured so far."""
+        run = self.run
+        if run is None:
+            self.status.setText("Press Run to measure.")
+            return
+        cfg = run.config
+        self.status.setText(f"Layer {run.layer} of {cfg.depth} · width {cfg.width} · "
+                            f"{cfg.samples:,} samples · seed {cfg.seed}")
+        for s in run.stats:
+            layers = np.arange(len(s.mean))
+            mean_c, var_c, dead_c = self.curves[s.activation]
+            mean_c.setData(layers, s.mean)
+            var_c.setData(layers, np.maximum(s.var, 1e-300))
+            dead_c.setData(layers, 100.0 * np.asarray(s.dead_fraction))
+        self._fill_table(run)
+
+    def _fill_table(self, run: selfnorm.SelfNormRun) -> None:
+        self.table.setRowCount(len(run.stats))
+        for row, s in enumerate(run.stats):
+            ref_var = self.reference[s.activation][1][run.layer]
+            cells = (activations.get(s.activation).label, INIT_SHORT[s.init], f"{s.mean[-1]:+.3f}",
+                     f"{s.var[-1]:.3g}", f"{100 * s.dead_fraction[-1]:.1f} %", f"{ref_var:.3g}")
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setForeground(pg.mkColor(lane_color(s.activation)))
+                self.table.setItem(row, col, item)
+        self.table.setHorizontalHeaderItem(2, QTableWidgetItem(f"mean @ {run.layer}"))
+        lines = [f"Over layers 1–{run.layer}:"]
+        for s in run.stats:
+            worst_mean, vmin, vmax = selfnorm.drift(s)
+            lines.append(f"<span style='color:{lane_color(s.activation)}'><b>"
+                         f"{activations.get(s.activation).label}</b></span> "
+                         f"({INIT_SHORT[s.init]}): |mean| ≤ {worst_mean:.3f}, "
+                         f"var {vmin:.3g} – {vmax:.3g}")
+        self.verdict.setText("<br>".join(lines))
