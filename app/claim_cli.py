@@ -20,6 +20,7 @@ from simulation.record import write_atomic
 
 COMMANDS = ("selfnorm", "dropout-net", "cost", "claims")
 MAX_EPOCHS, MAX_SAMPLES, MAX_SIZE = 10_000, 100_000, 10_000_000
+MAX_REPEATS = 1_000  # --repeats: seeds of dropout-net, timing repeats of cost and claims
 
 
 def add_subcommands(sub: Any) -> None:
@@ -55,7 +56,7 @@ def add_subcommands(sub: Any) -> None:
     p = sub.add_parser("claims", help="seed 000's star table, rebuilt from measurements")
     p.add_argument("--epochs", type=_positive_int, default=30, help="per dataset (default 30)")
     p.add_argument("--n-train", type=_positive_int, default=1000)
-    p.add_argument("--repeats", type=_positive_int, default=5, help="timing repeats")
+    p.add_argument("--repeats", type=_positive_int, default=9, help="timing repeats")
     p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("--out", required=True, help="output file, .json or .csv")
 
@@ -143,6 +144,7 @@ def cmd_dropout_net(args: argparse.Namespace) -> int:
     _in_range("--epochs", args.epochs, MAX_EPOCHS)
     _in_range("--n-train", args.n_train, MAX_SAMPLES)
     n_test = _in_range("--n-test", args.n_test or args.n_train, MAX_SAMPLES)
+    _in_range("--repeats", args.repeats, MAX_REPEATS)
     if args.dataset == "mnist" and not args.mnist:
         raise UsageError("--dataset mnist needs --mnist PATH (a local file; nothing is downloaded)")
     if args.mnist and args.dataset != "mnist":
@@ -179,6 +181,7 @@ def cmd_cost(args: argparse.Namespace) -> int:
     out = check_output(args.out)
     names = _names(args.activations, "--activations")
     _in_range("--size", args.size, MAX_SIZE)
+    _in_range("--repeats", args.repeats, MAX_REPEATS)
     rows = [asdict(r) for r in cost.measure(names, size=args.size, repeats=args.repeats)]
     config = {"size": args.size, "repeats": args.repeats, "activations": list(names),
               "timer": "time.perf_counter", "statistic": "median", "baseline": cost.BASELINE}
@@ -190,6 +193,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     out = check_output(args.out)
     _in_range("--epochs", args.epochs, MAX_EPOCHS)
     _in_range("--n-train", args.n_train, MAX_SAMPLES)
+    _in_range("--repeats", args.repeats, MAX_REPEATS)
     run = claims.ClaimsRun(epochs=args.epochs, n_train=args.n_train, repeats=args.repeats,
                            seed=args.seed)
     run.advance()

@@ -26,6 +26,10 @@ class LazyTab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
     @property
+    def is_built(self) -> bool:
+        return self._view is not None
+
+    @property
     def view(self) -> QWidget:
         """The view, built now if it was not yet."""
         return self.build()

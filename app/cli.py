@@ -22,13 +22,18 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
+def _cut(text: str) -> str:
+    """An argument as a message shows it: quoted, at most 40 characters."""
+    return repr(text) if len(text) <= 40 else repr(text[:37]) + "..."
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {_cut(text)}") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {_cut(text)}")
     return value
 
 
@@ -36,9 +41,10 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be an integer 0..2**32-1, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"must be an integer 0..2**32-1, got {_cut(text)}") from None
     if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be an integer 0..2**32-1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be an integer 0..2**32-1, got {_cut(text)}")
     return value
 
 
@@ -46,9 +52,10 @@ def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must look like 1280x720, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must look like 1280x720, got {_cut(text)}") from None
     if not (320 <= w <= 10_000 and 240 <= h <= 10_000):
-        raise argparse.ArgumentTypeError(f"must be between 320x240 and 10000x10000, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"must be between 320x240 and 10000x10000, got {_cut(text)}")
     return w, h
 
 
@@ -71,10 +78,15 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--steps", type=_positive_int, help="number of steps (default: the preset's)")
     sim.add_argument("--seed", type=_seed, help="random seed (data, weights, batch order)")
     sim.add_argument("--lanes", help="comma-separated activations, e.g. relu,leaky_relu,elu")
+    sim.add_argument("--dropout", type=float, default=0.0,
+                     help="dropout rate on every lane's output while training (default 0)")
     sim.add_argument("--out", required=True, help="output file, .json or .csv")
     from app import claim_cli  # selfnorm, dropout-net, cost, claims
 
     claim_cli.add_subcommands(sub)
+    from app import population_cli  # population, sweep
+
+    population_cli.add_subcommands(sub)
     return parser
 
 
@@ -121,9 +133,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out = check_output(args.out)
     try:
         cfg = presets.get(args.scenario).config(steps=args.steps, seed=args.seed)
-        if args.lanes is not None:
+        if args.lanes is not None or args.dropout:
             d = cfg.to_dict()
-            d["lanes"] = [vars(lane) for lane in parse_lanes(args.lanes)]
+            if args.lanes is not None:
+                d["lanes"] = [vars(lane) for lane in parse_lanes(args.lanes)]
+            d["lanes"] = [{**lane, "dropout": args.dropout} for lane in d["lanes"]]
             cfg = RunConfig.from_dict(d)
     except ConfigError as e:
         raise UsageError(str(e)) from None
@@ -149,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.command in claim_cli.COMMANDS:
             return claim_cli.run(args)
+        from app import population_cli
+
+        if args.command in population_cli.COMMANDS:
+            return population_cli.run(args)
         from app.application import run_gui
 
         return run_gui(args)

@@ -7,12 +7,15 @@ emits ``frame`` once. Views pull what they draw from the model when told.
 
 from __future__ import annotations
 
+import math
 import time
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from simulation.config import RunConfig
+from simulation.config import RunConfig, _finite
 from simulation.engine import Simulation
+from simulation.replay import LR_MAX
 
 FRAME_MS = 16  # ~60 frames a second
 STEP_BUDGET_S = 0.010  # at most this much stepping per tick
@@ -33,6 +36,7 @@ class LiveController(QObject):
         self.config = config
         self.sim = self._new_sim(config)
         self.journal: list[dict] = []  # what was done live, at its step (see simulation.replay)
+        self.followers: list[Any] = []  # stepped in lockstep with the lanes (app.population_tabs)
         self.speed = 240.0  # steps per second
         self._timer = QTimer(self)
         self._timer.setObjectName("live-loop")
@@ -97,9 +101,13 @@ class LiveController(QObject):
         self.frame.emit(self.sim)
 
     def set_speed(self, steps_per_second: float) -> None:
-        self.speed = float(min(max(steps_per_second, 1.0), MAX_SPEED))
+        """Steps per second, clamped to 1..MAX_SPEED; ConfigError (nothing changes) for NaN, an
+        infinity or what is not a number."""
+        speed = _finite("speed", steps_per_second, -math.inf, math.inf)
+        self.speed = float(min(max(speed, 1.0), MAX_SPEED))
 
     # --- shocks and settings, applied to every lane at the current step -----------------------
+    # (a value out of range, NaN, an infinity or text: ConfigError from the engine, nothing done)
     def bias_shock(self, b: float) -> None:
         self.sim.bias_shock(b)
         self.journal.append(dict(self.sim.events[-1]))
@@ -117,11 +125,21 @@ class LiveController(QObject):
         self.frame.emit(self.sim)
 
     def set_lr(self, lr: float) -> None:
+        lr = _finite("learning rate", lr, 0, LR_MAX)  # what a session can replay
         self.sim.set_lr(lr)
         self.journal.append({"step": self.sim.t, "kind": "set_lr", "lr": float(lr)})
         self.frame.emit(self.sim)
 
     # --- the loop -------------------------------------------------------------------------------
+    def _followers_ready(self, deadline: float | None = None) -> bool:
+        """Bring every follower to the lanes' step (stopping at ``deadline``); True when all are
+        there. A follower has ``sync(sim, journal, deadline) -> bool`` and ``steps_within(s)``."""
+        return all([f.sync(self.sim, self.journal, deadline) for f in self.followers])
+
+    def _chunk(self) -> int:
+        """Steps per slice: fewer when followers are slow, so a frame stays within budget."""
+        return min([64, *(f.steps_within(STEP_BUDGET_S) for f in self.followers)])
+
     def _tick(self) -> None:
         now = time.perf_counter()
         self._owed = min(self._owed + self.speed * (now - self._last_tick), self.speed * 0.25 + 1)
@@ -129,11 +147,13 @@ class LiveController(QObject):
         n = int(self._owed)
         done = 0
         deadline = now + STEP_BUDGET_S
+        if not self._followers_ready(deadline):
+            n = 0  # a follower is catching up: the lanes wait for it
         while done < n:
-            chunk = min(64, n - done)
+            chunk = min(self._chunk(), n - done)
             self.sim.run(chunk)
             done += chunk
-            if time.perf_counter() > deadline:
+            if not self._followers_ready(deadline) or time.perf_counter() > deadline:
                 break
         self._owed -= n if done == n else done
         self._owed = max(self._owed, 0.0) if done == n else 0.0

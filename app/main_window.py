@@ -96,6 +96,9 @@ class MainWindow(QMainWindow):
         self._on_frame(sim)
         install_workshop(self)  # File menu, sessions, export, own data, rewind, F5, help
 
+        from app.population_tabs import install_population_tabs  # population, death map
+
+        install_population_tabs(self)
         from app.claim_tabs import install_claim_tabs  # the seeds' other claims, measured
 
         install_claim_tabs(self)
@@ -106,13 +109,14 @@ class MainWindow(QMainWindow):
         t.play_toggled.connect(c.toggle)
         t.step_requested.connect(c.step_once)
         t.reset_requested.connect(lambda: c.reset())
-        t.speed_changed.connect(c.set_speed)
-        t.lr_changed.connect(c.set_lr)
-        t.bias_shock_requested.connect(c.bias_shock)
-        t.lr_shock_requested.connect(lambda f, v, n: c.lr_shock(factor=f, value=v, steps=n))
+        t.speed_changed.connect(self._refusing(c.set_speed))
+        t.lr_changed.connect(self._refusing(c.set_lr))
+        t.bias_shock_requested.connect(self._refusing(c.bias_shock))
+        t.lr_shock_requested.connect(
+            self._refusing(lambda f, v, n: c.lr_shock(factor=f, value=v, steps=n)))
         t.preset_chosen.connect(self.load_preset)
         self.setup.config_requested.connect(self.apply_overrides)
-        self.setup.weight_shock_requested.connect(c.weight_shock)
+        self.setup.weight_shock_requested.connect(self._refusing(c.weight_shock))
         self.chain.request_step.connect(c.step_once)
         self.cards.lane_selected.connect(self.select_lane)
         c.running_changed.connect(t.set_running)
@@ -120,6 +124,20 @@ class MainWindow(QMainWindow):
         c.frame.connect(self._on_frame)
         c.stats.connect(lambda sps, fps: self.rate_label.setText(
             f"{sps:,.0f} steps/s · {fps:.0f} fps"))
+
+    def _refusing(self, slot: Any) -> Any:
+        """``slot``, but a value the model refuses (ConfigError: NaN, an infinity, out of range)
+        is said in the status bar, and nothing changes."""
+
+        def run(*args: Any) -> None:
+            try:
+                slot(*args)
+            except ConfigError as e:
+                self.statusBar().showMessage(f"Not applied: {e}", 8000)
+                self.transport.set_lr(self.controller.sim.lr)
+                self.transport.set_speed(self.controller.speed)
+
+        return run
 
     def _build_actions(self) -> None:
         c = self.controller

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,21 @@ def _number(text: str, row: int, col: str, name: str) -> float:
     return v
 
 
+def _rows(reader: Any, name: str) -> Iterator[list[str]]:
+    """The reader's rows; the csv module's own refusals (a field over 128 KB...) as FileError."""
+    try:
+        yield from reader
+    except csv.Error as e:
+        raise FileError(f"{name}, row {reader.line_num}: {e}; is this a CSV file?") from None
+
+
 def parse_csv(text: str, name: str = "the file") -> OwnData:
     """CSV text with a header naming x1, x2 and y (any order, other columns ignored)."""
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = csv.reader(io.StringIO(text), dialect)
+    rows = _rows(csv.reader(io.StringIO(text), dialect), name)
     header = next(rows, None)
     if header is None or not any(h.strip() for h in header):
         raise FileError(f"{name} is empty.")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation import activations, cost, datasets2d, presets
+from simulation.config import RunConfig
 from simulation.dropout_net import DropoutExperiment, RunHistory, RunSpec
 from simulation.engine import Simulation
 from simulation.health import State
@@ -86,7 +87,7 @@ def preset_outcomes(names: tuple[str, ...] = COLUMNS) -> dict[str, dict[str, str
         cfg = presets.get(pid).config()
         d = cfg.to_dict()
         d["lanes"] = [{"activation": a} for a in names]
-        sim = Simulation(type(cfg).from_dict(d))
+        sim = Simulation(RunConfig.from_dict(d))
         sim.run(cfg.steps)
         states = sim.history.last()[INDEX["state"]]
         out[pid] = {a: State(int(s)).label for a, s in zip(names, states, strict=True)}
@@ -96,7 +97,7 @@ def preset_outcomes(names: tuple[str, ...] = COLUMNS) -> dict[str, dict[str, str
 class ClaimsRun:
     """Every measurement the table needs, in small units (:meth:`advance`)."""
 
-    def __init__(self, epochs: int = 30, n_train: int = 1000, repeats: int = 5, seed: int = 0,
+    def __init__(self, epochs: int = 30, n_train: int = 1000, repeats: int = 9, seed: int = 0,
                  names: tuple[str, ...] = COLUMNS):
         self.names, self.epochs, self.n_train, self.seed = names, epochs, n_train, seed
         self.cost = cost.CostRun(names, repeats=repeats, seed=seed)
@@ -147,44 +148,29 @@ def build_table(cost_rows: list[cost.CostRow], networks: dict[str, list[RunHisto
     """Cells per metric per activation from the three measurements."""
     seed = {m: dict(zip(COLUMNS, s, strict=True)) for m, s in SEED_STARS.items()}
     names = [h.spec.activation for h in next(iter(networks.values()))]
-    table: dict[str, dict[str, Cell]] = {m: {} for m in METRICS}
+    runs = {a: [hs[i] for hs in networks.values()] for i, a in enumerate(names)}  # per dataset
     rows = {r.activation: r for r in cost_rows}
     reach = {d: epochs_to_target(hs) for d, hs in networks.items()}
+    mean_epochs = {a: float(np.mean([v[a] if v[a] is not None else epochs + 1
+                                     for v in reach.values()])) for a in names}
+    best = min(mean_epochs.values())
+    table: dict[str, dict[str, Cell]] = {m: {} for m in METRICS}
     for a in names:
-        label = activations.get(a).label
-        r = rows[a]
+        r, m = rows[a], mean_epochs[a]
         table["speed"][a] = Cell(seed["speed"][a], ratio_stars(r.ratio), r.ratio, (
-            f"Cost table: forward + backward of {label} over 1,000,000 values took "
-            f"{r.total_s * 1e3:.2f} ms (median of {r.repeats}), {r.ratio:.2f}× ReLU's. "
-            "Stars = 5 − round(4 (ratio − 1)): the seed's own 1.0× = 5, 1.5× = 3."),
+            f"Cost table: forward + backward of {activations.get(a).label} over {r.size:,} "
+            f"values took {r.total_s * 1e3:.2f} ms (median of {r.repeats}), {r.ratio:.2f}× "
+            "ReLU's. Stars = 5 − round(4 (ratio − 1)): the seed's own 1.0× = 5, 1.5× = 3."),
             f"{r.ratio:.2f}× ReLU")
-        per = {d: (v[a] if v[a] is not None else epochs + 1) for d, v in reach.items()}
-        mean_epochs = float(np.mean(list(per.values())))
-        best = min(float(np.mean([(v[b] if v[b] is not None else epochs + 1)
-                                  for v in reach.values()])) for b in names)
         detail = ", ".join(f"{d} {v[a] if v[a] is not None else f'>{epochs}'}"
                            for d, v in reach.items())
-        table["convergence"][a] = Cell(
-            seed["convergence"][a], ratio_stars(mean_epochs / best), mean_epochs, (
-                f"2→128→K network (Adam, lr 0.001, batch 64, no dropout), {epochs} epochs per "
-                f"dataset: epochs until the test accuracy reaches {ACCURACY_TARGET:.0%} of the "
-                f"dataset's best final accuracy: {detail} (mean {mean_epochs:.1f}; best "
-                f"activation {best:.1f}). Stars from the ratio to the best, as for speed."),
-            f"{mean_epochs:.1f} epochs")
-        stuck = [pid for pid, o in outcomes.items() if State[o[a].upper()] in STUCK_STATES]
-        p_presets = len(stuck) / len(outcomes)
-        dead = [hs[names.index(a)].stuck[-1] / hs[names.index(a)].hidden
-                for hs in networks.values()]
-        p_net = float(np.mean(dead))
-        risk = max(p_presets, p_net)
-        table["risk"][a] = Cell(seed["risk"][a], share_stars(risk), risk, (
-            f"Single neuron: ends dead, saturated or diverged in {len(stuck)} of "
-            f"{len(outcomes)} presets that hit it ({', '.join(stuck) or 'none'}). Network: "
-            f"{p_net:.1%} of hidden units stuck after training (mean over datasets; dead = 0 on "
-            f"every training sample). Risk = the worse of the two shares, {risk:.0%}; "
-            "stars = 5 − round(4 × risk). (No shock sweep / death map was available to use.)"),
-            f"{len(stuck)}/{len(outcomes)} presets · {p_net:.0%}")
-        acc = float(np.mean([hs[names.index(a)].test_accuracy[-1] for hs in networks.values()]))
+        table["convergence"][a] = Cell(seed["convergence"][a], ratio_stars(m / best), m, (
+            f"2→128→K network (Adam, lr 0.001, batch 64, no dropout), {epochs} epochs per "
+            f"dataset: epochs until the test accuracy reaches {ACCURACY_TARGET:.0%} of the "
+            f"dataset's best final accuracy: {detail} (mean {m:.1f}; best activation "
+            f"{best:.1f}). Stars from the ratio to the best, as for speed."), f"{m:.1f} epochs")
+        table["risk"][a] = _risk_cell(seed["risk"][a], a, outcomes, runs[a])
+        acc = float(np.mean([h.test_accuracy[-1] for h in runs[a]]))
         table["generalization"][a] = Cell(seed["generalization"][a], None, acc, (
             f"Not starred: the mean final test accuracy over the 2-D datasets is {acc:.1f} %, but "
             "no rule here separates generalization from how far training got in the epochs "
@@ -192,3 +178,18 @@ def build_table(cost_rows: list[cost.CostRow], networks: dict[str, list[RunHisto
         table["ease"][a] = Cell(seed["ease"][a], None, None,
                                 "Not measured: implementation ease is a judgement, not a number.")
     return table
+
+
+def _risk_cell(seed: int, a: str, outcomes: dict[str, dict[str, str]],
+               runs: list[RunHistory]) -> Cell:
+    stuck = [pid for pid, o in outcomes.items() if State[o[a].upper()] in STUCK_STATES]
+    p_presets = len(stuck) / len(outcomes)
+    p_net = float(np.mean([h.stuck[-1] / h.hidden for h in runs]))
+    risk = max(p_presets, p_net)
+    return Cell(seed, share_stars(risk), risk, (
+        f"Single neuron: ends dead, saturated or diverged in {len(stuck)} of {len(outcomes)} "
+        f"presets that hit it ({', '.join(stuck) or 'none'}). Network: {p_net:.1%} of hidden "
+        "units stuck after training (0 on every training sample, or every |f′(z)| < 1e-3; mean "
+        f"over datasets). Risk = the worse of the two shares, {risk:.0%}; stars = "
+        "5 − round(4 × risk). (The app has no shock sweep / death map yet; these two "
+        "measurements stand in for it.)"), f"{len(stuck)}/{len(outcomes)} presets · {p_net:.0%}")

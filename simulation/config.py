@@ -9,19 +9,40 @@ from typing import Any
 from simulation import activations
 
 SHOCK_KINDS = ("bias_shock", "lr_shock", "weight_shock")
+# random initial weights: "random" and "he" are He normal, N(0, 2 / fan_in); "lecun" is LeCun
+# normal, N(0, 1 / fan_in); "auto" is LeCun normal for SELU lanes and He normal for the others
+INIT_SCHEMES = ("random", "he", "lecun", "auto")
+FAN_IN = 2
+MAX_DROPOUT = 0.95
 
 
 class ConfigError(ValueError):
     """A configuration value that is out of range, malformed or unknown."""
 
 
+def _shown(value: Any) -> str:
+    """``value`` for a message, short whatever it is (a huge integer, long text)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 64:
+        return f"an integer of {value.bit_length() * math.log10(2):.0f} digits"
+    try:
+        text = repr(value)
+    except ValueError:  # an integer too long to print, inside a list
+        text = type(value).__name__
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def _finite(name: str, value: Any, lo: float = -1e6, hi: float = 1e6) -> float:
+    if isinstance(value, (str, bytes)):  # "0.3" in a session file is text, not a number
+        raise ConfigError(f"{name} must be a number, got {_shown(value)}")
     try:
         v = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise ConfigError(f"{name} must be between {lo:g} and {hi:g}, "
+                          f"got {_shown(value)}") from None
     except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number, got {value!r}") from None
+        raise ConfigError(f"{name} must be a number, got {_shown(value)}") from None
     if isinstance(value, bool) or not math.isfinite(v):
-        raise ConfigError(f"{name} must be a finite number, got {value!r}")
+        raise ConfigError(f"{name} must be a finite number, got {_shown(value)}")
     if not lo <= v <= hi:
         raise ConfigError(f"{name} must be between {lo:g} and {hi:g}, got {v:g}")
     return v
@@ -32,9 +53,9 @@ def _int(name: str, value: Any, lo: int, hi: int) -> int:
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         else:
-            raise ConfigError(f"{name} must be an integer, got {value!r}")
+            raise ConfigError(f"{name} must be an integer, got {_shown(value)}")
     if not lo <= value <= hi:
-        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {_shown(value)}")
     return value
 
 
@@ -45,6 +66,7 @@ class LaneSpec:
     activation: str
     params: dict[str, float] = field(default_factory=dict)
     id: str = ""
+    dropout: float = 0.0  # rate p of dropout on the output while training (inverted scaling)
 
     def __post_init__(self) -> None:
         act = activations.get(self.activation)
@@ -53,6 +75,7 @@ class LaneSpec:
             raise ConfigError(f"{self.activation} has no parameter(s) {sorted(unknown)}")
         self.params = {k: _finite(f"{self.activation}.{k}", self.params.get(k, v), -100, 100)
                        for k, v in act.defaults.items()}
+        self.dropout = _finite(f"{self.activation} dropout", self.dropout, 0, MAX_DROPOUT)
         self.id = self.id or self.activation
 
 
@@ -125,10 +148,13 @@ class RunConfig:
         self.steps = _int("steps", self.steps, 1, 10**8)
         self.lr = _finite("learning rate", self.lr, 0, 1e6)
         if isinstance(self.init, str):
-            if self.init != "random":
-                raise ConfigError("init must be 'random' or {w1, w2, b}")
-        else:
+            if self.init not in INIT_SCHEMES:
+                raise ConfigError(f"init must be one of {', '.join(INIT_SCHEMES)} or {{w1, w2, b}}")
+        elif isinstance(self.init, dict):
             self.init = {k: _finite(f"initial {k}", self.init.get(k)) for k in ("w1", "w2", "b")}
+        else:
+            raise ConfigError(f"init must be one of {', '.join(INIT_SCHEMES)} or {{w1, w2, b}}, "
+                              f"got {self.init!r}")
         if self.batch_size is not None:
             self.batch_size = _int("batch size", self.batch_size, 1, self.data.n)
             if self.batch_size == self.data.n:
@@ -139,6 +165,15 @@ class RunConfig:
         if len(set(ids)) != len(ids):
             raise ConfigError(f"lane ids must be unique, got {ids}")
         self.shocks = sorted(self.shocks, key=lambda s: s.step)
+
+    def init_std(self) -> list[float]:
+        """Per lane, the standard deviation random initial weights are drawn with (one
+        standard-normal draw shared by every lane, scaled by this); 0 for a fixed init."""
+        if not isinstance(self.init, str):
+            return [0.0] * len(self.lanes)
+        lecun = {"he": False, "random": False, "lecun": True}
+        return [math.sqrt((1.0 if lecun.get(self.init, lane.activation == "selu") else 2.0)
+                          / FAN_IN) for lane in self.lanes]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able form."""
@@ -158,5 +193,8 @@ class RunConfig:
             if lanes is not None:
                 kwargs["lanes"] = lanes
             return cls(**kwargs)
-        except TypeError as e:
+        except ConfigError:
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as e:
+            # wrong types or shapes: lanes that are not objects, x rows that are not pairs, ...
             raise ConfigError(f"malformed config: {e}") from None

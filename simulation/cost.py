@@ -35,6 +35,7 @@ class CostRow:
     backward_ratio: float
     repeats: int
     seed_ratio: float | None
+    size: int = DEFAULT_SIZE  # values timed
 
 
 def _kwargs(name: str) -> dict[str, float]:
@@ -110,7 +111,7 @@ class CostRun:
             return []
         bf, bb, _ = medians[BASELINE]
         return [CostRow(name, f, b, f + b, (f + b) / (bf + bb), f / bf, b / bb, k,
-                        SEED_RATIOS.get(name))
+                        SEED_RATIOS.get(name), self.size)
                 for name, (f, b, k) in medians.items()]
 
 

@@ -7,12 +7,13 @@ step t is recorded (values, gradients, state), then the parameters become those 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from simulation.config import RunConfig, ShockSpec
+from simulation.config import RunConfig, ShockSpec, _finite
 from simulation.data import Dataset, make_dataset
 from simulation.health import State, classify, classify_flags
 from simulation.history import COLUMNS, History
@@ -30,6 +31,7 @@ from simulation.neuron import (
 )
 
 _ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
+DROPOUT_STREAM = 2  # dropout draws come from np.random.default_rng([seed, DROPOUT_STREAM])
 _DIVERGED_BYTE = bytes([_DIVERGED])
 
 
@@ -66,6 +68,22 @@ class LrWindow:
         return self.value if self.value is not None else lr * float(self.factor)
 
 
+def divergence_cause(w1: float, w2: float, b: float, alpha: float, loss: float,
+                     prelu: bool) -> tuple[str, str]:
+    """Why a neuron is DIVERGED (health.combine's test), as (what, a short sentence): the first
+    non-finite parameter (alpha only for PReLU), else the loss."""
+    for name, v in (("w1", w1), ("w2", w2), ("b", b), ("alpha", alpha if prelu else 0.0)):
+        if math.isnan(v):
+            return name, f"{name} is NaN"
+        if math.isinf(v):
+            return name, f"{name} overflowed to {'+' if v > 0 else '-'}inf"
+    if math.isinf(loss):
+        name, v = max((("w1", w1), ("w2", w2), ("b", b)), key=lambda p: abs(p[1]))
+        size = f"|{name}| = {abs(v):.1e}" + (f", |alpha| = {abs(alpha):.1e}" if prelu else "")
+        return "loss", f"loss overflowed to inf ({size})"
+    return "loss", "loss is NaN"
+
+
 @dataclass
 class Snapshot:
     """The latest step, for views: per-sample chain-rule factors and per-lane summaries."""
@@ -76,6 +94,8 @@ class Snapshot:
     state: np.ndarray
     lr: float
     recoveries: list[Recovery | None] = field(default_factory=list)
+    # per lane (neuron 0): {"step", "what", "cause"} while diverged (see Simulation.divergence)
+    divergence: list[dict[str, Any] | None] = field(default_factory=list)
 
 
 class Simulation:
@@ -101,7 +121,21 @@ class Simulation:
         self.events: list[dict[str, Any]] = []
         self.history = History(self.n_lanes, history_capacity)
         self.batches: list[list[int]] | None = [] if record_batches else None
+        # dropout (lanes with a rate p > 0): each step one uniform draw per (neuron, sample) from
+        # a stream of its own, shared by every lane; a lane keeps an output where the draw is
+        # >= p, scaled by 1 / (1 - p). ``masks`` holds neuron 0's kept-or-not, (L, n) a step.
+        self.dropout = np.array([lane.dropout for lane in config.lanes])
+        self._drop_rng = (np.random.default_rng([config.seed, DROPOUT_STREAM])
+                          if self.dropout.any() else None)
+        self.masks: list[np.ndarray] | None = (
+            [] if record_batches and self._drop_rng is not None else None)
+        self.state = np.zeros((self.n_lanes, population), dtype=np.int8)  # every neuron's, last step
+        self.kept: np.ndarray | None = None
         self.recoveries: list[Recovery | None] = [None] * self.n_lanes
+        # per lane (its recorded neuron 0): the step it became DIVERGED at and why, while it is
+        self.divergence: list[dict[str, Any] | None] = [None] * self.n_lanes
+        self._any_divergence = False
+        self._divergence_key = b""
         self._lr_windows: list[LrWindow] = []
         self._schedule = list(config.shocks)
         self._batch_order = np.empty(0, dtype=int)
@@ -112,7 +146,7 @@ class Simulation:
         self._tracked_states: list[int] | None = None
         # full-batch runs of piecewise lanes (every preset) take the fused step
         self._fused: FusedStep | None = None
-        if self.network.all_fast and config.batch_size is None:
+        if self.network.all_fast and config.batch_size is None and self._drop_rng is None:
             self._fused = FusedStep(self.network, self.data.x, self.data.y, self._u)
             self._dw = np.empty((3, self.n_lanes, population))
             self._views = (self._row[2:11], self._u[:, :, 0], self._row[11:13],
@@ -127,9 +161,11 @@ class Simulation:
         init = self.config.init
         if isinstance(init, dict):
             w1, w2, b = (np.full(shape, init[k]) for k in ("w1", "w2", "b"))
-        else:  # He-normal weights (fan-in 2), zero bias, one draw shared by every lane
+        else:  # one standard-normal draw per neuron shared by every lane, scaled per lane (He or
+            # LeCun normal, RunConfig.init_std), zero bias
             draw = self.rng.normal(0.0, 1.0, size=(2, self.population))
-            w1, w2 = (np.broadcast_to(d, shape).copy() for d in draw)
+            std = np.array(self.config.init_std())[:, None]
+            w1, w2 = (np.broadcast_to(d, shape) * std for d in draw)
             b = np.zeros(shape)
         alpha = np.full(shape, np.nan)
         for i, spec in enumerate(self.config.lanes):
@@ -146,7 +182,10 @@ class Simulation:
                  steps: int = 1) -> None:
         """Multiply the learning rate by ``factor`` (or set it to ``value``) for ``steps`` steps."""
         params: dict[str, float] = {"steps": steps}
-        params.update({"factor": factor} if factor is not None else {"value": value})
+        if factor is not None:
+            params["factor"] = factor
+        if value is not None:  # both or neither: ShockSpec refuses it
+            params["value"] = value
         self._apply(ShockSpec(self.t, "lr_shock", params))
 
     def weight_shock(self, w1: float, w2: float) -> None:
@@ -170,8 +209,9 @@ class Simulation:
         self._tracked_states: list[int] | None = None
 
     def set_lr(self, lr: float) -> None:
-        """Change the base learning rate from the current step on."""
-        self.lr = float(lr)
+        """Change the base learning rate from the current step on (ConfigError unless a finite
+        number in the configuration's range, 0..1e6)."""
+        self.lr = _finite("learning rate", lr, 0, 1e6)
         self._current = None
 
     def current(self) -> Snapshot:
@@ -184,8 +224,17 @@ class Simulation:
             with np.errstate(all="ignore"):
                 fb = self.network.run(p, self.data.x, self.data.y)
                 state = classify(p, fb)
+            divergence = [d if s == _DIVERGED else None
+                          for d, s in zip(self.divergence, state[:, 0].tolist(), strict=True)]
+            for lane in np.flatnonzero(state[:, 0] == _DIVERGED):  # not recorded yet: step t
+                if divergence[lane] is None:
+                    what, cause = divergence_cause(
+                        float(p.w1[lane, 0]), float(p.w2[lane, 0]), float(p.b[lane, 0]),
+                        float(p.alpha[lane, 0]), float(fb.loss[lane, 0]),
+                        prelu=bool(self.network.prelu[lane]))
+                    divergence[lane] = {"step": self.t, "what": what, "cause": cause}
             self._current = Snapshot(self.t, p, fb, state, self.current_lr(),
-                                     list(self.recoveries))
+                                     list(self.recoveries), divergence)
         return self._current
 
     def current_lr(self) -> float:
@@ -210,6 +259,16 @@ class Simulation:
         idx, self._batch_order = self._batch_order[:size], self._batch_order[size:]
         return np.sort(idx)
 
+    def _keep(self, n: int) -> np.ndarray | None:
+        """This step's dropout factors, (L, P, n): 1 / (1 - p) where kept, 0 where dropped."""
+        if self._drop_rng is None:
+            return None
+        kept = self._drop_rng.random((self.population, n)) >= self.dropout[:, None, None]
+        self.kept = kept  # the last step's mask, every neuron's (read by simulation.population)
+        if self.masks is not None:
+            self.masks.append(kept[:, 0].copy())
+        return kept / (1.0 - self.dropout)[:, None, None]
+
     def step(self) -> None:
         """One gradient-descent update of every lane."""
         with np.errstate(all="ignore"):
@@ -227,8 +286,14 @@ class Simulation:
         with np.errstate(all="ignore"):
             fb = self.network.run(p, x, y)
             idx = self._batch()
-            grads = fb if idx is None else self.network.run(p, x[idx], y[idx])
+            keep = self._keep(self.data.n if idx is None else len(idx))
+            if idx is None and keep is None:
+                grads = fb
+            else:  # the training pass: a mini-batch, dropout, or both (health: the full pass)
+                xb, yb = (x, y) if idx is None else (x[idx], y[idx])
+                grads = self.network.run(p, xb, yb, keep=keep)
             state = classify(p, fb)
+            self.state = state
             self._record(p, fb, grads, state, lr)
             if idx is not None and self.batches is not None:
                 self.batches.append(idx.tolist())
@@ -254,6 +319,7 @@ class Simulation:
         f, u, row = self._fused, self._u, self._row
         f.run()
         state = classify_flags(u, f.flags)
+        self.state = state
         state0 = state[:, 0]
         params, u0, zrange, sm01, means, sm24, row_state = self._views
         row[0] = self.t
@@ -269,6 +335,8 @@ class Simulation:
         dw = self._dw
         np.multiply(u[U_GW1:U_GB + 1], lr, out=dw)
         diverged = _DIVERGED_BYTE in state.tobytes()
+        if diverged or self._any_divergence:
+            self._note_divergence(state0)
         if diverged:  # a diverged neuron is frozen where it broke
             dw[:, state == _DIVERGED] = 0.0
         u[U_W1:U_B + 1] -= dw
@@ -303,6 +371,25 @@ class Simulation:
         self.history.append(row)
         if self._tracking:
             self._track_recovery(state[:, 0])
+        if self._any_divergence or (state[:, 0] == _DIVERGED).any():
+            self._note_divergence(state[:, 0])
+
+    def _note_divergence(self, lane_states: np.ndarray) -> None:
+        """From the row just recorded: the step a lane became DIVERGED at and why, kept while it
+        stays diverged (frozen); a shock that makes it finite again clears it."""
+        key = lane_states.tobytes()
+        if key == self._divergence_key:  # the states the last call saw: nothing new to note
+            return
+        self._divergence_key = key
+        row = self._row
+        for lane, s in enumerate(lane_states.tolist()):
+            if s != _DIVERGED:
+                self.divergence[lane] = None
+            elif self.divergence[lane] is None:
+                what, cause = divergence_cause(*(float(v) for v in row[2:7, lane]),
+                                               prelu=bool(self.network.prelu[lane]))
+                self.divergence[lane] = {"step": self.t, "what": what, "cause": cause}
+        self._any_divergence = any(d is not None for d in self.divergence)
 
     def _track_recovery(self, lane_states: np.ndarray) -> None:
         states = lane_states.tolist()

@@ -110,10 +110,14 @@ class Network:
             d[i] = self.acts[i].grad(z[i], **self.kwargs[i])
         return a, d
 
-    def run(self, p: Params, x: np.ndarray, y: np.ndarray) -> Pass:
-        """Forward and backward pass on the samples (x, y)."""
+    def run(self, p: Params, x: np.ndarray, y: np.ndarray, keep: np.ndarray | None = None) -> Pass:
+        """Forward and backward pass on the samples (x, y); with ``keep`` (L, P, N), dropout's
+        training pass: a -> a * keep (keep = mask / (1 - p)), and so da/dz and da/dalpha."""
         z = self.forward(p, x)
         a, da_dz = self.activate(z, p.alpha)
+        if keep is not None:
+            a = a * keep
+            da_dz = da_dz * keep
         err = a - y
         n = len(y)
         loss = np.einsum("lpn,lpn->lp", err, err) / n
@@ -126,7 +130,10 @@ class Network:
         grad_alpha = np.full(p.w1.shape, np.nan)
         if self.prelu.any():
             k = self.prelu
-            grad_alpha[k] = np.einsum("lpn,lpn->lp", dL_da[k], activations.prelu_grad_alpha(z[k]))
+            da_dalpha = activations.prelu_grad_alpha(z[k])
+            if keep is not None:
+                da_dalpha = da_dalpha * keep[k]
+            grad_alpha[k] = np.einsum("lpn,lpn->lp", dL_da[k], da_dalpha)
         return Pass(z, a, dL_da, da_dz, loss, grad_w1, grad_w2, dL_dz.sum(-1), grad_alpha)
 
 
@@ -256,8 +263,9 @@ class FusedStep:
             self._blocks(self._work[0], self._scratch[0])
 
     def _blocks(self, blocks: list[tuple[int, int]], sc: _Scratch) -> None:
-        for p0, p1 in blocks:
-            self._block(p0, p1, sc)
+        with np.errstate(all="ignore"):  # the caller's errstate does not reach pool threads
+            for p0, p1 in blocks:
+                self._block(p0, p1, sc)
 
     def _block(self, p0: int, p1: int, sc: _Scratch) -> None:
         m = p1 - p0

@@ -42,12 +42,17 @@ def run_record(sim: Simulation) -> dict[str, Any]:
             steps[col] = [_value(col, v) for v in values]
         if sim.batches is not None and sim.config.batch_size is not None:
             steps["batch"] = list(sim.batches)
+        if sim.masks is not None and spec.dropout > 0:  # 1 = kept, 0 = dropped, per sample
+            steps["dropout_mask"] = [m[i].astype(int).tolist() for m in sim.masks]
         final = STATE_NAMES[int(sim.history.last()[COLUMNS.index("state"), i])]
         rec = sim.recoveries[i]
         lanes.append({"id": spec.id, "activation": spec.activation,
-                      "activation_params": dict(spec.params), "steps": steps,
+                      "activation_params": dict(spec.params), "dropout": spec.dropout,
+                      "steps": steps,
                       "summary": {"final_state": final,
-                                  "recovery": rec.to_dict() if rec else None}})
+                                  "recovery": rec.to_dict() if rec else None,
+                                  "divergence": (dict(sim.divergence[i])
+                                                 if sim.divergence[i] else None)}})
     return {
         "format": FORMAT,
         "config": sim.config.to_dict(),
@@ -65,7 +70,8 @@ def to_json(record: dict[str, Any]) -> str:
 def to_csv(record: dict[str, Any]) -> str:
     """Tidy CSV: one row per lane per step, a ``lane`` column first."""
     out = io.StringIO()
-    extra = ["batch"] if any("batch" in lane["steps"] for lane in record["lanes"]) else []
+    extra = [c for c in ("batch", "dropout_mask")
+             if any(c in lane["steps"] for lane in record["lanes"])]
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["lane", *RECORD_COLUMNS, *extra])
     for lane in record["lanes"]:
@@ -73,8 +79,8 @@ def to_csv(record: dict[str, Any]) -> str:
         for t in range(len(steps["step"])):
             values = (steps[c][t] for c in RECORD_COLUMNS)
             row = [lane["id"], *("" if v is None else v for v in values)]
-            if extra:
-                row.append(" ".join(map(str, steps["batch"][t])))
+            for c in extra:  # space-separated sample indices / kept (1) or dropped (0)
+                row.append(" ".join(map(str, steps[c][t])) if c in steps else "")
             writer.writerow(row)
     return out.getvalue()
 

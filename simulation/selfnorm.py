@@ -93,22 +93,27 @@ class SelfNormRun:
         self.stats = [LayerStats(a, config.init_of(a)) for a in names]
         self._record()
         self.layer = 0
+        self._next = 0  # the activation the next step pushes through layer ``layer + 1``
+        self._w = np.empty((0, 0))
 
     @property
     def done(self) -> bool:
         return self.layer >= self.config.depth
 
     def step(self) -> None:
-        """Push every activation's batch through the next layer and record its statistics."""
+        """Push one activation's batch through the next layer (the weights of a layer are drawn
+        once, for all); after the last activation, record the layer's statistics."""
         if self.done:
             return
-        w = self.rng.standard_normal((self.config.width, self.config.width))
+        if self._next == 0:
+            self._w = self.rng.standard_normal((self.config.width, self.config.width))
+        i = self._next
         with np.errstate(all="ignore"):
-            z = np.matmul(self._h, w) * self._std[:, None, None]
-            for i, name in enumerate(self.config.activations):
-                self._h[i] = _call(name, z[i])
-        self.layer += 1
-        self._record()
+            self._h[i] = _call(self.config.activations[i], (self._h[i] @ self._w) * self._std[i])
+        self._next = (i + 1) % len(self.config.activations)
+        if self._next == 0:
+            self.layer += 1
+            self._record()
 
     def _record(self) -> None:
         h = self._h
@@ -121,7 +126,7 @@ class SelfNormRun:
             s.dead_fraction.append(float(dead[i]))
 
     def advance(self, seconds: float | None = None) -> bool:
-        """Layers for about ``seconds`` (at least one; or to the end); True once done."""
+        """Steps for about ``seconds`` (at least one; or to the end); True once done."""
         deadline = None if seconds is None else time.perf_counter() + seconds
         while not self.done:
             self.step()

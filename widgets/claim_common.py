@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import activations
-from widgets.palette import lane_color
+from widgets import style
+from widgets.style import lane_color
 
 BUDGET_S = 0.03  # compute per timer tick: ~30 fps while a job runs
 FONT_PT = 11
-LABEL_STYLE = {"font-size": "12pt", "color": "#000"}
+LABEL_STYLE = {"font-size": "12pt"}
 GRID_ALPHA = 0.25
 DROPOUT_STYLE = Qt.PenStyle.DashLine
 
@@ -95,8 +96,8 @@ class ClaimView(QWidget):
 
 
 class LogTicks(pg.AxisItem):
-    """A log-mode axis with few, readable ticks: 1, 2, 5 × 10ⁿ over a short span, whole
-    decades (every k-th) over a long one."""
+    """A log-mode axis with few, readable ticks: 1..9 × 10ⁿ within a decade, 1, 2, 5 × 10ⁿ
+    over a few, whole decades (every k-th) over more."""
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
         lo, hi = sorted((minVal, maxVal))
@@ -105,8 +106,9 @@ class LogTicks(pg.AxisItem):
         if not self.logMode:
             return super().tickValues(minVal, maxVal, size)
         if hi - lo <= 2.5:
+            mantissas = (1, 2, 5) if hi - lo > 1 else range(1, 10)
             vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
-                    for m in (1, 2, 5)]
+                    for m in mantissas]
             return [(1.0, [v for v in vals if lo <= v <= hi])]
         per_decade = size / (hi - lo)
         stride = next((k for k in (1, 2, 5, 10, 20, 50) if k * per_decade >= 28), 100)
@@ -127,9 +129,17 @@ def font(pt: int = FONT_PT, bold: bool = False) -> QFont:
     return f
 
 
+def plot_area() -> pg.GraphicsLayoutWidget:
+    """An empty area for plots, in the theme's plot background (white in the light theme)."""
+    area = pg.GraphicsLayoutWidget()
+    area.setBackground(style.theme().plot_bg)
+    return area
+
+
 def make_plot(layout: pg.GraphicsLayoutWidget, row: int, y_label: str, x_label: str | None = None,
               col: int = 0, log_y: bool = False) -> pg.PlotItem:
     """A plot at (row, col) with grid, readable axes and labels; mouse zoom off."""
+    th = style.theme()
     axes = {"left": LogTicks("left")} if log_y else None
     plot = layout.addPlot(row=row, col=col, axisItems=axes)
     if log_y:
@@ -141,13 +151,14 @@ def make_plot(layout: pg.GraphicsLayoutWidget, row: int, y_label: str, x_label: 
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
         axis.setStyle(tickFont=font())
-        axis.setTextPen("k")
-        axis.setPen("#444")
+        axis.setTextPen(th.text)
+        axis.setPen(th.muted)
         axis.enableAutoSIPrefix(False)
     plot.getAxis("left").setWidth(78)
-    plot.setLabel("left", y_label, **LABEL_STYLE)
+    label_style = {**LABEL_STYLE, "color": th.text}
+    plot.setLabel("left", y_label, **label_style)
     if x_label:
-        plot.setLabel("bottom", x_label, **LABEL_STYLE)
+        plot.setLabel("bottom", x_label, **label_style)
     return plot
 
 
@@ -188,8 +199,9 @@ def wrap_label(text: str = "", pt: int = FONT_PT) -> QLabel:
     return label
 
 
-def side_panel(layout: QLayout, width: int) -> QScrollArea:
-    """``layout`` in a fixed-width column that scrolls vertically when the window is short."""
+def side_panel(layout: QLayout, width: int | None = None) -> QScrollArea:
+    """``layout`` in a column (of fixed ``width`` if given) that scrolls vertically when the
+    window is short."""
     inner = QWidget()
     inner.setLayout(layout)
     scroll = QScrollArea()
@@ -197,5 +209,6 @@ def side_panel(layout: QLayout, width: int) -> QScrollArea:
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    scroll.setFixedWidth(width)
+    if width is not None:
+        scroll.setFixedWidth(width)
     return scroll

@@ -7,8 +7,11 @@ dataset, the single-neuron presets), driven a slice per timer tick.
 
 from __future__ import annotations
 
+import html
+
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -18,17 +21,25 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from simulation import activations, claims
-from widgets.claim_common import ClaimView, font, wrap_label
-from widgets.palette import lane_color
+from widgets.claim_common import ClaimView, font, side_panel, wrap_label
+from widgets.style import lane_color
 
 INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from what this app "
          "measures. Each cell: the seed's stars, then the stars measured here. Click a cell to "
          "see how it was measured. Background: green = same stars, yellow = one star apart, "
          "red = two or more apart.")
 AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2
+
+
+def _wrap(widget: QWidget) -> QVBoxLayout:
+    layout = QVBoxLayout()
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    return layout
 
 
 class ClaimsView(ClaimView):
@@ -64,7 +75,10 @@ class ClaimsView(ClaimView):
         self.table.setWordWrap(True)
         self.table.currentCellChanged.connect(lambda row, col, *_: self.show_cell(row, col))
         self.detail = wrap_label("", 12)
-        self.detail.setMinimumHeight(90)
+        detail_box = side_panel(_wrap(self.detail))
+        detail_box.setFixedHeight(4 * QFontMetrics(self.detail.font()).lineSpacing() + 8)
+        self._three_lines = True  # room for the measured number under the stars
+        self.table.installEventFilter(self)
 
         top = QHBoxLayout()
         top.addWidget(self.epochs)
@@ -75,7 +89,7 @@ class ClaimsView(ClaimView):
         layout.addWidget(wrap_label(INTRO))
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.detail)
+        layout.addWidget(detail_box)
         self.runner.progressed.connect(self._show_stage)
         self.runner.finished.connect(self._finished)
         self.refresh()
@@ -112,7 +126,7 @@ class ClaimsView(ClaimView):
         metric, act = claims.METRICS[row], claims.COLUMNS[col]
         cell = self.table_cells.get(metric, {}).get(act)
         head = f"<b>{claims.METRIC_LABELS[metric]}, {activations.get(act).label}</b>: "
-        self.detail.setText(head + (cell.how if cell else "press Measure first."))
+        self.detail.setText(head + (html.escape(cell.how) if cell else "press Measure first."))
 
     def _placeholder(self) -> None:
         if self.table.currentRow() < 0:
@@ -132,14 +146,25 @@ class ClaimsView(ClaimView):
                 cell = self.table_cells.get(metric, {}).get(act)
                 here = "…" if cell is None else claims.stars_text(cell.stars)
                 text = f"seed  {claims.stars_text(seed)}\nhere  {here}"
-                if cell is not None and cell.short:
+                if cell is not None and cell.short and self._three_lines:
                     text += f"\n{cell.short}"
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 if cell is not None:
-                    item.setToolTip(f"<p>{cell.how}</p>")
+                    item.setToolTip(f"<p>{html.escape(cell.how)}</p>")
                     if cell.stars is not None:
                         item.setBackground(pg.mkColor(AGREE_COLORS[min(abs(cell.stars - seed), 2)]))
                 self.table.setItem(r, c, item)
         self.show_cell(self.table.currentRow(), self.table.currentColumn())
         self._placeholder()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """When the table is resized: show the measured number in the cells if a line fits."""
+        if obj is self.table and event.type() == QEvent.Type.Resize:
+            rows = self.table.rowCount()
+            inner = event.size().height() - self.table.horizontalHeader().height() - 4
+            fits = inner / rows >= 3 * QFontMetrics(self.table.font()).lineSpacing() + 4
+            if fits != self._three_lines:
+                self._three_lines = fits
+                self.refresh()
+        return False

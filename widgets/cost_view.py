@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import activations, cost
-from widgets.claim_common import ClaimView, font, make_plot, side_panel, wrap_label
-from widgets.palette import lane_color
+from widgets import style
+from widgets.claim_common import ClaimView, font, make_plot, plot_area, side_panel, wrap_label
+from widgets.style import lane_color
 
 CLAIM = ("Seed 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), ELU 1.5x "
          "(exponential computation)”. Timed here: this app's numpy functions on "
@@ -63,21 +64,22 @@ class CostView(ClaimView):
         left.addWidget(self.table, 1)
         panel = side_panel(left, 640)
 
-        self.plots = pg.GraphicsLayoutWidget()
+        self.plots = plot_area()
         self.plot = make_plot(self.plots, 0, "forward + backward, × ReLU (log)", log_y=True)
         self.plot.getAxis("bottom").setTicks(
             [[(i, activations.get(n).label) for i, n in enumerate(NAMES)]])
         self.plot.setXRange(-0.6, len(NAMES) - 0.4, padding=0)
-        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, pen=pg.mkPen("#333"))
-        self.seed_marks = pg.ScatterPlotItem(symbol="d", size=16, brush="k", pen="w")
-        self.value_labels = [pg.TextItem(anchor=(0.5, 1.0), color="k") for _ in NAMES]
+        th = style.theme()
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, pen=pg.mkPen(th.muted))
+        self.seed_marks = pg.ScatterPlotItem(symbol="d", size=16, brush=th.text, pen=th.plot_bg)
+        self.value_labels = [pg.TextItem(anchor=(0.5, 1.0), color=th.text) for _ in NAMES]
         self.plot.addItem(self.bars)
         self.plot.addItem(self.seed_marks)
         for label in self.value_labels:
             label.setFont(font(11, bold=True))
             self.plot.addItem(label)
         right = QVBoxLayout()
-        right.addWidget(wrap_label("Bars: measured here. ◆ black: the seed's number."))
+        right.addWidget(wrap_label("Bars: measured here. ◆: the seed's number."))
         right.addWidget(self.plots, 1)
         layout = QHBoxLayout(self)
         layout.addWidget(panel)

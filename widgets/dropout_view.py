@@ -7,6 +7,8 @@ Training loss and test accuracy per epoch (the seed's figure) and the dead hidde
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -26,15 +28,23 @@ from PySide6.QtWidgets import (
 
 from simulation import datasets2d, mnist
 from simulation.dropout_net import SEED_ACTIVATIONS, SEED_DROPOUT, DropoutExperiment, RunSpec
-from widgets.claim_common import ActivationChecks, ClaimView, make_plot, pen, side_panel, wrap_label
-from widgets.palette import lane_color
+from widgets import style
+from widgets.claim_common import (
+    ActivationChecks,
+    ClaimView,
+    make_plot,
+    pen,
+    plot_area,
+    side_panel,
+    wrap_label,
+)
+from widgets.style import lane_color
 
 CLAIM = ("Seed 002: ReLU + dropout “just works”: dropout does not make the dead-neuron problem "
          "worse. A 2 → 128 → K network (Adam, lr 0.001, batch 64), trained with and without "
          "dropout. Dead = 0 for every training sample.")
 NAMES = ("relu", "leaky_relu", "elu", "prelu", "selu", "gelu", "silu")
 MNIST = "mnist"
-CLASS_BRUSHES = ("#222222", "#bbbbbb", "#ffffff")
 CLASS_SYMBOLS = ("o", "t", "s")
 
 
@@ -72,7 +82,6 @@ class DropoutView(ClaimView):
         self.run_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
         self.status = wrap_label()
-        self.summary = wrap_label()
 
         form = QFormLayout()
         form.addRow("Dataset", self.dataset)
@@ -91,17 +100,18 @@ class DropoutView(ClaimView):
         left.addWidget(self.checks)
         left.addWidget(self.run_button)
         left.addWidget(self.progress)
-        left.addWidget(self.status)
-        left.addWidget(self.summary, 1)
+        left.addWidget(self.status, 1)
         panel = side_panel(left, 470)
 
-        self.plots = pg.GraphicsLayoutWidget()
+        self.plots = plot_area()
         self.loss_plot = make_plot(self.plots, 0, "training loss (log)", "epoch", log_y=True)
         self.acc_plot = make_plot(self.plots, 0, "test accuracy %", "epoch", col=1)
         self.dead_plot = make_plot(self.plots, 1, "dead hidden units", "epoch")
         self.data_plot = make_plot(self.plots, 1, "x2", "x1", col=1)
         self.data_plot.setAspectLocked(True)
-        self.scatter = pg.ScatterPlotItem(size=5, pen=pg.mkPen("#222", width=0.6))
+        th = style.theme()
+        self.class_brushes = (th.text, th.muted, th.plot_bg)  # filled dark, grey, hollow
+        self.scatter = pg.ScatterPlotItem(size=5, pen=pg.mkPen(th.text, width=0.6))
         self.data_plot.addItem(self.scatter)
         self.curves = {(n, d): [p.plot(pen=pen(n, dashed=d)) for p in self._plots()]
                        for n in NAMES for d in (False, True)}
@@ -113,6 +123,8 @@ class DropoutView(ClaimView):
         layout.addWidget(panel)
         layout.addLayout(right, 1)
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
+        self.n_train.valueChanged.connect(self._dataset_changed)
+        self.seed.valueChanged.connect(self._dataset_changed)
         self.runner.progressed.connect(self.refresh)
         self.runner.finished.connect(self._finished)
         self._dataset_changed()
@@ -166,7 +178,7 @@ class DropoutView(ClaimView):
         try:
             split = self.split()
         except (mnist.MnistError, OSError) as e:
-            self.status.setText(f"<span style='color:#a00'>MNIST: {e}</span>")
+            self.status.setText(f"<span style='color:#c33'>MNIST: {html.escape(str(e))}</span>")
             return
         self.start(DropoutExperiment(split, self.specs(), self.epochs.value(), self.seed.value()))
 
@@ -182,9 +194,6 @@ class DropoutView(ClaimView):
             p.setXRange(1, max(experiment.epochs, 2), padding=0.02)
         if experiment.split.n_features == 2:
             self._show_data(experiment.split)
-        self.legend.setText("  ".join(
-            f"<span style='color:{lane_color(s.activation)}'><b>{'┅' if s.dropout else '━'} "
-            f"{s.label}</b></span>" for s in (r.spec for r in experiment.runs)))
         self.run_button.setText("Stop")
         self.runner.start(experiment)
         self.refresh()
@@ -196,7 +205,7 @@ class DropoutView(ClaimView):
     # --- model -> view ----------------------------------------------------------------------------
     def _show_data(self, split: datasets2d.Split) -> None:
         x, y = split.x_train, split.y_train
-        self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=[CLASS_BRUSHES[c % 3] for c in y],
+        self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=[self.class_brushes[c % 3] for c in y],
                              symbol=[CLASS_SYMBOLS[c % 3] for c in y])
 
     def refresh(self) -> None:
@@ -216,13 +225,20 @@ class DropoutView(ClaimView):
             loss.setData(epochs, h.train_loss)
             acc.setData(epochs, h.test_accuracy)
             dead.setData(epochs, h.dead)
-        top = max((max(h.dead, default=0) for h in e.histories), default=0)
-        self.dead_plot.setYRange(0, min(e.hidden, max(8, 1.25 * top)), padding=0.03)
-        lines = [f"Dead hidden units of {e.hidden} (before training → epoch {e.epochs_done}), "
-                 "final test accuracy:"]
+        top = min(e.hidden, max(8, 1.25 * max(max(h.dead, default=0) for h in e.histories)))
+        self.dead_plot.setYRange(-0.06 * top, top, padding=0)
+        self._show_legend(e)
+
+    def _show_legend(self, e: DropoutExperiment) -> None:
+        """The key, which is also the results: dead units before → now, last test accuracy."""
+        by_act: dict[str, list[str]] = {}  # one row per activation: its runs side by side
         for h in e.histories:
             end = f"{h.dead[-1]}" if h.dead else "…"
             acc = f"{h.test_accuracy[-1]:.1f} %" if h.test_accuracy else "…"
-            lines.append(f"<span style='color:{lane_color(h.spec.activation)}'>"
-                         f"<b>{h.spec.label}</b></span>: {h.initial_dead} → {end}, {acc}")
-        self.summary.setText("<br>".join(lines))
+            by_act.setdefault(h.spec.activation, []).append(
+                f"<td style='padding-right:24px'><span style='color:"
+                f"{lane_color(h.spec.activation)}'><b>{'┅' if h.spec.dropout else '━'} "
+                f"{h.spec.label}</b></span>: dead {h.initial_dead} → {end}, test {acc}</td>")
+        rows = ["<tr>" + "".join(cells) + "</tr>" for cells in by_act.values()]
+        self.legend.setText(f"Dead hidden units of {e.hidden} (before training → epoch "
+                            f"{e.epochs_done}) and test accuracy:<table>{''.join(rows)}</table>")

@@ -590,7 +590,9 @@ class LaneCard(QFrame):
         elif state == State.RECOVERING:
             why = f"every z ≤ 0, but slope {fmt_approx(v['max_slope'])} still moves it"
         elif state == State.DIVERGED:
-            why = "values blew up (non-finite): frozen"
+            div = snap.divergence[self.index] if self.index < len(snap.divergence) else None
+            why = (f"blew up at step {div['step']:,}: {div['cause']}" if div
+                   else "values blew up (non-finite): frozen")
         if self._compact:
             return [why or status]
         return [status, why] if why else [status]

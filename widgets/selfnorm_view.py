@@ -23,8 +23,16 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import activations, selfnorm
-from widgets.claim_common import ActivationChecks, ClaimView, make_plot, pen, side_panel, wrap_label
-from widgets.palette import lane_color
+from widgets.claim_common import (
+    ActivationChecks,
+    ClaimView,
+    make_plot,
+    pen,
+    plot_area,
+    side_panel,
+    wrap_label,
+)
+from widgets.style import lane_color
 
 CLAIM = ("Seed 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layers” with LeCun normal "
          "init. Inputs have mean 0 and variance 1; weights N(0, gain/fan_in), no biases.")
@@ -76,7 +84,7 @@ class SelfNormView(ClaimView):
         left.addWidget(self.table, 1)
         panel = side_panel(left, 470)
 
-        self.plots = pg.GraphicsLayoutWidget()
+        self.plots = plot_area()
         self.mean_plot = make_plot(self.plots, 0, "mean")
         self.var_plot = make_plot(self.plots, 1, "variance (log)", log_y=True)
         self.dead_plot = make_plot(self.plots, 2, "dead units %", "layer")

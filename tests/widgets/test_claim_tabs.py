@@ -62,7 +62,7 @@ def test_dropout_plots_hold_the_histories(show, qtbot):
         loss, acc, dead = v.curves[(h.spec.activation, h.spec.dropout > 0)]
         np.testing.assert_allclose(loss.yData, h.train_loss)
         assert list(acc.getData()[1]) == h.test_accuracy and list(dead.getData()[1]) == h.dead
-    assert "ReLU + dropout 0.5" in v.summary.text()
+    assert "ReLU + dropout 0.5</b></span>: dead " in v.legend.text()
     assert len(v.scatter.data) == 64
 
 
@@ -108,7 +108,7 @@ def test_runs_survive_tab_switches_and_stop_when_the_window_closes(qtbot):
     titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
     assert titles[1:5] == [t for _, t, _ in TABS]
     pages = [w.tabs.widget(i) for i in range(1, 5)]
-    assert all(isinstance(p, LazyTab) and p._view is None for p in pages)  # built on demand
+    assert all(isinstance(p, LazyTab) and not p.is_built for p in pages)  # built on demand
     w.tabs.setCurrentIndex(2)
     view = pages[1].view
     split = datasets2d.make("xor", 2000, 500)

@@ -1,0 +1,366 @@
+"""The Death-map tab: every activation over a grid of shocks, beside the seed's decision framework.
+
+Each heatmap cell is one run (one neuron) of the base settings with two shocks at the same step:
+the bias set to b (x axis) and the learning rate multiplied by a factor for a few steps (y axis,
+log). Top row: the state at the end; bottom row: steps from the shock until alive again. The
+sweep (:class:`simulation.sweep.Sweep`) runs a slice per timer tick; the maps fill in as it goes.
+The side panel puts the seed's framework ("speed critical → Leaky ReLU", "very deep → SELU", ...)
+next to what the maps measured.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulation import activations, presets, sweep
+from simulation.config import ConfigError, RunConfig
+from simulation.health import STATE_NAMES, State
+from widgets import style
+from widgets.claim_common import ClaimView, font, wrap_label
+from widgets.palette import STATE_COLORS
+
+CURRENT = "current"  # the base: the live lanes' settings
+GRIDS = (20, 40, 60, 80)
+NEVER_COLOR = "#3A3A3A"  # not alive again by the end
+UNTOUCHED_COLOR = "#FFFFFF"  # never stopped being alive
+RECOVERY_MAP = pg.colormap.get("viridis")
+# the seed's decision framework, and what a death map can say about each branch
+FRAMEWORK = (
+    ("Dying ReLU no problem", "relu", "ReLU"),
+    ("Speed critical", "leaky_relu", "Leaky ReLU"),
+    ("Accuracy critical, very deep", "selu", "SELU"),
+    ("Accuracy critical, not deep", "elu", "ELU"),
+    ("Research / experimentation", "prelu", "PReLU"),
+)
+
+
+class FactorAxis(pg.AxisItem):
+    """A y axis over log10(factor), labelled ×1, ×10, ×100."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+            return []
+        vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
+                for m in ((1, 3) if hi - lo > 1.5 else (1, 2, 5))]
+        return [(1.0, [v for v in vals if lo <= v <= hi])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"×{10 ** v:.3g}" for v in values]
+
+
+def state_image(states: np.ndarray) -> np.ndarray:
+    """(F, B) states -> (B, F, 4) RGBA bytes (x = bias, y = factor)."""
+    lut = np.array([pg.mkColor(STATE_COLORS[s]).getRgb() for s in State], dtype=np.ubyte)
+    return lut[states].transpose(1, 0, 2)
+
+
+def recovery_image(rec: np.ndarray, top: float) -> np.ndarray:
+    """(F, B) recovery steps -> (B, F, 4) RGBA: log colour scale 1..top, NaN dark, 0 white."""
+    with np.errstate(all="ignore"):
+        scaled = np.clip(np.log10(np.maximum(rec, 1.0)) / math.log10(max(top, 10.0)), 0.0, 1.0)
+    rgba = RECOVERY_MAP.map(np.nan_to_num(scaled).ravel(), mode="byte").reshape(*rec.shape, 4)
+    rgba[rec == 0] = pg.mkColor(UNTOUCHED_COLOR).getRgb()
+    rgba[np.isnan(rec)] = pg.mkColor(NEVER_COLOR).getRgb()
+    return rgba.transpose(1, 0, 2)
+
+
+def framework_text(res: sweep.SweepResult, done: bool) -> str:
+    """The seed's framework beside the measurements, as an HTML table."""
+    th = style.theme()
+    idx = {lane.activation: i for i, lane in enumerate(res.lanes)}
+    cells = res.state.shape[1] * res.state.shape[2]
+    rows = []
+    for branch, act, label in FRAMEWORK:
+        if act not in idx:
+            rows.append(f"<tr><td>{branch}</td><td>{label}</td><td>(not in the sweep)</td></tr>")
+            continue
+        i = idx[act]
+        st, rec = res.state[i], res.recovery[i]
+        n = {name: int((st == k).sum()) for k, name in enumerate(STATE_NAMES)}
+        med = sweep.nan_median(rec[rec > 0])
+        parts = [f"alive {100 * n['alive'] / cells:.0f} %"]
+        parts += [f"{name} {100 * n[name] / cells:.0f} %" for name in
+                  ("recovering", "saturated", "dead", "diverged") if n[name]]
+        parts.append("back in " + (f"{med:,.0f} steps (median)" if math.isfinite(med) else "—"))
+        color = style.lane_color(act)
+        rows.append(f"<tr><td>{branch} →</td><td><b style='color:{color}'>{label}</b></td>"
+                    f"<td>{', '.join(parts)}</td></tr>")
+    extra = [i for i, lane in enumerate(res.lanes) if lane.activation not in
+             {a for _, a, _ in FRAMEWORK}]
+    for i in extra:
+        lane = res.lanes[i]
+        rows.append(f"<tr><td>(not in the seed)</td><td><b style='color:"
+                    f"{style.lane_color(lane.activation)}'>"
+                    f"{html.escape(activations.get(lane.activation).label)}</b></td><td>alive "
+                    f"{100 * float((res.state[i] == State.ALIVE).mean()):.0f} %</td></tr>")
+    best = max(range(len(res.lanes)), key=lambda i: float((res.state[i] == State.ALIVE).mean()))
+    never_dead = [activations.get(lane.activation).label for i, lane in enumerate(res.lanes)
+                  if not (res.state[i] == State.DEAD).any()]
+    read = (f"Most cells alive at the end: <b>{activations.get(res.lanes[best].activation).label}"
+            f"</b>. Never dead in any cell: {', '.join(never_dead) or 'none'}. "
+            "A single neuron cannot measure compute speed or depth: see the Activation cost "
+            "and Self-normalization tabs for those branches.")
+    status = "" if done else " (so far)"
+    return (f"<b>The seed's decision framework beside the death map{status}</b>"
+            f"<table cellspacing='0' cellpadding='3' style='color:{th.text}'>"
+            "<tr><th align='left'>seed: if …</th><th align='left'>use</th>"
+            "<th align='left'>measured over the grid</th></tr>"
+            f"{''.join(rows)}</table><p>{read}</p>")
+
+
+class DeathMapView(ClaimView):
+    """Settings on the left; a state map and a recovery map per activation."""
+
+    def __init__(self, controller: Any | None = None):
+        super().__init__("death-map-runner")
+        self.controller = controller
+        self.sweep: sweep.Sweep | None = None
+        self.base = QComboBox()
+        if controller is not None:
+            self.base.addItem("the lanes' current settings", CURRENT)
+        for pid in presets.PRESETS:
+            self.base.addItem(f"preset {pid}", pid)
+        self.base.setCurrentIndex(0)
+        self.base.setToolTip("Data, start, learning rate and lanes of the runs (their own "
+                             "shocks are not used)")
+        self.grid = QComboBox()
+        for n in GRIDS:
+            self.grid.addItem(f"{n} × {n}", n)
+        self.grid.setCurrentIndex(GRIDS.index(40))
+        self.b_lo, self.b_hi = self._dspin(-1e3, 1e3, -10.0), self._dspin(-1e3, 1e3, 10.0)
+        self.f_lo, self.f_hi = self._dspin(0.01, 1e4, 1.0), self._dspin(0.01, 1e4, 100.0)
+        self.shock_step = self._ispin(0, 100_000, sweep.SweepSpec.shock_step)
+        self.lr_steps = self._ispin(1, 1000, sweep.SweepSpec.lr_steps)
+        self.after = self._ispin(10, 1_000_000,
+                                 sweep.SweepSpec.steps - sweep.SweepSpec.shock_step)
+        self.run_button = QPushButton("Run the sweep")
+        self.run_button.clicked.connect(self.toggle)
+        self.progress = QProgressBar()
+        self.status = wrap_label()
+        self.hover = wrap_label()
+        self.framework = wrap_label()
+        self.framework.setTextFormat(Qt.TextFormat.RichText)
+        form = QFormLayout()
+        form.addRow("Base", self.base)
+        form.addRow("Grid", self.grid)
+        for text, lo, hi in (("Bias shock b", self.b_lo, self.b_hi),
+                             ("lr shock ×", self.f_lo, self.f_hi)):
+            row = QHBoxLayout()
+            row.addWidget(lo)
+            row.addWidget(wrap_label("to"))
+            row.addWidget(hi)
+            form.addRow(text, row)
+        form.addRow("Shocks at step", self.shock_step)
+        form.addRow("lr shock lasts (steps)", self.lr_steps)
+        form.addRow("Steps after the shocks", self.after)
+        left = QVBoxLayout()
+        left.addWidget(wrap_label(
+            "Every cell is one neuron's run: at the shock step its bias is set to b and the "
+            "learning rate multiplied for a few steps. Each cell equals <code>main.py "
+            "simulate</code> with those two shocks."))
+        left.addLayout(form)
+        left.addWidget(self.run_button)
+        left.addWidget(self.progress)
+        left.addWidget(self.status)
+        left.addWidget(self.hover)
+        left.addWidget(self.framework)
+        left.addStretch(1)
+        panel = QWidget()
+        panel.setLayout(left)
+        scroll = QScrollArea()
+        scroll.setWidget(panel)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(400)
+        scroll.setMaximumWidth(470)
+
+        th = style.theme()
+        self.area = pg.GraphicsLayoutWidget()
+        self.area.setBackground(th.plot_bg)
+        self.maps: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotItem, pg.ImageItem]] = []
+        self.legend = wrap_label(self._legend_text(2000))
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        right = QVBoxLayout()
+        right.addWidget(self.area, 1)
+        right.addWidget(self.legend)
+        layout = QHBoxLayout(self)
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
+        self.area.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.runner.progressed.connect(self.refresh)
+        self.runner.finished.connect(self._finished)
+        self.status.setText("Press Run: a 40 × 40 grid over five activations takes some seconds.")
+
+    @staticmethod
+    def _dspin(lo: float, hi: float, value: float) -> QDoubleSpinBox:
+        s = QDoubleSpinBox()
+        s.setRange(lo, hi)
+        s.setDecimals(2)
+        s.setValue(value)
+        return s
+
+    @staticmethod
+    def _ispin(lo: int, hi: int, value: int) -> QSpinBox:
+        s = QSpinBox()
+        s.setRange(lo, hi)
+        s.setGroupSeparatorShown(True)
+        s.setValue(value)
+        return s
+
+    @staticmethod
+    def _legend_text(top: float) -> str:
+        def chip(color: str) -> str:
+            return f"<span style='color:{color}; background:{color}'>██</span>"
+        states = " ".join(f"{chip(STATE_COLORS[s])} {s.label}" for s in State)
+        stops = [1, 10, 100, 1000, 10_000]
+        stops = [v for v in stops if v <= top] or [1]
+        ramp = " ".join(
+            f"{chip(RECOVERY_MAP.map(math.log10(v) / math.log10(max(top, 10.0)), mode='qcolor').name())}"
+            f" {v:,}" for v in stops)
+        return (f"<b>Top: state at the end</b> {states} &nbsp;&nbsp; <b>Bottom: steps until alive "
+                f"again</b> {chip(UNTOUCHED_COLOR)} never knocked out {ramp} "
+                f"{chip(NEVER_COLOR)} not by the end. x: bias shock b · y: lr shock factor")
+
+    # --- intents ---------------------------------------------------------------------------------
+    def spec(self) -> sweep.SweepSpec:
+        """The grid and timing the controls ask for (ConfigError when out of range)."""
+        n = int(self.grid.currentData())
+        if self.f_lo.value() <= 0 or self.f_hi.value() <= 0:
+            raise ConfigError("lr factors must be above 0")
+        bias = tuple(np.linspace(self.b_lo.value(), self.b_hi.value(), n).tolist())
+        factor = tuple(np.geomspace(self.f_lo.value(), self.f_hi.value(), n).tolist())
+        s = self.shock_step.value()
+        return sweep.SweepSpec(bias=bias, factor=factor, shock_step=s,
+                               lr_steps=self.lr_steps.value(), steps=s + self.after.value())
+
+    def base_config(self) -> RunConfig:
+        key = self.base.currentData()
+        if key == CURRENT and self.controller is not None:
+            return self.controller.config
+        return presets.get(key).config()
+
+    def toggle(self) -> None:
+        """Run the sweep (or stop the one running)."""
+        if self.runner.running:
+            self.runner.stop()
+            self._finished()
+            return
+        try:
+            job = sweep.Sweep(self.base_config(), self.spec())
+        except ConfigError as e:
+            self.status.setText(f"<span style='color:#a00'>{html.escape(str(e))}</span>")
+            return
+        self.start(job)
+
+    def start(self, job: sweep.Sweep) -> None:
+        """Show and run ``job``."""
+        self.sweep = job
+        self._make_maps(job)
+        self.run_button.setText("Stop")
+        self.runner.start(job)
+        self.refresh()
+
+    def _finished(self) -> None:
+        self.run_button.setText("Run the sweep")
+        self.refresh()
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def _make_maps(self, job: sweep.Sweep) -> None:
+        self.area.clear()
+        self.maps = []
+        s = job.spec
+        b, lf = np.asarray(s.bias), np.log10(np.asarray(s.factor))
+        db = (b[-1] - b[0]) / max(len(b) - 1, 1) or 1.0
+        dlf = (lf[-1] - lf[0]) / max(len(lf) - 1, 1) or 0.1
+        rect = QRectF(b[0] - db / 2, lf[0] - dlf / 2, db * len(b), dlf * len(lf))
+        th = style.theme()
+        for col, lane in enumerate(job.base.lanes):
+            pair = []
+            for row in range(2):
+                plot = self.area.addPlot(row=row, col=col,
+                                         axisItems={"left": FactorAxis("left")})
+                plot.setMenuEnabled(False)
+                plot.setMouseEnabled(x=False, y=False)
+                plot.hideButtons()
+                for name in ("left", "bottom"):
+                    axis = plot.getAxis(name)
+                    axis.setStyle(tickFont=font(9))
+                    axis.setTextPen(th.text)
+                    axis.setPen(th.muted)
+                plot.getAxis("left").setWidth(44 if col == 0 else 36)
+                if row == 0:
+                    label = html.escape(activations.get(lane.activation).label)
+                    plot.setTitle(f"<b style='color:{style.lane_color(lane.activation)}'>"
+                                  f"{label}</b>", size="12pt")
+                img = pg.ImageItem(axisOrder="col-major")
+                img.setRect(rect)
+                plot.addItem(img)
+                plot.setXRange(rect.left(), rect.right(), padding=0)
+                plot.setYRange(rect.top(), rect.bottom(), padding=0)
+                plot.vb.setLimits(xMin=rect.left(), xMax=rect.right())
+                pair += [plot, img]
+            self.maps.append(tuple(pair))
+        self._rect = rect
+
+    def refresh(self) -> None:
+        """Draw what the sweep knows so far."""
+        job = self.sweep
+        if job is None:
+            return
+        res = job.result()
+        top = max(job.spec.steps - job.spec.shock_step, 10)
+        for li, (_, s_img, _, r_img) in enumerate(self.maps):
+            s_img.setImage(state_image(res.state[li]), autoLevels=False)
+            r_img.setImage(recovery_image(res.recovery[li], top), autoLevels=False)
+        self.progress.setValue(round(100 * job.progress))
+        s = job.spec
+        cells = len(s.bias) * len(s.factor)
+        self.status.setText(
+            f"{len(s.factor)} × {len(s.bias)} = {cells:,} cells × {len(res.lanes)} activations "
+            f"· step {job.t:,} of {s.steps:,} · {job.seconds:.1f} s"
+            + (f" · {job.moving:,} cell-lanes still moving" if not job.done else " · done"))
+        self.legend.setText(self._legend_text(top))
+        self.framework.setText(framework_text(res, job.done))
+
+    def _mouse_moved(self, pos: Any) -> None:
+        job = self.sweep
+        if job is None:
+            return
+        for li, (p0, _, p1, _) in enumerate(self.maps):
+            for plot in (p0, p1):
+                if plot.sceneBoundingRect().contains(pos):
+                    pt = plot.vb.mapSceneToView(pos)
+                    self._describe(li, pt.x(), pt.y())
+                    return
+
+    def _describe(self, li: int, x: float, y: float) -> None:
+        job = self.sweep
+        s = job.spec
+        j = int(np.argmin(np.abs(np.asarray(s.bias) - x)))
+        i = int(np.argmin(np.abs(np.log10(np.asarray(s.factor)) - y)))
+        res = job.result()
+        rec = res.recovery[li, i, j]
+        back = ("never knocked out" if rec == 0 else "not alive again by the end"
+                if math.isnan(rec) else f"alive again after {rec:,.0f} steps")
+        label = activations.get(res.lanes[li].activation).label
+        self.hover.setText(f"<b>{label}</b>, b = {s.bias[j]:.3g}, lr × {s.factor[i]:.3g}: "
+                           f"{STATE_NAMES[res.state[li, i, j]]} at the end, {back}.")
