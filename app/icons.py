@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QImage, QPainter, QPainterPath
 
 APP_GLYPH = "skull-outline"  # MDI: the neuron that died
@@ -74,9 +74,13 @@ def render_app_icon(folder: Path, size: int = 256) -> list[Path]:
     """Write the application icon as SVG and PNG into ``folder`` (needs a QGuiApplication)."""
     from PySide6.QtSvg import QSvgGenerator
 
+    from app.files import write_bytes_atomic
+
     svg_path, png_path = folder / f"{ICON_NAME}.svg", folder / f"{ICON_NAME}.png"
+    svg = QBuffer()
+    svg.open(QIODevice.OpenModeFlag.WriteOnly)
     gen = QSvgGenerator()
-    gen.setFileName(str(svg_path))
+    gen.setOutputDevice(svg)
     gen.setSize(QSize(size, size))
     gen.setViewBox(QRectF(0, 0, size, size))
     gen.setTitle("Dying ReLU Lab")
@@ -89,7 +93,11 @@ def render_app_icon(folder: Path, size: int = 256) -> list[Path]:
     p = QPainter(image)
     _paint(p, size)
     p.end()
-    image.save(str(png_path))
+    png = QBuffer()
+    png.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(png, "PNG")
+    write_bytes_atomic(svg_path, bytes(svg.data().data()))  # each file old or new, never half
+    write_bytes_atomic(png_path, bytes(png.data().data()))
     return [svg_path, png_path]
 
 

@@ -96,12 +96,12 @@ class MainWindow(QMainWindow):
         self._on_frame(sim)
         install_workshop(self)  # File menu, sessions, export, own data, rewind, F5, help
 
-        from app.population_tabs import install_population_tabs  # population, death map
-
-        install_population_tabs(self)
         from app.claim_tabs import install_claim_tabs  # the seeds' other claims, measured
 
         install_claim_tabs(self)
+        from app.population_tabs import install_population_tabs  # population, death map
+
+        install_population_tabs(self)
 
     # --- wiring ---------------------------------------------------------------------------------
     def _wire(self) -> None:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import math
+import re
 import time
 from typing import Any
 
@@ -47,6 +48,9 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--out", required=True, help="output file, .json or .csv")
 
     p = sub.add_parser("sweep", help="the death map: survival and recovery over a grid of shocks")
+    # let `--bias -10:10:40` through as a value (argparse takes only plain numbers for negative
+    # values; `--bias=-10:10:40` works whatever the Python version)
+    p._negative_number_matcher = re.compile(r"^-(\d|\.\d)[\d.,:eE+-]*$")
     p.add_argument("--scenario", default="healthy",
                    help="preset whose data, start, lr and lanes are used (its shocks are not)")
     p.add_argument("--lanes", help="comma-separated activations (default: the preset's)")
@@ -198,8 +202,10 @@ def _sweep(args: argparse.Namespace, suffix: str) -> str:
             "summary": {"survival": float(res.survival()[li]),
                         "by_state": {n: int((res.state[li] == k).sum())
                                      for k, n in enumerate(STATE_NAMES)},
-                        "median_recovery_steps": sweep.nan_median(rec) if np.isfinite(rec).any()
-                        else None,
+                        # over the cells knocked out that came back
+                        "median_recovery_steps": sweep.nan_median(rec[rec > 0])
+                        if (rec > 0).any() else None,
+                        "never_knocked_out": int((rec == 0).sum()),
                         "never_recovered": int(np.isnan(rec).sum())}})
     record = {"format": SWEEP_FORMAT, "config": cfg.to_dict(),
               "grid": {"bias": list(spec.bias), "factor": list(spec.factor),

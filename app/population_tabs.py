@@ -10,6 +10,7 @@ a session or a rewind, it catches up from step 0, a slice per frame, and the lan
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
 from PySide6.QtWidgets import QWidget
@@ -23,14 +24,27 @@ from simulation.replay import apply_action
 HISTORY_CAPACITY = 20_000  # steps of counts kept (as the lanes' time plots)
 TRACE_NEURONS = 40  # neurons per lane in the dropped-versus-dead strip
 DROPOUT_LANE_ID = "relu+dropout"
+SLICE_S = 0.012  # stepping per slice on the worker thread (the window draws meanwhile)
+MAX_VALUES = 4_000_000  # neurons x lanes x samples per step at most (own data can be large)
 
 
 class PopulationFollower:
-    """A population following a live simulation: ``sync`` brings it to the simulation's step."""
+    """A population following a live simulation: ``sync`` brings it to the simulation's step.
+
+    ``threaded``: the steps run on a worker thread (numpy lets go of the interpreter while it
+    computes), so the window draws while the population steps; ``sync`` starts a slice and says
+    False until the slice is done. Views may read the population meanwhile (a step half done at
+    worst: the drawing is a frame behind). Actions are applied, and the population rebuilt, only
+    while no slice runs.
+    """
 
     def __init__(self, size: int = DEFAULT_SIZE, init: str = "auto", random_shocks: bool = False,
-                 dropout: float = 0.5):
+                 dropout: float = 0.5, threaded: bool = False):
         self.size, self.init, self.random_shocks, self.dropout = size, init, random_shocks, dropout
+        self.threaded = threaded
+        self._job: Future | None = None
+        self._period = SLICE_S  # seconds between slices (a frame), measured
+        self._submitted = 0.0
         self.pop: Population | None = None
         self._source: Simulation | None = None
         self._applied = 0  # journal entries applied
@@ -60,6 +74,12 @@ class PopulationFollower:
             cfg = RunConfig.from_dict(d)
         return cfg
 
+    def effective_size(self, config: RunConfig, n_samples: int) -> int:
+        """The size asked for, or fewer neurons when a step would touch more than MAX_VALUES
+        values (large own data): the live loop must stay live."""
+        per_neuron = max(len(config.lanes) * n_samples, 1)
+        return max(1, min(self.size, MAX_VALUES // per_neuron))
+
     def behind(self, sim: Simulation) -> int:
         """Steps the population still has to run to reach ``sim``."""
         if self.pop is None or sim is not self._source:
@@ -67,14 +87,23 @@ class PopulationFollower:
         return sim.t - self.pop.t
 
     def steps_within(self, seconds: float) -> int:
-        """Steps the population runs in about ``seconds`` (at least 1)."""
+        """Steps the population runs in about ``seconds`` (at least 1); threaded, a frame's
+        worth at least (the worker steps while the window draws the frame)."""
+        if self.threaded:
+            seconds = max(seconds, 0.8 * self._period)
         return max(1, int(seconds / max(self.cost, 1e-7)))
 
     def sync(self, sim: Simulation, journal: list[dict], deadline: float | None = None) -> bool:
         """Run to ``sim.t`` (until ``deadline``), applying the journal's actions at their steps;
         True once there. A new ``sim`` (reset, session, rewind) starts the population over."""
+        if self._job is not None:
+            if not self._job.done():
+                return False
+            job, self._job = self._job, None
+            job.result()  # (an error in the worker is raised here)
         if self.pop is None or sim is not self._source:
-            self.pop = Population(self.config_for(sim.config), self.size,
+            cfg = self.config_for(sim.config)
+            self.pop = Population(cfg, self.effective_size(cfg, sim.data.n),
                                   random_shocks=self.random_shocks, capacity=HISTORY_CAPACITY,
                                   trace=TRACE_NEURONS)
             self._source, self._applied = sim, 0
@@ -90,15 +119,43 @@ class PopulationFollower:
             if self._applied < len(journal):
                 target = min(target, int(journal[self._applied]["step"]))
             n = target - pop.t
+            if self.threaded:
+                now = time.perf_counter()
+                if self._submitted:  # the time between slices: about one frame
+                    self._period = min(max(0.7 * self._period + 0.3 * (now - self._submitted),
+                                           SLICE_S), 0.1)
+                self._submitted = now
+                n = min(n, self.steps_within(SLICE_S))
+                self.catching_up = sim.t - pop.t > n
+                self._job = _worker().submit(self._run, pop, n)
+                return False
             if deadline is not None:
                 left = deadline - time.perf_counter()
                 if left <= 0:
                     self.catching_up = sim.t - pop.t > 1
                     return False
                 n = min(n, self.steps_within(left))
-            start = time.perf_counter()
-            pop.run(n)
-            self.cost = 0.7 * self.cost + 0.3 * (time.perf_counter() - start) / n
+            self._run(pop, n)
+
+    def _run(self, pop: Population, n: int) -> None:
+        start = time.perf_counter()
+        pop.run(n)
+        self.cost = 0.7 * self.cost + 0.3 * (time.perf_counter() - start) / n
+
+    def wait(self) -> None:
+        """Until the slice running (if any) is done."""
+        if self._job is not None:
+            self._job.result()
+
+
+_WORKER: ThreadPoolExecutor | None = None
+
+
+def _worker() -> ThreadPoolExecutor:
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="population")
+    return _WORKER
 
 
 class _Window(Protocol):
@@ -111,7 +168,7 @@ def install_population_tabs(window: _Window) -> list[LazyTab]:
     """Add the Population and Death-map tabs (each built when first shown)."""
     def population() -> QWidget:
         from widgets.population_view import PopulationView
-        return PopulationView(window.controller, PopulationFollower())
+        return PopulationView(window.controller, PopulationFollower(threaded=True))
 
     def death_map() -> QWidget:
         from widgets.death_map_view import DeathMapView

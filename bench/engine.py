@@ -153,13 +153,6 @@ class Torch:
             self.step()
 
 
-def engine_grads(v: dict[str, np.ndarray], population: int) -> np.ndarray:
-    """The engine's gradients at the start values (its next history row's, for neuron 0...)."""
-    sim = engine_sim(population)
-    fb = sim.current().fb
-    return np.stack([fb.grad_w1, fb.grad_w2, fb.grad_b])
-
-
 def measure(args) -> dict[str, Any]:
     try:
         import torch
@@ -178,8 +171,8 @@ def measure(args) -> dict[str, Any]:
         bare = NumpyBare(v)
         sides: dict[str, Any] = {"engine": sim, "numpy_bare": bare}
         agreement: dict[str, float] = {}
-        reference = np.stack([sim.current().fb.grad_w1, sim.current().fb.grad_w2,
-                              sim.current().fb.grad_b])
+        fb = sim.current().fb  # what the engine's next step computes
+        reference = np.stack([fb.grad_w1, fb.grad_w2, fb.grad_b])
         bare.step()
         agreement["numpy_bare"] = float(np.max(np.abs(bare.grads - reference)))
         if has_torch:

@@ -129,7 +129,7 @@ class Simulation:
                           if self.dropout.any() else None)
         self.masks: list[np.ndarray] | None = (
             [] if record_batches and self._drop_rng is not None else None)
-        self.state = np.zeros((self.n_lanes, population), dtype=np.int8)  # every neuron's, last step
+        self.state = np.zeros((self.n_lanes, population), dtype=np.int8)  # last step's, all
         self.kept: np.ndarray | None = None
         self.recoveries: list[Recovery | None] = [None] * self.n_lanes
         # per lane (its recorded neuron 0): the step it became DIVERGED at and why, while it is

@@ -87,7 +87,7 @@ class _Rows:
 
     def window(self) -> np.ndarray:
         if self.capacity is None or self.total <= self.capacity:
-            return self._buf[: min(self.total, self.capacity or self.total)]
+            return self._buf[: self.total]
         start = self.total % self.capacity
         return self._buf[start : start + self.capacity]
 
@@ -190,7 +190,7 @@ class Population:
                 self.lr_shock(p.get("factor"), p.get("value"), int(p["steps"]))
         if self._trace is not None:
             k = self.trace_size
-            w1, w2, b = (self._stack(f)[:, :k] for f in ("w1", "w2", "b"))
+            w1, w2, b = (self._stack(f, k) for f in ("w1", "w2", "b"))
             with np.errstate(all="ignore"):
                 z0 = w1 * self._x0[0] + w2 * self._x0[1] + b
         for sim in self.sims:
@@ -213,8 +213,9 @@ class Population:
         for _ in range(n):
             self.step()
 
-    def _stack(self, name: str) -> np.ndarray:
-        arrays = [getattr(sim.params, name) for sim in self.sims]
+    def _stack(self, name: str, k: int | None = None) -> np.ndarray:
+        """Parameter ``name`` of every lane, (L, K) (or of the first ``k`` neurons)."""
+        arrays = [getattr(sim.params, name)[:, :k] for sim in self.sims]
         return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
     # --- what was counted ---------------------------------------------------------------------

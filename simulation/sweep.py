@@ -23,8 +23,7 @@ import math
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -54,7 +53,8 @@ class SweepSpec:
         if not self.bias or not self.factor:
             raise ConfigError("the grid needs at least one bias value and one lr factor")
         if len(self.bias) * len(self.factor) > MAX_CELLS:
-            raise ConfigError(f"at most {MAX_CELLS:,} cells, got {len(self.bias) * len(self.factor):,}")
+            raise ConfigError(f"at most {MAX_CELLS:,} cells, got "
+                              f"{len(self.bias) * len(self.factor):,}")
         for b in self.bias:  # the checks a bias shock makes
             ShockSpec(0, "bias_shock", {"b": b})
         for f in self.factor:
@@ -135,7 +135,6 @@ class SweepResult:
     recovery: np.ndarray  # float (L, F, B): steps to alive again; 0 never left; NaN not (yet)
     seconds: float = 0.0
     cell_steps: int = 0  # (cell, lane) steps computed after the shock
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def survival(self) -> np.ndarray:
         """(L,) share of cells alive at the end."""
@@ -198,8 +197,8 @@ class Sweep:
                 stop = min(self.spec.steps, self.t + chunk)
                 t0 = time.perf_counter()
                 if len(self.lanes) > 1 and self.moving * self._n >= PARALLEL_ELEMENTS:
-                    list(_pool().map(lambda li: self._run_lane(li, self.t, stop),
-                                     range(len(self.lanes))))
+                    n = len(self.lanes)
+                    list(_pool().map(self._run_lane, range(n), [self.t] * n, [stop] * n))
                 else:
                     for li in range(len(self.lanes)):
                         self._run_lane(li, self.t, stop)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import math
+import time
 from typing import Any
 
 import numpy as np
@@ -39,9 +40,10 @@ from widgets.palette import STATE_COLORS
 
 CURRENT = "current"  # the base: the live lanes' settings
 GRIDS = (20, 40, 60, 80)
-NEVER_COLOR = "#3A3A3A"  # not alive again by the end
+NEVER_COLOR = "#BDBDBD"  # not alive again by the end (grey, as dead; not in the colour map)
 UNTOUCHED_COLOR = "#FFFFFF"  # never stopped being alive
 RECOVERY_MAP = pg.colormap.get("viridis")
+REDRAW_S = 0.25  # while the sweep runs, the maps are redrawn at most this often
 # the seed's decision framework, and what a death map can say about each branch
 FRAMEWORK = (
     ("Dying ReLU no problem", "relu", "ReLU"),
@@ -84,47 +86,39 @@ def recovery_image(rec: np.ndarray, top: float) -> np.ndarray:
 
 
 def framework_text(res: sweep.SweepResult, done: bool) -> str:
-    """The seed's framework beside the measurements, as an HTML table."""
+    """The seed's framework beside the measurements: one row per activation, as HTML."""
     th = style.theme()
-    idx = {lane.activation: i for i, lane in enumerate(res.lanes)}
     cells = res.state.shape[1] * res.state.shape[2]
+    branch = {act: text for text, act, _ in FRAMEWORK}
+    order = [a for _, a, _ in FRAMEWORK]
+    lanes = sorted(range(len(res.lanes)), key=lambda i: order.index(res.lanes[i].activation)
+                   if res.lanes[i].activation in order else len(order))
+    head = "".join(f"<th align='right'>&nbsp;{h}</th>" for h in
+                   ("alive", "recovering", "saturated", "dead", "diverged", "back in (median)"))
     rows = []
-    for branch, act, label in FRAMEWORK:
-        if act not in idx:
-            rows.append(f"<tr><td>{branch}</td><td>{label}</td><td>(not in the sweep)</td></tr>")
-            continue
-        i = idx[act]
+    for i in lanes:
+        act = res.lanes[i].activation
         st, rec = res.state[i], res.recovery[i]
-        n = {name: int((st == k).sum()) for k, name in enumerate(STATE_NAMES)}
+        pct = "".join(f"<td align='right'>{100 * float((st == k).mean()):.0f} %</td>"
+                      for k in range(len(State)))
         med = sweep.nan_median(rec[rec > 0])
-        parts = [f"alive {100 * n['alive'] / cells:.0f} %"]
-        parts += [f"{name} {100 * n[name] / cells:.0f} %" for name in
-                  ("recovering", "saturated", "dead", "diverged") if n[name]]
-        parts.append("back in " + (f"{med:,.0f} steps (median)" if math.isfinite(med) else "—"))
-        color = style.lane_color(act)
-        rows.append(f"<tr><td>{branch} →</td><td><b style='color:{color}'>{label}</b></td>"
-                    f"<td>{', '.join(parts)}</td></tr>")
-    extra = [i for i, lane in enumerate(res.lanes) if lane.activation not in
-             {a for _, a, _ in FRAMEWORK}]
-    for i in extra:
-        lane = res.lanes[i]
-        rows.append(f"<tr><td>(not in the seed)</td><td><b style='color:"
-                    f"{style.lane_color(lane.activation)}'>"
-                    f"{html.escape(activations.get(lane.activation).label)}</b></td><td>alive "
-                    f"{100 * float((res.state[i] == State.ALIVE).mean()):.0f} %</td></tr>")
+        back = f"{med:,.0f} steps" if math.isfinite(med) else "—"
+        label = html.escape(activations.get(act).label)
+        rows.append(f"<tr><td>{html.escape(branch.get(act, '(not in the seed)'))} → </td>"
+                    f"<td><b style='color:{style.lane_color(act)}'>{label}</b></td>{pct}"
+                    f"<td align='right'>{back}</td></tr>")
     best = max(range(len(res.lanes)), key=lambda i: float((res.state[i] == State.ALIVE).mean()))
     never_dead = [activations.get(lane.activation).label for i, lane in enumerate(res.lanes)
                   if not (res.state[i] == State.DEAD).any()]
-    read = (f"Most cells alive at the end: <b>{activations.get(res.lanes[best].activation).label}"
-            f"</b>. Never dead in any cell: {', '.join(never_dead) or 'none'}. "
-            "A single neuron cannot measure compute speed or depth: see the Activation cost "
-            "and Self-normalization tabs for those branches.")
     status = "" if done else " (so far)"
-    return (f"<b>The seed's decision framework beside the death map{status}</b>"
-            f"<table cellspacing='0' cellpadding='3' style='color:{th.text}'>"
-            "<tr><th align='left'>seed: if …</th><th align='left'>use</th>"
-            "<th align='left'>measured over the grid</th></tr>"
-            f"{''.join(rows)}</table><p>{read}</p>")
+    return (f"<b>The seed's decision framework beside the death map{status}</b>, share of the "
+            f"{cells:,} cells by state at the end: "
+            f"<table cellspacing='0' cellpadding='1' style='color:{th.text}'>"
+            f"<tr><th align='left'>seed: if …</th><th align='left'>use</th>{head}</tr>"
+            f"{''.join(rows)}</table>"
+            f"Most cells alive at the end: <b>{activations.get(res.lanes[best].activation).label}"
+            f"</b>; never dead in any cell: {', '.join(never_dead) or 'none'}. One neuron cannot "
+            "measure compute speed or depth: the Activation cost and Self-normalization tabs do.")
 
 
 class DeathMapView(ClaimView):
@@ -140,6 +134,9 @@ class DeathMapView(ClaimView):
         for pid in presets.PRESETS:
             self.base.addItem(f"preset {pid}", pid)
         self.base.setCurrentIndex(0)
+        for combo in (self.base,):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.base.setToolTip("Data, start, learning rate and lanes of the runs (their own "
                              "shocks are not used)")
         self.grid = QComboBox()
@@ -174,15 +171,14 @@ class DeathMapView(ClaimView):
         form.addRow("Steps after the shocks", self.after)
         left = QVBoxLayout()
         left.addWidget(wrap_label(
-            "Every cell is one neuron's run: at the shock step its bias is set to b and the "
-            "learning rate multiplied for a few steps. Each cell equals <code>main.py "
-            "simulate</code> with those two shocks."))
+            "Each cell is one neuron's run (as <code>main.py simulate</code> would make it): at "
+            "the shock step its bias is set to b and the learning rate multiplied for a few "
+            "steps."))
         left.addLayout(form)
         left.addWidget(self.run_button)
         left.addWidget(self.progress)
         left.addWidget(self.status)
         left.addWidget(self.hover)
-        left.addWidget(self.framework)
         left.addStretch(1)
         panel = QWidget()
         panel.setLayout(left)
@@ -190,8 +186,9 @@ class DeathMapView(ClaimView):
         scroll.setWidget(panel)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(400)
-        scroll.setMaximumWidth(470)
+        panel.setMaximumWidth(360)
+        scroll.setMinimumWidth(330)
+        scroll.setMaximumWidth(380)
 
         th = style.theme()
         self.area = pg.GraphicsLayoutWidget()
@@ -202,11 +199,13 @@ class DeathMapView(ClaimView):
         right = QVBoxLayout()
         right.addWidget(self.area, 1)
         right.addWidget(self.legend)
+        right.addWidget(self.framework)
         layout = QHBoxLayout(self)
         layout.addWidget(scroll)
         layout.addLayout(right, 1)
         self.area.scene().sigMouseMoved.connect(self._mouse_moved)
-        self.runner.progressed.connect(self.refresh)
+        self.runner.progressed.connect(self._progressed)
+        self._drawn = 0.0
         self.runner.finished.connect(self._finished)
         self.status.setText("Press Run: a 40 × 40 grid over five activations takes some seconds.")
 
@@ -216,6 +215,7 @@ class DeathMapView(ClaimView):
         s.setRange(lo, hi)
         s.setDecimals(2)
         s.setValue(value)
+        s.setMaximumWidth(96)  # two to a row in a narrow panel
         return s
 
     @staticmethod
@@ -233,12 +233,12 @@ class DeathMapView(ClaimView):
         states = " ".join(f"{chip(STATE_COLORS[s])} {s.label}" for s in State)
         stops = [1, 10, 100, 1000, 10_000]
         stops = [v for v in stops if v <= top] or [1]
-        ramp = " ".join(
-            f"{chip(RECOVERY_MAP.map(math.log10(v) / math.log10(max(top, 10.0)), mode='qcolor').name())}"
-            f" {v:,}" for v in stops)
-        return (f"<b>Top: state at the end</b> {states} &nbsp;&nbsp; <b>Bottom: steps until alive "
-                f"again</b> {chip(UNTOUCHED_COLOR)} never knocked out {ramp} "
-                f"{chip(NEVER_COLOR)} not by the end. x: bias shock b · y: lr shock factor")
+        span = math.log10(max(top, 10.0))
+        ramp = " ".join(f"{chip(RECOVERY_MAP.map(math.log10(v) / span, mode='qcolor').name())}"
+                        f" {v:,}" for v in stops)
+        return (f"x: bias shock b, y: lr shock factor. <b>Top: state at the end</b> {states}"
+                f" &nbsp; <b>Bottom: steps until alive again</b> {chip(UNTOUCHED_COLOR)} never "
+                f"knocked out {ramp} {chip(NEVER_COLOR)} not by the end")
 
     # --- intents ---------------------------------------------------------------------------------
     def spec(self) -> sweep.SweepSpec:
@@ -306,7 +306,9 @@ class DeathMapView(ClaimView):
                     axis.setStyle(tickFont=font(9))
                     axis.setTextPen(th.text)
                     axis.setPen(th.muted)
-                plot.getAxis("left").setWidth(44 if col == 0 else 36)
+                plot.getAxis("left").setWidth(40)
+                plot.setMinimumWidth(60)
+                plot.setPreferredWidth(100)  # equal columns (size hints otherwise differ)
                 if row == 0:
                     label = html.escape(activations.get(lane.activation).label)
                     plot.setTitle(f"<b style='color:{style.lane_color(lane.activation)}'>"
@@ -319,10 +321,16 @@ class DeathMapView(ClaimView):
                 plot.vb.setLimits(xMin=rect.left(), xMax=rect.right())
                 pair += [plot, img]
             self.maps.append(tuple(pair))
+            self.area.ci.layout.setColumnStretchFactor(col, 1)
         self._rect = rect
+
+    def _progressed(self) -> None:
+        if time.perf_counter() - self._drawn >= REDRAW_S:  # the maps fill in a few times a second
+            self.refresh()
 
     def refresh(self) -> None:
         """Draw what the sweep knows so far."""
+        self._drawn = time.perf_counter()
         job = self.sweep
         if job is None:
             return
@@ -331,6 +339,8 @@ class DeathMapView(ClaimView):
         for li, (_, s_img, _, r_img) in enumerate(self.maps):
             s_img.setImage(state_image(res.state[li]), autoLevels=False)
             r_img.setImage(recovery_image(res.recovery[li], top), autoLevels=False)
+            s_img.setRect(self._rect)  # (the rect maps the image's pixels: set it after)
+            r_img.setRect(self._rect)
         self.progress.setValue(round(100 * job.progress))
         s = job.spec
         cells = len(s.bias) * len(s.factor)

@@ -32,7 +32,8 @@ from simulation import activations
 from simulation.health import State
 from simulation.population import DEAD, DROPPED, FIRING, SILENT, Population
 from widgets import style
-from widgets.claim_common import font, make_plot, wrap_label
+from widgets.claim_common import font, wrap_label
+from widgets.time_plots import event_label, nice_step
 
 FRAME_S = 1 / 60
 SLOW_S = 1 / 12
@@ -43,7 +44,7 @@ INITS = (("auto", "auto: He, LeCun normal for SELU"), ("he", "He normal for all"
 BINS = 60
 STRIP_STEPS = 160  # steps shown in the dropped-versus-dead strip
 LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
-CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#F2F2F2", DROPPED: "#0072B2", DEAD: "#202020"}
+CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#DCDCDC", DROPPED: "#0072B2", DEAD: "#202020"}
 CODE_LABELS = {FIRING: "firing", SILENT: "z ≤ 0 on this sample", DROPPED: "dropped (one step)",
                DEAD: "dead (for good)"}
 
@@ -69,6 +70,40 @@ def bins_of(x: np.ndarray, y: np.ndarray, width: int) -> tuple[np.ndarray, np.nd
         xs = np.concatenate([xs, x[m:]])
         ys = np.concatenate([ys, y[:, m:]], axis=1)
     return xs, ys
+
+
+def make_plot(layout: Any, row: int, y_label: str, x_label: str, col: int = 0,
+              left: pg.AxisItem | None = None) -> pg.PlotItem:
+    """A plot with readable axes and no grid (an axis drawing a grid repaints across the whole
+    plot every frame, ~6 ms an axis on the raster engine); mouse zoom off."""
+    th = style.theme()
+    plot = layout.addPlot(row=row, col=col, axisItems={"left": left} if left else None)
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=font())
+        axis.setTextPen(th.text)
+        axis.setPen(th.muted)
+        axis.enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(70)
+    style_ = {"font-size": "12pt", "color": th.text}
+    plot.setLabel("left", y_label, **style_)
+    plot.setLabel("bottom", x_label, **style_)
+    return plot
+
+
+class CountAxis(pg.AxisItem):
+    """A y axis over log10(1 + count), labelled with the counts 0, 1, 10, 100, ..."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        hi = max(minVal, maxVal)
+        return [(1.0, [0.0] + [math.log10(1 + 10 ** e) for e in range(0, int(hi) + 1)
+                               if math.log10(1 + 10 ** e) <= hi])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"{round(10 ** v - 1):,}" for v in values]
 
 
 def sticky_range(values: np.ndarray, current: tuple[float, float] | None) -> tuple[float, float]:
@@ -102,7 +137,7 @@ class PopulationView(QWidget):
         self.hist: dict[str, list[pg.PlotCurveItem]] = {"b": [], "z": []}
         self._catch_up = QTimer(self)
         self._catch_up.setObjectName("population-catch-up")
-        self._catch_up.setInterval(0)
+        self._catch_up.setInterval(8)
         self._catch_up.timeout.connect(self._catch_up_slice)
         self._build()
         controller.frame.connect(self._on_frame)
@@ -151,22 +186,27 @@ class PopulationView(QWidget):
         self.plots.setBackground(th.plot_bg)
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
         self.capacity = make_plot(top, 0, "capacity lost %", "step")
+        for level in (20, 40, 60, 80, 100):
+            self.capacity.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(th.grid, width=1)),
+                                  ignoreBounds=True)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
-        self.capacity.setYRange(-2, 102, padding=0)
+        self.capacity.setYRange(-2, 114, padding=0)  # room above 100 % for shock labels
+        self._xrange: tuple[float, float] | None = None
         self.capacity.getAxis("left").setToolTip(
             "Share of the neurons dead (every gradient 0), saturated (every |f′| < 1e-3) or "
             "diverged, at each step")
-        self.b_plot = make_plot(self.plots, 1, "neurons", "b (bias), every neuron")
-        self.z_plot = make_plot(self.plots, 1, "neurons", "largest z over the data", col=1)
-        self.z_plot.getAxis("left").setWidth(60)
+        self.b_plot = make_plot(self.plots, 1, "neurons (log)", "b (bias), every neuron",
+                                left=CountAxis("left"))
+        self.z_plot = make_plot(self.plots, 1, "neurons (log)", "largest z over the data", col=1,
+                                left=CountAxis("left"))
         zero = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(th.shock, width=1.5,
                                                            style=Qt.PenStyle.DashLine))
         self.z_plot.addItem(zero, ignoreBounds=True)
         self.z_note = pg.TextItem("← ReLU dead", color=th.muted, anchor=(1.05, 0))
         self.z_note.setFont(font(10))
         self.z_plot.addItem(self.z_note, ignoreBounds=True)
-        self.markers: list[pg.InfiniteLine] = []
+        self.markers: list[tuple[pg.InfiniteLine, pg.TextItem]] = []
 
         self.table = wrap_label()
         self.table.setTextFormat(Qt.TextFormat.RichText)
@@ -183,8 +223,7 @@ class PopulationView(QWidget):
             p.setMenuEnabled(False)
             p.setMouseEnabled(x=False, y=False)
             p.hideAxis("bottom")
-            p.getAxis("left").setStyle(tickFont=font(9))
-            p.getAxis("left").setWidth(36)
+            p.hideAxis("left")
             img = pg.ImageItem(axisOrder="col-major")
             img.setLookupTable(lut)
             img.setLevels((0, 3))
@@ -195,7 +234,8 @@ class PopulationView(QWidget):
         self.strip_title.setTextFormat(Qt.TextFormat.RichText)
         key = " &nbsp; ".join(
             f"<span style='color:{CODE_COLORS[c]}; background:{CODE_COLORS[c]}'>██</span>&nbsp;"
-            f"{html.escape(CODE_LABELS[c])}" for c in (FIRING, SILENT, DROPPED, DEAD))
+            + html.escape(CODE_LABELS[c]).replace(" ", "&nbsp;")
+            for c in (FIRING, SILENT, DROPPED, DEAD))
         self.strip_key = wrap_label(key, 10)
         self.strip_key.setTextFormat(Qt.TextFormat.RichText)
 
@@ -245,7 +285,7 @@ class PopulationView(QWidget):
                 plot.addItem(h)
                 self.hist[name].append(h)
 
-    # --- showing and following ---------------------------------------------------------------------
+    # --- showing and following ------------------------------------------------------------------
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self.follower not in self.controller.followers:
@@ -287,7 +327,7 @@ class PopulationView(QWidget):
             self._catch_up.stop()
         self.refresh(force=True)
 
-    # --- drawing ------------------------------------------------------------------------------------
+    # --- drawing --------------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
         """Draw the population as it is (throttled unless ``force``)."""
         pop = self.follower.pop
@@ -317,36 +357,48 @@ class PopulationView(QWidget):
         xs, ys = bins_of(x, lost, int(self.capacity.vb.width()))
         for c, y in zip(self.curves, ys, strict=True):
             c.setData(xs, y)
-        self.capacity.setXRange(first, max(first + len(counts), first + 10), padding=0.01)
+        last = first + len(counts)
+        q = nice_step(max(last - first, 10) * 0.05)  # the range moves in steps of ~5 %
+        xr = (math.floor(first / q) * q, (math.floor(last / q) + 1) * q)
+        if xr != self._xrange:
+            self._xrange = xr
+            self.capacity.setXRange(*xr, padding=0)
         self._sync_markers(pop)
 
     def _sync_markers(self, pop: Population) -> None:
         events = pop.events
         if len(events) < len(self.markers):
-            for m in self.markers:
-                self.capacity.removeItem(m)
+            for line, label in self.markers:
+                self.capacity.removeItem(line)
+                self.capacity.removeItem(label)
             self.markers = []
+        th = style.theme()
         for e in events[len(self.markers):]:
             line = pg.InfiniteLine(float(e["step"]), angle=90, movable=False,
-                                   pen=pg.mkPen(style.theme().shock, width=1.5,
-                                                style=Qt.PenStyle.DashLine))
-            self.capacity.addItem(line, ignoreBounds=True)
-            self.markers.append(line)
+                                   pen=pg.mkPen(th.shock, width=1.5, style=Qt.PenStyle.DashLine))
+            label = pg.TextItem(event_label(e), color=th.shock, anchor=(-0.05, 0),
+                                fill=pg.mkBrush(*th.label_fill))
+            label.setFont(font(10, bold=True))
+            label.setPos(float(e["step"]), 113)
+            for item in (line, label):
+                self.capacity.addItem(item, ignoreBounds=True)
+            self.markers.append((line, label))
 
     def _draw_histograms(self, pop: Population) -> None:
         for name, values, plot in (("b", pop.biases(), self.b_plot),
                                    ("z", pop.z_max(), self.z_plot)):
-            lo, hi = self._ranges[name] = sticky_range(values, self._ranges[name])
+            old = self._ranges[name]
+            lo, hi = self._ranges[name] = sticky_range(values, old)
             edges = np.linspace(lo, hi, BINS + 1)
-            top = 1
             for h, v in zip(self.hist[name], values, strict=True):
                 counts, _ = np.histogram(np.clip(v[np.isfinite(v)], lo, hi), bins=edges)
-                h.setData(edges, counts)
-                top = max(top, int(counts.max(initial=0)))
-            plot.setXRange(lo, hi, padding=0)
-            plot.setYRange(0, top * 1.08, padding=0)
+                h.setData(edges, np.log10(1.0 + counts))
+            top = math.log10(1 + pop.size) * 1.1
+            if (lo, hi) != old:
+                plot.setXRange(lo, hi, padding=0)
+                plot.setYRange(0, top, padding=0)
             if name == "z":
-                self.z_note.setPos(0.0, top * 1.05)
+                self.z_note.setPos(0.0, top)
 
     def _draw_strip(self, pop: Population) -> None:
         trace = pop.trace()
@@ -361,11 +413,13 @@ class PopulationView(QWidget):
             img.setImage(codes, autoLevels=False, levels=(0, 3))
             plot.setXRange(0, STRIP_STEPS, padding=0)
             plot.setYRange(0, codes.shape[1], padding=0)
-            plot.setLabel("left", lane_label(pop.lanes[lanes[k]]), size="9pt")
-        self.strip_title.setText(
-            f"<b>The first {pop.trace_size} neurons, last {STRIP_STEPS} steps</b> (output on the "
-            "first sample, one row per neuron, time →): a dropped output is off for one step, a "
-            "dead neuron for good.")
+        names = [html.escape(lane_label(pop.lanes[i])) for i in lanes]
+        where = " · ".join(f"{pos}: <b>{n}</b>" for pos, n in zip(("top", "bottom"), names,
+                                                                  strict=False))
+        text = (f"First {pop.trace_size} neurons × last {STRIP_STEPS} steps, output on sample 1 "
+                f"({where}): dropped is off for one step, dead for good.")
+        if text != self.strip_title.text():
+            self.strip_title.setText(text)
 
     def _draw_texts(self, pop: Population) -> None:
         counts = pop.counts()
@@ -387,9 +441,11 @@ class PopulationView(QWidget):
             f"{''.join(rows)}</table>")
         self.finding.setText(dropout_finding(pop))
         behind = self.follower.behind(self.controller.sim)
+        capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"
+                  if n < self.follower.size else "")
         self.status.setText(
             f"catching up with the lanes: step {pop.t:,} of {self.controller.sim.t:,}"
-            if behind > 1 else f"{len(pop.lanes)} × {n:,} neurons · "
+            if behind > 1 else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
             f"{1000 * self.follower.cost:.1f} ms a step")
 
 
@@ -407,10 +463,10 @@ def dropout_finding(pop: Population) -> str:
     da, db = int(counts[-1, a, State.DEAD]), int(counts[-1, b, State.DEAD])
     p = pop.lanes[b].dropout
     diff = 100 * (db - da) / n
-    verdict = ("dies <b>more</b> often than ReLU alone here, contrary to the seed's claim"
-               if diff > 0.5 else "dies <b>less</b> often than ReLU alone here" if diff < -0.5
-               else "dies about <b>as often</b> as ReLU alone here, as the seed says")
-    return (f"<b>Dropout versus death, measured on this run:</b> ReLU {da:,} of {n:,} dead "
-            f"({100 * da / n:.1f} %); ReLU + dropout {p:g}: {db:,} ({100 * db / n:.1f} %), "
-            f"from the same starts, data and shocks. Seed 002 says dropout does not make dying "
-            f"worse; ReLU + dropout {verdict} ({diff:+.1f} points).")
+    verdict = ("dies <b>more</b> often, against the claim" if diff > 0.5 else
+               "dies <b>less</b> often" if diff < -0.5 else
+               "dies about <b>as often</b>, as claimed")
+    return (f"<b>Dropout versus death, this run:</b> ReLU {da:,} of {n:,} dead "
+            f"({100 * da / n:.1f} %), ReLU + dropout {p:g} {db:,} ({100 * db / n:.1f} %), same "
+            f"starts, data and shocks. Seed 002: dropout does not make dying worse. Here ReLU + "
+            f"dropout {verdict} ({diff:+.1f} points).")

@@ -73,6 +73,10 @@ RAIL_FRACTION = 0.30  # share of the gradient plot's height given to the exact-z
 GRID_COLOR = "#e2e2e2"
 FONT_PT = 11
 LABEL_PT = 12
+# shock markers kept at most (the newest), left of the view and in all: each costs ~0.25 MB and
+# ~0.3 ms of every frame, and a long live run, shock after shock, would otherwise slow to a crawl
+MAX_MARKERS_OFF_VIEW = 8
+MAX_MARKERS = 100
 LABEL_STYLE = {"font-size": f"{LABEL_PT}pt", "color": "#000"}
 AXIS_WIDTH = 84  # px, the same for every plot so the step axes line up
 X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
@@ -313,6 +317,7 @@ class TimePlots(QWidget):
         self._reducer = BinReducer(row_features, INDEX["step"])
         self.lanes: list[LaneItems] = []
         self.markers: list[Marker] = []
+        self._events_seen = 0  # events of the simulation that got a marker (some since dropped)
         self._last_key: tuple | None = None
         self._yrange: dict[str, tuple[float, float]] = {}
         self._decades: dict[str, tuple[int, int]] = {}
@@ -613,17 +618,35 @@ class TimePlots(QWidget):
 
     def _sync_events(self, sim: Simulation) -> None:
         events = sim.events
-        if len(events) < len(self.markers):  # events never shrink within one simulation
+        if len(events) < self._events_seen:  # events never shrink within one simulation
             self._remove_markers()
-        for event in events[len(self.markers):]:
+        for event in events[self._events_seen:]:
             self._add_marker(event)
+        self._events_seen = len(events)
 
-    def _remove_markers(self) -> None:
-        for marker in self.markers:
+    def _remove_markers(self, count: int | None = None) -> None:
+        """Remove every marker, or the oldest ``count``."""
+        gone = self.markers if count is None else self.markers[:count]
+        for marker in gone:
             for name in PLOTS:
                 self.plots[name].removeItem(marker.lines[name])
                 self.plots[name].removeItem(marker.labels[name])
-        self.markers = []
+        if count is None:
+            self.markers = []
+            self._events_seen = 0
+        else:
+            del self.markers[:count]
+
+    def _prune_markers(self) -> None:
+        """Drop the oldest markers: those left of the view beyond MAX_MARKERS_OFF_VIEW, and any
+        beyond MAX_MARKERS (a hundred labels in one view are unreadable anyway)."""
+        x0 = self._xrange[0]
+        off = 0
+        while off < len(self.markers) and self.markers[off].event["step"] < x0:
+            off += 1
+        drop = max(off - MAX_MARKERS_OFF_VIEW, len(self.markers) - MAX_MARKERS)
+        if drop > 0:
+            self._remove_markers(drop)
 
     def _add_marker(self, event: dict[str, Any]) -> None:
         step = float(event["step"])
@@ -693,6 +716,8 @@ class TimePlots(QWidget):
         step = INDEX["step"]
         last_step = float(window[-1, step, 0])
         self._set_xrange(float(window[0, step, 0]), last_step)
+        if len(self.markers) > MAX_MARKERS_OFF_VIEW:
+            self._prune_markers()
         self.z_label.setPos(self._xrange[0], 0.0)
 
         # curves: each bin's (min, max) as two points at the bin's first step ('peak' mode);

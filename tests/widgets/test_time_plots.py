@@ -346,3 +346,28 @@ def test_bin_reducer_matches_brute_force(capacity):
         np.testing.assert_array_equal(x, bx)
         np.testing.assert_array_equal(lo, blo)
         np.testing.assert_array_equal(hi, bhi)
+
+
+def test_markers_of_a_long_run_with_many_shocks_stay_bounded(make):
+    """Shock after shock: the markers left of the view are dropped beyond MAX_MARKERS_OFF_VIEW,
+    and at most MAX_MARKERS are kept, always the newest; nothing is marked twice."""
+    from widgets.time_plots import MAX_MARKERS, MAX_MARKERS_OFF_VIEW
+
+    sim = bias_shock_sim(capacity=1000)
+    w = make(sim)
+    for k in range(120):  # a shock every 20 steps: 50 in the 1,000-step window
+        sim.run(20)
+        sim.bias_shock(-1.0 - k % 7)
+        w.refresh(sim)
+    assert len(w.markers) <= MAX_MARKERS_OFF_VIEW + 1000 // 20 + 1
+    steps = [m.event["step"] for m in w.markers]
+    assert steps == [e["step"] for e in sim.events[-len(steps):]]  # the newest, in order
+    x0 = w.plots["loss"].vb.viewRange()[0][0]
+    assert sum(s < x0 for s in steps) <= MAX_MARKERS_OFF_VIEW
+    assert all(len(markers_in(w.plots[name])) == len(w.markers) for name in PLOTS)
+    for _ in range(110):  # 110 more shocks inside one window: the newest MAX_MARKERS
+        sim.run(2)
+        sim.bias_shock(-2.0)
+        w.refresh(sim)
+    assert len(w.markers) == MAX_MARKERS
+    assert w.markers[-1].event == sim.events[-1]

@@ -1,0 +1,183 @@
+"""The Population and Death-map tabs: the population follows the lanes step for step (shocks,
+reset, settings), the views draw what the models hold, and nothing is left running."""
+
+import numpy as np
+import pytest
+
+from app.application import configure_pyqtgraph
+from app.controller import LiveController
+from app.population_tabs import PopulationFollower
+from simulation import presets, sweep
+from simulation.health import State
+from widgets.death_map_view import DeathMapView, recovery_image, state_image
+from widgets.population_view import PopulationView, bins_of, dropout_finding, sticky_range
+
+
+@pytest.fixture
+def controller(qtbot):
+    c = LiveController(presets.get("lr-shock").config())
+    yield c
+    c.pause()
+
+
+@pytest.fixture
+def show(qtbot):
+    configure_pyqtgraph()
+
+    def _show(view):
+        qtbot.addWidget(view)
+        view.resize(1280, 640)
+        view.show()
+        qtbot.waitExposed(view)
+        return view
+    return _show
+
+
+@pytest.mark.parametrize("threaded", [False, True])
+def test_population_follows_the_lanes_in_lockstep(controller, show, qtbot, threaded):
+    v = show(PopulationView(controller, PopulationFollower(size=50, threaded=threaded)))
+    assert v.follower in controller.followers
+    controller.set_speed(2000)
+    controller.play()
+    qtbot.waitUntil(lambda: controller.sim.t > 40, timeout=10_000)
+    controller.bias_shock(-10.0)
+    shocked = controller.sim.t
+    qtbot.waitUntil(lambda: controller.sim.t > shocked + 5, timeout=10_000)
+    controller.pause()
+    f = v.follower
+    qtbot.waitUntil(lambda: f.sync(controller.sim, controller.journal), timeout=10_000)
+    pop = f.pop
+    assert pop.t == controller.sim.t
+    assert pop.events[-1] == {"step": shocked, "kind": "bias_shock", "b": -10.0}
+    assert pop.counts()[-1, 0, State.DEAD] == 50  # ReLU, b = -10: every neuron dead
+    assert [lane.id for lane in pop.lanes][-1] == "relu+dropout"
+
+
+def test_catch_up_after_reset_and_settings(controller, show, qtbot):
+    v = show(PopulationView(controller, PopulationFollower(size=40)))
+    controller.sim.run(120)
+    controller.step_once()  # a frame: the view catches up, a slice at a time
+    qtbot.waitUntil(lambda: v.follower.pop.t == 121, timeout=10_000)
+    assert not v._catch_up.isActive()
+    first = v.follower.pop
+    v.random_box.setChecked(True)  # new settings: a new population, caught up again
+    qtbot.waitUntil(lambda: v.follower.pop is not first and v.follower.pop.t == 121,
+                    timeout=10_000)
+    assert v.follower.pop.random_shocks
+    controller.reset()
+    qtbot.waitUntil(lambda: v.follower.pop.t == 0, timeout=5_000)
+    assert v.follower.pop.steps_recorded == 0
+
+
+def test_hidden_view_leaves_the_loop(controller, show, qtbot):
+    v = show(PopulationView(controller, PopulationFollower(size=10)))
+    assert controller.followers == [v.follower]
+    v.hide()
+    assert controller.followers == []
+
+
+def test_views_draw_the_counts(controller, show, qtbot):
+    v = show(PopulationView(controller, PopulationFollower(size=100)))
+    controller.sim.run(60)
+    v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    pop = v.follower.pop
+    lost = pop.counts()[:, :, [2, 3, 4]].sum(-1) * 100 / 100
+    x, y = v.curves[0].getData()
+    assert len(x) == 60 and y[-1] == lost[-1, 0]
+    assert "ReLU + dropout 0.5" in v.table.text()
+    assert f"{pop.counts()[-1, 0, State.DEAD]:,} of 100 dead" in v.finding.text()
+    _, h = v.hist["b"][0].getData()
+    assert np.isclose(np.sum(10 ** h - 1), 100)  # log10(1 + count), every neuron once
+    img = v.strip_images[1].image
+    assert img.shape == (60, 40)
+
+
+def test_dropout_finding_without_a_dropout_lane(controller):
+    f = PopulationFollower(size=20, dropout=0.0)
+    controller.sim.run(5)
+    f.sync(controller.sim, controller.journal)
+    assert "set a dropout rate" in dropout_finding(f.pop)
+
+
+def test_helpers():
+    x = np.arange(1000.0)
+    y = np.vstack([np.sin(x / 50), np.cos(x / 50)])
+    xs, ys = bins_of(x, y, 100)
+    assert ys.shape[0] == 2 and len(xs) == ys.shape[1] <= 2 * 100 + 10
+    assert ys.max() == y.max() and ys.min() == y.min()
+    lo, hi = sticky_range(np.array([-10.0, -9.0, np.nan]), None)
+    assert lo < -10 and hi >= 0
+    assert sticky_range(np.array([-9.5]), (lo, hi)) == (lo, hi)
+
+
+def small_job():
+    spec = sweep.SweepSpec(bias=(-10.0, -1.0, 0.5, 5.0), factor=(1.0, 10.0, 100.0),
+                           shock_step=10, steps=160)
+    return sweep.Sweep(presets.get("healthy").config(), spec)
+
+
+def test_death_map_runs_and_draws(controller, show, qtbot):
+    v = show(DeathMapView(controller))
+    job = small_job()
+    v.start(job)
+    qtbot.waitUntil(lambda: not v.runner.running, timeout=30_000)
+    assert job.done
+    res = job.result()
+    _, s_img, _, _ = v.maps[0]
+    np.testing.assert_array_equal(s_img.image, state_image(res.state[0]))
+    assert s_img.image.shape[:2] == (4, 3)  # x = bias, y = factor
+    text = v.framework.text()
+    for word in ("Speed critical", "Leaky ReLU", "very deep", "SELU"):
+        assert word in text
+    v._describe(0, -10.0, 0.0)
+    assert "ReLU" in v.hover.text() and "dead" in v.hover.text()
+    assert "done" in v.status.text()
+
+
+def test_death_map_controls_make_the_spec(controller, show):
+    v = show(DeathMapView(controller))
+    v.grid.setCurrentIndex(v.grid.findData(20))
+    spec = v.spec()
+    assert len(spec.bias) == len(spec.factor) == 20
+    assert spec.bias[0] == -10.0 and spec.factor[-1] == pytest.approx(100.0)
+    assert v.base_config() is controller.config
+    v.shock_step.setValue(50)
+    assert v.spec().steps == 50 + v.after.value()
+
+
+def test_images():
+    rec = np.array([[0.0, 5.0], [np.nan, 2000.0]])
+    img = recovery_image(rec, 2000)
+    assert img.shape == (2, 2, 4)
+    assert tuple(img[0, 0]) == (255, 255, 255, 255)  # never knocked out: white
+    assert tuple(img[0, 1]) != tuple(img[1, 1])
+    st = state_image(np.array([[0, 3]]))
+    assert st.shape == (2, 1, 4)
+
+
+def test_tabs_are_in_the_window(qtbot):
+    from app.application import create_window, ensure_app
+
+    ensure_app()
+    w = create_window("bias-shock")
+    qtbot.addWidget(w)
+    titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    assert "Population" in titles and "Death map" in titles
+    w.tabs.setCurrentIndex(titles.index("Population"))
+    w.show()
+    qtbot.waitExposed(w)
+    view = w.tabs.currentWidget().view  # built when first shown
+    qtbot.waitUntil(lambda: view.follower in w.controller.followers, timeout=5_000)
+    w.tabs.setCurrentIndex(0)
+    assert view.follower not in w.controller.followers
+    w.close()
+
+
+def test_large_own_data_caps_the_population():
+    from simulation.config import DataSpec, RunConfig
+
+    f = PopulationFollower(size=10_000)
+    cfg = RunConfig(data=DataSpec(n=5000))
+    assert f.effective_size(f.config_for(cfg), 5000) == 4_000_000 // (6 * 5000)
+    assert f.effective_size(f.config_for(RunConfig()), 64) == 10_000
