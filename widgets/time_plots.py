@@ -74,9 +74,11 @@ GRID_COLOR = "#e2e2e2"
 FONT_PT = 11
 LABEL_PT = 12
 # shock markers kept at most (the newest), left of the view and in all: each costs ~0.25 MB and
-# ~0.3 ms of every frame, and a long live run, shock after shock, would otherwise slow to a crawl
+# ~0.3 ms of every frame (its five labels follow every change of view), and a long live run, shock
+# after shock, would otherwise slow to a crawl (slower frames, fewer steps a second, so yet more
+# markers inside the 20,000-step window)
 MAX_MARKERS_OFF_VIEW = 8
-MAX_MARKERS = 100
+MAX_MARKERS = 30
 LABEL_STYLE = {"font-size": f"{LABEL_PT}pt", "color": "#000"}
 AXIS_WIDTH = 84  # px, the same for every plot so the step axes line up
 X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
@@ -639,7 +641,7 @@ class TimePlots(QWidget):
 
     def _prune_markers(self) -> None:
         """Drop the oldest markers: those left of the view beyond MAX_MARKERS_OFF_VIEW, and any
-        beyond MAX_MARKERS (a hundred labels in one view are unreadable anyway)."""
+        beyond MAX_MARKERS (more labels in one view would be unreadable anyway)."""
         x0 = self._xrange[0]
         off = 0
         while off < len(self.markers) and self.markers[off].event["step"] < x0:
