@@ -5,43 +5,21 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from simulation.record import write_atomic, write_bytes_atomic  # noqa: F401 (re-exported)
 
 MAX_DEPTH = 8  # nesting of JSON objects and arrays a session may have
 MAX_INT = 10**15  # larger integers are refused before any float() sees them
 
 
+# the one atomic writer of the project lives beside the run record (simulation/ cannot import app/)
+write_text_atomic = write_atomic
+
+
 class FileError(ValueError):
     """A file that cannot be read or written, or whose content is refused: one clear sentence."""
-
-
-def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
-
-    Whatever happens, ``path`` holds either its old content or the new one, and no temporary
-    file is left behind.
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """:func:`write_bytes_atomic` of UTF-8 text."""
-    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def describe_os_error(e: OSError) -> str:

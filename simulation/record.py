@@ -85,16 +85,17 @@ def to_csv(record: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place.
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place.
 
-    A crash leaves either the old file or the new one, never half of either.
+    A crash leaves either the old file or the new one, never half of either, and a failure
+    leaves no temporary file behind.
     """
     target = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         mask = os.umask(0)
@@ -104,6 +105,11 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """:func:`write_bytes_atomic` of UTF-8 text, written as given (no newline translation)."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def save(sim: Simulation, path: str | os.PathLike[str]) -> None:
