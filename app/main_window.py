@@ -67,7 +67,8 @@ class MainWindow(QMainWindow):
         main.addWidget(self.plots)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
-        main.setSizes([380, 1000, 460])
+        self.columns = main
+        self._columns_fitted = False
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(main, "Single neuron")
@@ -90,6 +91,13 @@ class MainWindow(QMainWindow):
         self.seed_label = QLabel()
         for w in (self.step_label, self.rate_label, self.seed_label):
             self.statusBar().addWidget(w)
+        # room for status messages: kept while a message hides the labels (the rewind bar sits
+        # in the status bar too, as a permanent widget, and must not take this room)
+        message_room = QWidget()
+        policy = message_room.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        message_room.setSizePolicy(policy)
+        self.statusBar().addWidget(message_room, 1)
         self._build_actions()
         self._wire()
         self._on_model(sim)
@@ -119,6 +127,7 @@ class MainWindow(QMainWindow):
         self.setup.weight_shock_requested.connect(self._refusing(c.weight_shock))
         self.chain.request_step.connect(c.step_once)
         self.cards.lane_selected.connect(self.select_lane)
+        self.tabs.currentChanged.connect(self._on_tab)
         c.running_changed.connect(t.set_running)
         c.model_changed.connect(self._on_model)
         c.frame.connect(self._on_frame)
@@ -240,9 +249,28 @@ class MainWindow(QMainWindow):
         self.select_lane(0)
 
     def _on_frame(self, sim: Simulation) -> None:
-        for view in self.views:
-            view.refresh(sim)
+        if self.tabs.currentIndex() == 0:  # another tab is shown: no drawing for hidden views
+            for view in self.views:
+                view.refresh(sim)
         self.step_label.setText(f"step {sim.t:,}")
+
+    def _on_tab(self, index: int) -> None:
+        rewind = getattr(self, "rewind", None)
+        if index == 0 and not (rewind is not None and rewind.active):
+            self._on_frame(self.controller.sim)  # catch up with the steps run meanwhile
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._columns_fitted:  # once: afterwards the person's own split is kept
+            self._columns_fitted = True
+            self.fit_columns(self.width())
+
+    def fit_columns(self, width: int) -> None:
+        """Split ``width`` between cards, time plots and the selected lane's math: the side
+        columns give up some width on a small screen, the time plots keep the most."""
+        cards = min(380, max(290, round(width * 0.2)))
+        right = min(460, max(360, round(width * 0.24)))
+        self.columns.setSizes([cards, max(200, width - cards - right), right])
 
     def closeEvent(self, event) -> None:
         self.controller.pause()

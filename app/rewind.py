@@ -29,7 +29,9 @@ class Rewind(QObject):
         super().__init__(window)
         self.window = window
         self.bar = TimelineBar()
-        window.centralWidget().layout().addWidget(self.bar)
+        # in the status bar, beside the step and seed: no row of its own (a 720-px screen
+        # needs that height for the lane cards)
+        window.statusBar().addPermanentWidget(self.bar, 3)
         self.timeline: Timeline | None = None
         self.shown: Simulation | None = None
         self._pending: int | None = None

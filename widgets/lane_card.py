@@ -27,8 +27,9 @@ from widgets import style
 from widgets.palette import DEAD_REGION, STATE_COLORS, ZERO_COLOR
 
 NORMAL_HEIGHT = 172  # preferred card height (five cards in ~900 px)
-COMPACT_HEIGHT = 112  # minimum card height; below COMPACT_BELOW the card is drawn compact
+COMPACT_HEIGHT = 98  # below COMPACT_BELOW the card is drawn compact (one line of recovery text)
 COMPACT_BELOW = 150
+PLOT_MIN = 40  # px: a card with less room for its plot shows name, badge and recovery line only
 Z_RANGE = (-12.0, 4.0)  # z range of the plot for a b = -10 shock (see default_z_range)
 Z_LIMIT = 100.0  # the z range never grows past +-Z_LIMIT (a diverged lane is off the chart)
 DOT_LIMIT = 1e4  # samples with |z| or |f(z)| beyond this (or non-finite) are not drawn
@@ -226,7 +227,6 @@ class LaneCard(QFrame):
         self.setObjectName("laneCard")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.setMinimumHeight(COMPACT_HEIGHT)
         self.setMinimumWidth(240)
 
         # header: name (lane colour) and the state badge
@@ -374,7 +374,21 @@ class LaneCard(QFrame):
         return QSize(350, NORMAL_HEIGHT)
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(240, COMPACT_HEIGHT)
+        # name, badge and one line of recovery text always fit, in whatever font they have
+        # (presentation mode): the plot gives way first
+        return QSize(240, self._chrome_height())
+
+    def _chrome_height(self) -> int:
+        """Height of everything but the plot: margins, header, one recovery line."""
+        m = self.layout().contentsMargins()
+        header = max(self.name.sizeHint().height(), self.badge.sizeHint().height())
+        line = self.recovery.fontMetrics().lineSpacing()
+        return m.top() + m.bottom() + 2 * self.layout().spacing() + header + line
+
+    @property
+    def bare(self) -> bool:
+        """True when the card is too short for its plot (it shows the header and text)."""
+        return not self.plot.isVisibleTo(self)
 
     @property
     def compact(self) -> bool:
@@ -382,6 +396,7 @@ class LaneCard(QFrame):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self.plot.setVisible(event.size().height() - self._chrome_height() >= PLOT_MIN)
         compact = event.size().height() < COMPACT_BELOW
         if compact != self._compact:
             self._compact = compact
@@ -705,5 +720,7 @@ class LaneCards(QWidget):
         return QSize(350, n * NORMAL_HEIGHT + max(n - 1, 0) * self._layout.spacing())
 
     def minimumSizeHint(self) -> QSize:
-        n = self._visible_cards()
-        return QSize(240, n * COMPACT_HEIGHT + max(n - 1, 0) * self._layout.spacing())
+        shown = [c for c in self.cards if c.lane_visible]
+        n = len(shown)
+        return QSize(240, sum(c.minimumSizeHint().height() for c in shown)
+                     + max(n - 1, 0) * self._layout.spacing())

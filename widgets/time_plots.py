@@ -409,7 +409,7 @@ class TimePlots(QWidget):
                                    pen=pg.mkPen(ZERO_COLOR, width=1.5 if name == "z" else 1))
             line.setZValue(-50)
             self.plots[name].addItem(line, ignoreBounds=True)
-        self.z_label = pg.TextItem("z ≤ 0", color=ZERO_COLOR, anchor=(0, 0))
+        self.z_label = pg.TextItem("z ≤ 0", color=ZERO_COLOR, anchor=(0, 1))
         self.z_label.setFont(_font(FONT_PT))
         self.z_label.setZValue(-40)
         zp.addItem(self.z_label, ignoreBounds=True)
@@ -720,7 +720,6 @@ class TimePlots(QWidget):
         self._set_xrange(float(window[0, step, 0]), last_step)
         if len(self.markers) > MAX_MARKERS_OFF_VIEW:
             self._prune_markers()
-        self.z_label.setPos(self._xrange[0], 0.0)
 
         # curves: each bin's (min, max) as two points at the bin's first step ('peak' mode);
         # the z band: the lowest z_min and highest z_max of each bin, one point per bin
@@ -738,6 +737,8 @@ class TimePlots(QWidget):
         self._place_log("loss", loss_dec, rail=False)
         self._place_log("grad", grad_dec, rail=True)
         self._lin_range("z", zlo[vis], zhi[vis])
+        # bottom left: the shock markers' labels take the top of the plot
+        self.z_label.setPos(self._xrange[0], min(0.0, self._yrange["z"][0]))
         self._lin_range("a", y[F_A, vis])
         pf = [F_PARAM[p] for p in PARAMS]
         self._lin_range("params", y[pf][:, vis])

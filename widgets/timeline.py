@@ -40,7 +40,7 @@ class TimelineBar(QWidget):
         self.live_button.setToolTip("Leave the rewind: show the run where it stands")
         self.live_button.clicked.connect(self.live_requested)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 0, 6, 2)
+        layout.setContentsMargins(6, 0, 2, 0)
         layout.addWidget(self.caption)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)

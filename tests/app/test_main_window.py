@@ -201,3 +201,53 @@ def test_every_control_has_a_tooltip(window):
     missing = {f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r}"
                for w in controls if not w.toolTip() and w.isVisibleTo(window)}
     assert not missing
+
+
+def _cards_whole_and_unclipped(window, qtbot):
+    qtbot.waitUntil(lambda: window.cards.cards[-1].height() > 0)
+    scroll = window.cards.parentWidget().parentWidget()  # viewport -> QScrollArea
+    assert not scroll.verticalScrollBar().isVisible()
+    for card in window.cards.cards:
+        top = card.mapTo(scroll, card.rect().topLeft()).y()
+        assert 0 <= top and top + card.height() <= scroll.height()
+        # header, plot (when shown) and recovery line do not overlap
+        below = card.badge.geometry().bottom()
+        if not card.bare:
+            assert card.plot.geometry().top() > below
+            below = card.plot.geometry().bottom()
+        assert card.recovery.geometry().top() > below
+        assert card.recovery.geometry().bottom() <= card.height()
+
+
+@pytest.mark.parametrize("presenting", [False, True])
+def test_cards_fit_1280x720_in_both_modes(window, qtbot, presenting):
+    """Presentation mode's bigger fonts: the cards drop their plots before anything overlaps."""
+    window.presentation.set_presentation(presenting, persist=False)
+    try:
+        window.controller.sim.run(3000)
+        window.controller.frame.emit(window.controller.sim)
+        _cards_whole_and_unclipped(window, qtbot)
+        assert presenting == all(card.bare for card in window.cards.cards)
+    finally:  # the application font is process-wide
+        window.presentation.set_presentation(False, persist=False)
+
+
+def test_fits_1280x720_with_every_lane_card_whole(window, qtbot):
+    """The default five cards, the time plots and the rewind bar fit a 1280x720 screen: no card
+    needs the scroll bar, and the time plots keep most of the width."""
+    _cards_whole_and_unclipped(window, qtbot)
+    cards, plots, right = window.columns.sizes()
+    assert plots > cards and plots > right
+    assert window.rewind.bar.isVisible()
+
+
+def test_hidden_single_neuron_tab_is_not_redrawn(window):
+    """Frames while another tab is shown draw nothing there; coming back catches up."""
+    sim = window.controller.sim
+    window.tabs.setCurrentIndex(1)
+    before = window.plots._last_key
+    window.controller.step_once()
+    assert window.plots._last_key == before
+    assert window.step_label.text() == f"step {sim.t:,}"
+    window.tabs.setCurrentIndex(0)
+    assert window.plots._last_key[0] == sim.history.total
