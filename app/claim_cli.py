@@ -14,13 +14,16 @@ from dataclasses import asdict
 from typing import Any
 
 from app.cli import UsageError, _positive_int, _seed, check_output
-from simulation import activations, claims, cost, datasets2d, mnist, selfnorm
+from simulation import activations, claims, claims_risk, cost, datasets2d, mnist, selfnorm
 from simulation.dropout_net import SEED_ACTIVATIONS, SEED_DROPOUT, DropoutExperiment, RunSpec
 from simulation.record import write_atomic
 
 COMMANDS = ("selfnorm", "dropout-net", "cost", "claims")
 MAX_EPOCHS, MAX_SAMPLES, MAX_SIZE = 10_000, 100_000, 10_000_000
 MAX_REPEATS = 1_000  # --repeats: seeds of dropout-net, timing repeats of cost and claims
+MAX_SEEDS = 100  # --seeds of claims
+EVIDENCE = ("death_map_share", "preset_share", "network_share", "network_share_min",
+            "network_share_max")  # the risk cells' parts, a column each
 
 
 def add_subcommands(sub: Any) -> None:
@@ -58,6 +61,11 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--n-train", type=_positive_int, default=1000)
     p.add_argument("--repeats", type=_positive_int, default=9, help="timing repeats")
     p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seeds", type=_positive_int, default=3,
+                   help="network seeds seed, seed+1, ... (default 3)")
+    p.add_argument("--grid", type=_positive_int, default=claims_risk.DEATH_MAP_GRID,
+                   help=f"death map N x N shocks, {claims_risk.MIN_GRID}..{claims_risk.MAX_GRID} "
+                        f"(default {claims_risk.DEATH_MAP_GRID})")
     p.add_argument("--out", required=True, help="output file, .json or .csv")
 
 
@@ -194,14 +202,26 @@ def cmd_claims(args: argparse.Namespace) -> int:
     _in_range("--epochs", args.epochs, MAX_EPOCHS)
     _in_range("--n-train", args.n_train, MAX_SAMPLES)
     _in_range("--repeats", args.repeats, MAX_REPEATS)
+    _in_range("--seeds", args.seeds, MAX_SEEDS)
+    _in_range("--grid", args.grid, claims_risk.MAX_GRID)
+    if args.grid < claims_risk.MIN_GRID:
+        raise UsageError(f"--grid: must be at least {claims_risk.MIN_GRID}, got {args.grid}")
     run = claims.ClaimsRun(epochs=args.epochs, n_train=args.n_train, repeats=args.repeats,
-                           seed=args.seed)
+                           seed=args.seed, seeds=args.seeds, grid=args.grid)
     run.advance()
     rows = [{"metric": m, "activation": a, "seed_stars": c.seed, "stars": c.stars,
-             "value": c.value, "short": c.short, "how": c.how}
+             "value": c.value, "short": c.short, "how": c.how,
+             **{k: c.evidence.get(k) for k in EVIDENCE}}
             for m, cells in run.table().items() for a, c in cells.items()]
+    spec = run.death_map_spec
     config = {"epochs": args.epochs, "n_train": args.n_train, "repeats": args.repeats,
-              "seed": args.seed}
+              "seed": args.seed, "seeds": list(range(args.seed, args.seed + args.seeds)),
+              "death_map": {"base": claims_risk.DEATH_MAP_BASE, "grid": args.grid,
+                            "bias": list(spec.bias), "factor": list(spec.factor),
+                            "shock_step": spec.shock_step, "lr_steps": spec.lr_steps,
+                            "steps": spec.steps,
+                            "lost_states": [s.label for s in claims_risk.LOST_STATES]},
+              "risk": "max(death_map_share, preset_share, network_share)"}
     _write(out, "claims", config, "cells", rows)
     return 0
 

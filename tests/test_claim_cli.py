@@ -2,6 +2,7 @@
 and the same bad-input rules as `simulate` (status 2, one line on stderr, no file left)."""
 
 import csv
+import functools
 import io
 import json
 import os
@@ -9,7 +10,10 @@ import os
 import numpy as np
 import pytest
 
+from simulation import claims, presets, sweep
 from simulation.activations import ACTIVATIONS
+from simulation.config import RunConfig
+from simulation.health import State
 from tests.test_cli import assert_rejected, run_main
 
 
@@ -72,15 +76,58 @@ def test_cost_has_a_row_for_every_activation(tmp_path):
     assert doc["rows"][0]["ratio"] == 1.0 and doc["config"]["size"] == 5000
 
 
+@functools.cache
+def lost_shares(grid):
+    """Straight from a sweep: per star-table column, the share of a grid x grid death map's cells
+    (healthy preset) that end dead, saturated or diverged."""
+    base = presets.get("healthy").config().to_dict()
+    base["lanes"] = [{"activation": a} for a in claims.COLUMNS]
+    spec = sweep.SweepSpec(bias=tuple(np.linspace(-10.0, 10.0, grid)),
+                           factor=tuple(np.geomspace(1.0, 100.0, grid)))
+    res = sweep.run(RunConfig.from_dict(base), spec)
+    lost = np.isin(res.state, [State.DEAD, State.SATURATED, State.DIVERGED]).mean(axis=(1, 2))
+    return dict(zip(claims.COLUMNS, lost.tolist(), strict=True))
+
+
 def test_claims_writes_the_whole_table(tmp_path):
     out = tmp_path / "t.csv"
-    res = run_main("claims", "--epochs", 2, "--n-train", 64, "--repeats", 1, "--out", out)
+    res = run_main("claims", "--epochs", 2, "--n-train", 64, "--repeats", 1, "--seeds", 2,
+                   "--grid", 3, "--out", out)
     assert res.returncode == 0, res.stderr
     rows = rows_of(out)
     assert len(rows) == 5 * 5
     speed = [r for r in rows if r["metric"] == "speed"]
     assert all(r["stars"] in "12345" and r["how"] for r in speed)
     assert {r["stars"] for r in rows if r["metric"] == "ease"} == {""}
+    assert {r["death_map_share"] for r in speed} == {""}
+    risk = {r["activation"]: r for r in rows if r["metric"] == "risk"}
+    for a, share in lost_shares(3).items():
+        r = risk[a]
+        assert float(r["death_map_share"]) == pytest.approx(share)
+        parts = [float(r[k]) for k in ("death_map_share", "preset_share", "network_share")]
+        assert float(r["value"]) == pytest.approx(max(parts))
+        assert float(r["network_share_min"]) <= float(r["network_share"])
+        assert "Death map" in r["how"] and "3 × 3 = 9 shocks" in r["how"]
+        assert "per seed" in r["how"] and r["short"].startswith("map ")
+
+
+def test_claims_json_records_the_death_map_settings(tmp_path):
+    out = tmp_path / "t.json"
+    res = run_main("claims", "--epochs", 1, "--n-train", 32, "--repeats", 1, "--seeds", 1,
+                   "--grid", 2, "--seed", 5, "--out", out)
+    assert res.returncode == 0, res.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["format"] == "dying-relu-lab/claims@1" and doc["config"]["seeds"] == [5]
+    dm = doc["config"]["death_map"]
+    assert dm["base"] == "healthy" and dm["bias"] == [-10.0, 10.0]
+    assert dm["factor"] == pytest.approx([1.0, 100.0])
+    assert dm["lost_states"] == ["dead", "saturated", "diverged"]
+    risk = {c["activation"]: c for c in doc["cells"] if c["metric"] == "risk"}
+    for c in risk.values():  # the numbers themselves: test_claims_writes_the_whole_table
+        parts = [c["death_map_share"], c["preset_share"], c["network_share"]]
+        assert all(0.0 <= p <= 1.0 for p in parts) and c["value"] == max(parts)
+        assert c["network_share_min"] == c["network_share_max"] == c["network_share"]
+    assert "one seed" in risk["relu"]["how"] and "2 × 2 = 4 shocks" in risk["relu"]["how"]
 
 
 BAD = {
@@ -100,6 +147,10 @@ BAD = {
     "epochs": ["claims", "--epochs", "0"],
     "too many epochs": ["dropout-net", "--epochs", "10001"],
     "too many samples": ["claims", "--n-train", "100001"],
+    "no seeds": ["claims", "--seeds", "0"],
+    "too many seeds": ["claims", "--seeds", "101"],
+    "grid of one": ["claims", "--grid", "1"],
+    "grid too fine": ["claims", "--grid", "201"],
     "too many values": ["cost", "--size", "10000001"],
 }
 

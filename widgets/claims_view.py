@@ -2,7 +2,8 @@
 measures, and how it measured them (click a cell, or hover it).
 
 Measure starts a :class:`simulation.claims.ClaimsRun` (the cost table, the network on every 2-D
-dataset, the single-neuron presets), driven a slice per timer tick.
+dataset for a few seeds, the death map's shock grid, the single-neuron presets), driven a slice
+per timer tick.
 """
 
 from __future__ import annotations
@@ -53,9 +54,16 @@ class ClaimsView(ClaimView):
         self.epochs.setRange(2, 300)
         self.epochs.setValue(30)
         self.epochs.setPrefix("epochs per dataset: ")
+        self.seeds = QSpinBox()
+        self.seeds.setRange(1, 10)
+        self.seeds.setValue(3)
+        self.seeds.setPrefix("network seeds: ")
+        self.seeds.setToolTip("Train the network on every dataset with this many seeds; the "
+                              "dead-neuron-risk cells show the spread of stuck units over them")
         self.measure_button = QPushButton("Measure")
         self.measure_button.setToolTip("Time the activations, train the network on every 2-D "
-                                       "dataset, run the presets (several seconds)")
+                                       "dataset, run the death map's shock grid and the presets "
+                                       "(about ten seconds)")
         self.measure_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
@@ -82,6 +90,7 @@ class ClaimsView(ClaimView):
 
         top = QHBoxLayout()
         top.addWidget(self.epochs)
+        top.addWidget(self.seeds)
         top.addWidget(self.measure_button)
         top.addWidget(self.progress, 1)
         top.addWidget(self.stage, 2)
@@ -101,7 +110,7 @@ class ClaimsView(ClaimView):
             self.runner.stop()
             self._finished()
         else:
-            self.start(claims.ClaimsRun(epochs=self.epochs.value()))
+            self.start(claims.ClaimsRun(epochs=self.epochs.value(), seeds=self.seeds.value()))
 
     def start(self, run: claims.ClaimsRun) -> None:
         """Show and run ``run``."""

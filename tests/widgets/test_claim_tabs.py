@@ -8,6 +8,7 @@ from app.application import configure_pyqtgraph, create_window, ensure_app
 from app.claim_tabs import TABS, LazyTab
 from simulation import claims, cost, datasets2d, selfnorm
 from simulation.dropout_net import DropoutExperiment, RunSpec
+from tests.test_claim_cli import lost_shares
 from widgets.claims_view import ClaimsView
 from widgets.cost_view import CostView
 from widgets.dropout_view import DropoutView
@@ -89,13 +90,37 @@ def test_cost_table_and_bars(show, qtbot):
 def test_star_table_fills_and_explains_cells(show, qtbot):
     v = show(ClaimsView())
     assert "here  …" in v.table.item(0, 0).text()
-    v.start(claims.ClaimsRun(epochs=2, n_train=64, repeats=1))
+    v.start(claims.ClaimsRun(epochs=2, n_train=64, repeats=1, seeds=2, grid=3))
     finish(qtbot, v, timeout=60_000)
     assert v.table_cells
     speed_relu = v.table.item(0, 0).text()
     assert "here  ★★★★★" in speed_relu and "1.00× ReLU" in speed_relu
     v.table.setCurrentCell(2, 3)  # dead-neuron risk, ELU
     assert "presets" in v.detail.text() and "ELU" in v.detail.text()
+    assert "Death map" in v.detail.text() and "3 × 3 = 9 shocks" in v.detail.text()
+    shares = lost_shares(3)  # straight from a sweep with the same settings
+    row = claims.METRICS.index("risk")
+    for c, a in enumerate(claims.COLUMNS):
+        cell = v.table_cells["risk"][a]
+        assert cell.evidence["death_map_share"] == pytest.approx(shares[a])
+        assert cell.value == max(cell.evidence[k] for k in ("death_map_share", "preset_share",
+                                                            "network_share"))
+        item = v.table.item(row, c)
+        assert f"here  {claims.stars_text(cell.stars)}" in item.text()
+        assert "Death map" in item.toolTip()
+        if v._three_lines:
+            assert f"map {shares[a]:.0%} · risk {cell.value:.0%}" in item.text()
+
+
+def test_measure_uses_the_seed_count(show):
+    v = show(ClaimsView())
+    v.seeds.setValue(2)
+    v.toggle()
+    try:
+        assert v.runner.running and v.run.seeds == 2
+    finally:
+        v.toggle()
+    assert not v.runner.running and v.measure_button.text() == "Measure"
 
 
 def test_runs_survive_tab_switches_and_stop_when_the_window_closes(qtbot):
