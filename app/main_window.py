@@ -256,6 +256,8 @@ class MainWindow(QMainWindow):
 
     def _on_tab(self, index: int) -> None:
         rewind = getattr(self, "rewind", None)
+        if rewind is not None:  # the rewind scrubs the single-neuron run: shown with it only
+            rewind.bar.setVisible(index == 0)
         if index == 0 and not (rewind is not None and rewind.active):
             self._on_frame(self.controller.sim)  # catch up with the steps run meanwhile
 

@@ -248,6 +248,8 @@ def test_hidden_single_neuron_tab_is_not_redrawn(window):
     before = window.plots._last_key
     window.controller.step_once()
     assert window.plots._last_key == before
+    assert not window.rewind.bar.isVisible()  # it scrubs the single-neuron run only
     assert window.step_label.text() == f"step {sim.t:,}"
     window.tabs.setCurrentIndex(0)
     assert window.plots._last_key[0] == sim.history.total
+    assert window.rewind.bar.isVisible()
