@@ -53,6 +53,7 @@ class MainWindow(QMainWindow):
         self.chain = ChainRulePanel(sim)
         self.setup = SetupPanel(sim.config)
         self.views = (self.cards, self.plots, self.diagram, self.chain)
+        self._turn = 0  # live frames alternate between the time plots and the rest
 
         cards_scroll = QScrollArea()
         cards_scroll.setWidget(self.cards)
@@ -129,6 +130,7 @@ class MainWindow(QMainWindow):
         self.cards.lane_selected.connect(self.select_lane)
         self.tabs.currentChanged.connect(self._on_tab)
         c.running_changed.connect(t.set_running)
+        c.running_changed.connect(lambda on: on or self._on_frame(c.sim))  # all views, at rest
         c.model_changed.connect(self._on_model)
         c.frame.connect(self._on_frame)
         c.stats.connect(lambda sps, fps: self.rate_label.setText(
@@ -249,8 +251,19 @@ class MainWindow(QMainWindow):
         self.select_lane(0)
 
     def _on_frame(self, sim: Simulation) -> None:
-        if self.tabs.currentIndex() == 0:  # another tab is shown: no drawing for hidden views
-            for view in self.views:
+        self.draw(sim, live=self.controller.running)
+
+    def draw(self, sim: Simulation, live: bool = False) -> None:
+        """Show ``sim`` in the views. Live, the time plots and the other views take turns (each
+        redraws ~30 times a second and a frame costs about half); otherwise all are redrawn.
+        Views on a hidden tab are not drawn (they catch up when it is shown)."""
+        if self.tabs.currentIndex() == 0:
+            views = self.views
+            if live:
+                self._turn ^= 1
+                views = ((self.plots,) if self._turn else
+                         tuple(v for v in self.views if v is not self.plots))
+            for view in views:
                 view.refresh(sim)
         self.step_label.setText(f"step {sim.t:,}")
 

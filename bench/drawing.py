@@ -76,7 +76,10 @@ def breakdown(app, window, sim, steps_between: int, frames: int = 30) -> dict[st
     return {k: round(percentile([x * 1e3 for x in v], 50), 2) for k, v in times.items()}
 
 
-def app_frames(app, n_frames: int, history: int, steps_between: int) -> dict[str, Any]:
+def app_frames(app, n_frames: int, history: int, steps_between: int,
+               live: bool = False) -> dict[str, Any]:
+    """Frame times of the real window; ``live``: frames as while playing (the time plots and
+    the other views take turns, see ``MainWindow.draw``), else every view every frame."""
     from app.application import create_window
 
     window = create_window("bias-shock")
@@ -92,13 +95,13 @@ def app_frames(app, n_frames: int, history: int, steps_between: int) -> dict[str
     refresh, paint, total = [], [], []
     for _ in range(5):  # warm-up
         sim.run(steps_between)
-        window._on_frame(sim)
+        window.draw(sim, live)
         app.processEvents()
     painted.count = 0
     for _ in range(n_frames):
         sim.run(steps_between)
         t0 = time.perf_counter()
-        window._on_frame(sim)
+        window.draw(sim, live)
         t1 = time.perf_counter()
         app.processEvents()
         t2 = time.perf_counter()
@@ -206,9 +209,12 @@ def measure(args) -> dict[str, Any]:
     n = 60 if args.quick else 300
     n_mpl = 10 if args.quick else 40
     ours = app_frames(app, n, HISTORY, 17)
+    live = app_frames(app, n, HISTORY, 17, live=True)
+    live.pop("breakdown_median_ms")
     full = app_frames(app, n, 20_000, 333)
     mpl = mpl_frames(app, n_mpl, HISTORY, 17)
-    return {"size": list(SIZE), "app": ours, "app_ring_full_top_speed": full, "matplotlib": mpl,
+    return {"size": list(SIZE), "app": ours, "app_live": live,
+            "app_ring_full_top_speed": full, "matplotlib": mpl,
             "ratio_median": mpl["median_ms"] / ours["median_ms"],
             "ratio_p95": mpl["p95_ms"] / ours["p95_ms"]}
 

@@ -146,6 +146,10 @@ def table(r: dict[str, Any]) -> str:
                      f"{a['median_ms']:.1f} / {a['p95_ms']:.1f} ms",
                      f"matplotlib {m['median_ms']:.0f} / {m['p95_ms']:.0f} ms",
                      fmt(d["ratio_median"], "x", 1)))
+        if "app_live" in d:  # as while playing: time plots and the other views take turns
+            lf = d["app_live"]
+            rows.append(("", "  live frames (views take turns)",
+                         f"{lf['median_ms']:.1f} / {lf['p95_ms']:.1f} ms", "", ""))
         f = d["app_ring_full_top_speed"]
         rows.append(("", "  ring full (20,000), 333 steps/frame",
                      f"{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms", "", ""))

@@ -811,6 +811,11 @@ class TimePlots(QWidget):
                 lane.rail[g].set_bounds(rect["grad"])
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
+        # apply the new ranges now: pyqtgraph defers them to the scene's next paint, where moving
+        # every curve marks the data area dirty again and it is painted a second time (measured:
+        # two full paints of the plots per refresh while the x range scrolls)
+        for plot in self.plots.values():
+            plot.vb.prepareForPaint()
 
     def _eps(self, name: str) -> float:
         """Data units of a quarter pixel in plot ``name`` (the flatness tolerance)."""

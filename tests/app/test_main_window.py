@@ -253,3 +253,18 @@ def test_hidden_single_neuron_tab_is_not_redrawn(window):
     window.tabs.setCurrentIndex(0)
     assert window.plots._last_key[0] == sim.history.total
     assert window.rewind.bar.isVisible()
+
+
+def test_live_frames_alternate_and_a_pause_redraws_everything(window, qtbot, monkeypatch):
+    """While playing, a frame redraws the time plots or the other views (each ~30 Hz); once
+    paused every view shows the last step."""
+    calls = []
+    for view in window.views:
+        monkeypatch.setattr(view, "refresh", lambda sim, v=view: calls.append(v))
+    window.controller.play()
+    window.controller.frame.emit(window.controller.sim)
+    window.controller.frame.emit(window.controller.sim)
+    assert calls.count(window.plots) == 1 and calls.count(window.cards) == 1
+    calls.clear()
+    window.controller.pause()
+    assert set(calls) == set(window.views)
