@@ -1,6 +1,8 @@
 """The tabs that measure the seeds' claims beyond the single neuron, added to the main window.
 
 Each tab's view is built the first time the tab is shown, so the window opens as fast as before.
+Its page keeps it in the theme in force: built in it, and brought over to a new theme when the
+application palette changes (see ``LazyTab.apply_theme``).
 """
 
 from __future__ import annotations
@@ -8,7 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from widgets import style
 
 
 class _TabHost(Protocol):
@@ -39,11 +44,33 @@ class LazyTab(QWidget):
         if self._view is None:
             self._view = self._factory()
             self.layout().addWidget(self._view)
+            style.restyle(self._view)  # (pyqtgraph's defaults may be another theme's)
         return self._view
 
     def showEvent(self, event: Any) -> None:
         self.build()
         super().showEvent(event)
+
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == QEvent.Type.PaletteChange:
+            self.apply_theme()
+        super().changeEvent(event)
+
+    def apply_theme(self) -> None:
+        """Bring the view (if built) to the theme in force: the view's own ``apply_theme`` if it
+        has one; else its plots and style sheets are restyled and it is drawn again (texts
+        written in the theme's colours are rewritten)."""
+        view = self._view
+        if view is None:
+            return
+        own = getattr(view, "apply_theme", None)
+        if callable(own):
+            own(style.theme())
+            return
+        style.restyle(view)
+        refresh = getattr(view, "refresh", None)
+        if callable(refresh):
+            refresh()
 
 
 def _selfnorm() -> QWidget:
@@ -72,7 +99,8 @@ TABS: tuple[tuple[Callable[[], QWidget], str, str], ...] = (
     (_dropout, "Dropout network",
      "Seed 002: a 2 → 128 → K network with and without dropout: loss, accuracy, dead units"),
     (_cost, "Activation cost", "Seed 000: ReLU 1.0×, Leaky 1.1×, ELU 1.5×? Timed on this machine"),
-    (_claims, "Star table", "Seed 000's star table beside the stars this app measures"),
+    (_claims, "Star table", "Seed 000's star table beside the stars this app measures "
+     "(timings, the network, the death map, the presets)"),
 )
 
 

@@ -4,6 +4,12 @@ Presentation mode scales every font (1.5x by default, up to 2x), thickens the li
 the advanced controls (set-up dock, lr-shock details, gradient picker, rate readout). Neither it
 nor a theme change touches the simulation: the views are restyled and redrawn from the model
 they already show.
+
+A theme change sets ``widgets.style``'s theme and pyqtgraph's defaults, then the application
+palette: Qt sends every widget of every window (tabs added at any time included) a palette change,
+and each view that draws its own colours repaints from the theme when it gets one (the network
+diagram, the step-through, the tab pages). The lane cards and time plots are restyled here, with
+their fonts.
 """
 
 from __future__ import annotations
@@ -153,7 +159,7 @@ class Presentation(QObject):
         split.setSizes([cards, max(total - cards - right, 200), right])
 
     def set_theme(self, name: str, persist: bool = True) -> None:
-        style.set_theme(name)
+        pg.setConfigOptions(**style.pg_options(style.set_theme(name)))
         if persist:
             self.prefs.set_theme(name)
         for action in self.theme_actions.actions():
@@ -171,11 +177,11 @@ class Presentation(QObject):
         font = QFont(self._base_font)
         font.setPointSizeF(self._base_font.pointSizeF() * font_scale)
         app.setFont(font)
-        app.setPalette(make_palette(style.theme()))
+        app.setPalette(make_palette(style.theme()))  # -> every view's PaletteChange
+        style.restyle(self.window)  # what was built in the other theme (docks, dialogs)
         _scale_widget_fonts(self.window, font_scale)
         self._restyle_plots()
         self._restyle_cards()
-        self._restyle_chain()
         self._redraw()
 
     def _restyle_new(self) -> None:
@@ -282,13 +288,6 @@ class Presentation(QObject):
             card.off_chart.setStyleSheet(f"color: {th.muted}; background: transparent;")
             card.axis_line.setPen(pg.mkPen(th.grid if th is style.DARK else "#C4C4C4",
                                            width=style.lw(1)))
-
-    def _restyle_chain(self) -> None:
-        """The chain-rule text is a printed page (its colours are chosen for paper): on dark, it
-        stays a light page rather than lose its highlights."""
-        browser = self.window.chain._browser
-        browser.setPalette(make_palette(style.LIGHT) if style.theme() is style.DARK
-                           else QApplication.palette())
 
 
 def install(window: Any) -> Presentation:

@@ -2,8 +2,11 @@
 
 A session (format ``dying-relu-lab/session@1``) holds no arrays: the run is rebuilt by replaying
 the configuration and the actions taken live, at their steps (:mod:`simulation.replay`), which
-gives the same numbers, bit for bit. A file that is malformed, of another format or version, or
-out of range is refused with one clear message, and the current session stays as it was.
+gives the same numbers, bit for bit. It also holds the shock buttons' settings (bias shock b,
+learning-rate shock factor or value and duration, weight shock w1 and w2: ``shock_settings``), so
+what was prepared is what fires; a file without them (saved before they were kept) opens with the
+defaults. A file that is malformed, of another format or version, or out of range is refused with
+one clear message, and the current session stays as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +34,24 @@ MAX_BYTES = 4 * 2**20
 MAX_EVENTS = 10_000
 MAX_STEP = 200_000  # a replay of this many steps takes ~15 s on a slow laptop
 GRAD_MODES = ("grad_b", "grad_w1", "grad_w2", "all")
+# the shock buttons' numbers: (default, lowest, highest, decimals), as the transport bar and the
+# set-up panel offer them (a value they could not show is refused, not silently rounded)
+SHOCK_NUMBERS: dict[str, tuple[float, float, float, int]] = {
+    "bias_b": (-10.0, -999.0, 999.0, 1),
+    "lr_amount": (3.0, 0.0, 9999.0, 2),
+    "weight_w1": (-2.0, -1000.0, 1000.0, 3),
+    "weight_w2": (-2.0, -1000.0, 1000.0, 3),
+}
+LR_STEPS = (2, 1, 99_999)  # the lr shock's duration: default, lowest, highest
+LR_MODES = {"factor": "×", "value": "="}  # in the file -> on the transport bar
+SHOCK_KEYS = ("bias_b", "lr_mode", "lr_amount", "lr_steps", "weight_w1", "weight_w2")
+
+
+def default_shock_settings() -> dict[str, Any]:
+    """The shock settings of a fresh window (and of a session saved before they were kept)."""
+    d = {key: default for key, (default, *_rest) in SHOCK_NUMBERS.items()}
+    d.update(lr_mode="factor", lr_steps=LR_STEPS[0])
+    return {key: d[key] for key in SHOCK_KEYS}
 
 
 @dataclass
@@ -43,11 +64,13 @@ class Session:
     step: int = 0
     speed: float = 240.0
     view: dict[str, Any] = field(default_factory=dict)
+    shock_settings: dict[str, Any] = field(default_factory=default_shock_settings)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": FORMAT, "preset": self.preset, "config": self.config.to_dict(),
                 "events": [dict(e) for e in self.events], "step": self.step,
-                "speed": self.speed, "view": dict(self.view)}
+                "speed": self.speed, "view": dict(self.view),
+                "shock_settings": dict(self.shock_settings)}
 
     def dumps(self) -> str:
         """Deterministic JSON text (the same session, the same bytes)."""
@@ -99,6 +122,36 @@ def _check_view(view: Any, config: RunConfig) -> dict[str, Any]:
     return out
 
 
+def _check_shock_settings(settings: Any) -> dict[str, Any]:
+    """The shock settings, validated; absent ones take their defaults."""
+    out = default_shock_settings()
+    if settings is None:
+        return out
+    if not isinstance(settings, dict):
+        raise ConfigError("shock_settings must be an object")
+    unknown = [key for key in settings if key not in SHOCK_KEYS]
+    if unknown:
+        raise ConfigError(f"shock_settings has an unknown setting {str(unknown[0])[:40]!r} "
+                          f"(known: {', '.join(SHOCK_KEYS)})")
+    for key, value in settings.items():
+        name = f"shock_settings.{key}"
+        if key == "lr_mode":
+            if not isinstance(value, str) or value not in LR_MODES:
+                raise ConfigError(f"{name} must be \"factor\" or \"value\"")
+        elif key == "lr_steps":
+            value = _int(name, value, *LR_STEPS[1:])
+        else:
+            _, lo, hi, decimals = SHOCK_NUMBERS[key]
+            if (isinstance(value, bool) or not isinstance(value, (int, float))
+                    or not lo <= value <= hi or round(value, decimals) != value):  # NaN: not in
+                raise ConfigError(f"{name} must be a number from {lo:g} to {hi:g} with at most "
+                                  f"{decimals} decimal{'s' if decimals > 1 else ''}, got "
+                                  f"{str(value)[:40]}")
+            value = float(value)
+        out[key] = value
+    return out
+
+
 def session_from_dict(d: Any) -> Session:
     """A validated :class:`Session`; ConfigError with one clear sentence otherwise."""
     if not isinstance(d, dict):
@@ -135,7 +188,8 @@ def session_from_dict(d: Any) -> Session:
             or not math.isfinite(speed) or not 1 <= speed <= MAX_SPEED):
         raise ConfigError(f"speed must be a number from 1 to {MAX_SPEED:,} steps/s")
     return Session(config, preset, sorted_actions(actions), step, float(speed),
-                   _check_view(d.get("view"), config))
+                   _check_view(d.get("view"), config),
+                   _check_shock_settings(d.get("shock_settings")))
 
 
 def read_session(path: str | Path) -> Session:
@@ -159,7 +213,29 @@ def current_session(window: Any, with_run: bool = True) -> Session:
     view = {"lane": max(window.cards.selected(), 0), "grad_mode": window.plots.grad_mode,
             "hidden": hidden}
     return Session(config, window.preset_id, list(c.journal) if with_run else [],
-                   c.sim.t if with_run else 0, float(c.speed), view)
+                   c.sim.t if with_run else 0, float(c.speed), view, shock_settings(window))
+
+
+def shock_settings(window: Any) -> dict[str, Any]:
+    """What the shock buttons would fire now (transport bar and set-up panel)."""
+    t, setup = window.transport, window.setup
+    mode = next((m for m, shown in LR_MODES.items() if shown == t.lr_mode.currentText()),
+                "factor")
+    d = {"bias_b": t.bias_value.value(), "lr_mode": mode, "lr_amount": t.lr_amount.value(),
+         "lr_steps": t.lr_steps.value(), "weight_w1": setup.shock_w1.value(),
+         "weight_w2": setup.shock_w2.value()}
+    return {key: d[key] for key in SHOCK_KEYS}
+
+
+def show_shock_settings(window: Any, settings: dict[str, Any]) -> None:
+    """Put validated ``settings`` on the shock buttons' fields (nothing fires)."""
+    t, setup = window.transport, window.setup
+    t.bias_value.setValue(settings["bias_b"])
+    t.lr_mode.setCurrentText(LR_MODES[settings["lr_mode"]])
+    t.lr_amount.setValue(settings["lr_amount"])
+    t.lr_steps.setValue(settings["lr_steps"])
+    setup.shock_w1.setValue(settings["weight_w1"])
+    setup.shock_w2.setValue(settings["weight_w2"])
 
 
 def apply_session(window: Any, session: Session) -> None:
@@ -183,6 +259,7 @@ def apply_session(window: Any, session: Session) -> None:
         action.setChecked(lane.id not in hidden)
     window.plots.set_grad_mode(view.get("grad_mode", window.plots.grad_mode))
     window.select_lane(view.get("lane", 0))
+    show_shock_settings(window, session.shock_settings)
 
 
 def save_session(window: Any, path: str | Path, with_run: bool = True) -> None:

@@ -9,6 +9,9 @@ already gives (dL/da x da/dz x x1) and forms the update p - lr x grad.
 Revealed phases stay visible as one-line summaries; the current phase is shown in full and
 highlighted. After phase 7, Next emits ``request_step`` (the app runs one step) and the panel
 starts again at phase 1.
+
+Its inks (zeros, moves, the highlight) are the theme's (``widgets.style``): the panel follows the
+application palette, and a palette change (a theme change) renders the text again.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from html import escape
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -35,7 +38,7 @@ from PySide6.QtWidgets import (
 from simulation import activations
 from simulation.engine import Simulation
 from simulation.health import State
-from widgets.palette import STATE_COLORS, lane_color
+from widgets import style
 
 N_PHASES = 7
 PHASE_TITLES = {
@@ -48,10 +51,10 @@ PHASE_TITLES = {
     7: "Update",
 }
 
-ZERO_COLOR = "#C62828"  # an exact zero that blocks the gradient
-MOVE_COLOR = "#1B7F3B"  # a parameter that moves
-HIGHLIGHT_BG = "#FFF1BF"  # the current phase
-MUTED = "#666666"
+# the light theme's inks; the text is written in the inks of the theme in force
+ZERO_COLOR = style.LIGHT.stop  # an exact zero that blocks the gradient
+MOVE_COLOR = style.LIGHT.move  # a parameter that moves
+HIGHLIGHT_BG = style.LIGHT.highlight_bg  # the current phase
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -79,7 +82,11 @@ def fmt_paren(v: float) -> str:
 
 
 def _zero(text: str) -> str:
-    return f'<span style="color:{ZERO_COLOR}; font-weight:bold">{text}</span>'
+    return f'<span style="color:{style.theme().stop}; font-weight:bold">{text}</span>'
+
+
+def _muted(text: str) -> str:
+    return f'<span style="color:{style.theme().muted}">{text}</span>'
 
 
 def _num(v: float) -> str:
@@ -209,7 +216,7 @@ def _phase_full(nb: _Numbers, phase: int) -> list[str]:
         lines = ["a = f(z)", f"f(z) = {_act_formula(nb)}"]
         extra = _act_params(nb)
         if extra:
-            lines.append(f'<span style="color:{MUTED}">{extra}</span>')
+            lines.append(_muted(extra))
         lines.append(f"a = f({fmt(nb.z)}) = <b>{fmt(nb.a)}</b>")
         return lines
     if phase == 3:
@@ -231,7 +238,7 @@ def _phase_full(nb: _Numbers, phase: int) -> list[str]:
             lines.append(_zero("exactly 0: no gradient passes the neuron"))
         elif nb.z < 0:
             small = "tiny" if abs(nb.da_dz) < 1e-3 else "small"
-            lines.append(f'<span style="color:{MOVE_COLOR}">{small}, but not 0: '
+            lines.append(f'<span style="color:{style.theme().move}">{small}, but not 0: '
                          "the gradient still flows</span>")
         return lines
     if phase == 6:
@@ -268,7 +275,7 @@ def _update_line(name: str, value: float, rate: float, grad: float) -> str:
     delta = fmt(new - value)
     delta = delta if delta.startswith("−") else "+" + delta
     return (head + fmt_paren(grad) + f"<br>&nbsp;&nbsp;&nbsp;&nbsp;= <b>{fmt(new)}</b> "
-            f'<span style="color:{MOVE_COLOR}; font-weight:bold">(Δ {delta})</span>')
+            f'<span style="color:{style.theme().move}; font-weight:bold">(Δ {delta})</span>')
 
 
 def _update(nb: _Numbers) -> list[str]:
@@ -283,11 +290,10 @@ def _update(nb: _Numbers) -> list[str]:
         lines += [f"α ← α − lr<sub>α</sub> × ∂L/∂α, &nbsp;lr<sub>α</sub> = {fmt(nb.alpha_lr)}",
                   _update_line("α", nb.alpha, nb.alpha_lr, nb.grad_alpha)]
     if nb.batch_size is not None:
-        lines.append(f'<span style="color:{MUTED}">mini-batch run: the next step uses '
-                     f"{nb.batch_size} samples, not the full-batch gradient shown</span>")
+        lines.append(_muted(f"mini-batch run: the next step uses {nb.batch_size} samples, "
+                            "not the full-batch gradient shown"))
     if nb.shock_pending:
-        lines.append(f'<span style="color:{MUTED}">a scheduled shock fires at this step '
-                     "before the update</span>")
+        lines.append(_muted("a scheduled shock fires at this step before the update"))
     return lines
 
 
@@ -317,12 +323,12 @@ def phase_html(nb: _Numbers, phase: int) -> str:
         current = i == phase
         if current:
             body = (f"<b>{escape(PHASE_TITLES[i])}</b><br>" + "<br>".join(_phase_full(nb, i)))
-            bg = f' bgcolor="{HIGHLIGHT_BG}"'
+            bg = f' bgcolor="{style.theme().highlight_bg}"'
             num = f"<b>{i}</b>"
         else:
             body = _phase_summary(nb, i)
             bg = ""
-            num = f'<span style="color:{MUTED}">{i}</span>'
+            num = _muted(str(i))
         rows.append(f'<tr><td{bg} width="22" align="right"><a name="p{i}"></a>{num}</td>'
                     f"<td{bg}>{body}</td></tr>")
     return ('<table width="100%" cellspacing="0" cellpadding="4">' + "".join(rows) + "</table>")
@@ -538,13 +544,19 @@ class ChainRulePanel(QWidget):
         super().showEvent(event)
         self._render_if_dirty()
 
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # a theme change: write in its inks
+            self._dirty = True
+            self._invalidate()
+        super().changeEvent(event)
+
     def _render_if_dirty(self) -> None:
         if not self._dirty:
             return
         self._dirty = False
         nb = self._read()
-        color = lane_color(nb.activation)
-        state_color = STATE_COLORS.get(nb.state, "#444444")
+        color = style.lane_color(nb.activation)
+        state_color = style.state_color(nb.state)
         self._title.setText(
             f'<b style="color:{color}">{escape(nb.label)}</b>'
             f' &nbsp;<span style="color:{state_color}; font-weight:bold">'
@@ -556,7 +568,8 @@ class ChainRulePanel(QWidget):
         self._phase_label.setText(f"phase {self._phase} / {N_PHASES}")
         self._back.setEnabled(self._phase > 1)
         self._next.setText("Apply step ▶" if self._phase == N_PHASES else "Next ▶")
-        bar = self._browser.verticalScrollBar()
         self._browser.setHtml(phase_html(nb, self._phase))
-        # The current phase is the last one shown: keep it in view.
-        bar.setValue(bar.maximum())
+        # The current phase is the last one shown: scrolled to the end, so it is in view; where
+        # it is taller than the view (a small window, a large scale factor) its start is shown
+        # (its title and formula), not its last lines.
+        self._browser.scrollToAnchor(f"p{self._phase}")

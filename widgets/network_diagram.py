@@ -6,7 +6,9 @@ exactly 0) is greyed out and marked DEAD; its backward arrow stops at the neuron
 edges beyond it are grey.
 
 Painted with QPainter in a fixed 420 x 300 logical canvas, scaled uniformly to the widget, so the
-layout is the same at any size. ``refresh`` only stores numbers and schedules a repaint.
+layout is the same at any size. ``refresh`` only stores numbers and schedules a repaint. Every ink
+comes from the theme in force (``widgets.style``); a theme change reaches the diagram as a palette
+change, and it repaints.
 """
 
 from __future__ import annotations
@@ -22,18 +24,15 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from simulation import activations
 from simulation.engine import Simulation
 from simulation.health import State
+from widgets import style
 from widgets.chain_rule import fmt
-from widgets.palette import STATE_COLORS, lane_color
 
 BASE_W, BASE_H = 420.0, 300.0  # the logical canvas; scaled uniformly to the widget
 
-POS_COLOR = "#0072B2"  # w > 0 (Okabe-Ito blue)
+POS_COLOR = "#0072B2"  # w > 0 (Okabe-Ito blue, in both themes)
 NEG_COLOR = "#D55E00"  # w < 0 (Okabe-Ito vermillion)
-GRAD_COLOR = "#5E3C99"  # the backward gradient
-OFF_COLOR = "#C4C4C4"  # greyed: beyond a dead neuron
-STOP_COLOR = "#C62828"  # the exact zero that stops the gradient
-TEXT_COLOR = "#1E1E1E"
-MUTED_COLOR = "#666666"
+GRAD_COLOR = style.LIGHT.grad  # the backward gradient (the theme's ``grad``)
+STOP_COLOR = style.LIGHT.stop  # the exact zero that stops the gradient (the theme's ``stop``)
 
 FONT_PX = 15  # ~11 pt at 96 dpi, at the 420 x 300 base size
 TITLE_PX = 18
@@ -79,7 +78,6 @@ class _View:
     step: int
     label: str
     activation: str
-    color: str
     state: State
     sample: int
     auto_sample: bool
@@ -149,7 +147,7 @@ class NetworkDiagram(QWidget):
         k = int(np.argmax(z)) if self._sample is None else self._sample
         act = activations.get(sim.config.lanes[i].activation)
         self._view = _View(
-            step=snap.step, label=act.label, activation=act.name, color=lane_color(act.name),
+            step=snap.step, label=act.label, activation=act.name,
             state=State(int(snap.state[i, 0])), sample=k, auto_sample=self._sample is None,
             x1=float(sim.data.x[k, 0]), x2=float(sim.data.x[k, 1]), y=float(sim.data.y[k]),
             z=float(z[k]), a=float(fb.a[i, 0, k]), loss=float(fb.loss[i, 0]),
@@ -228,7 +226,7 @@ class NetworkDiagram(QWidget):
         try:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            painter.fillRect(self.rect(), QColor("white"))
+            painter.fillRect(self.rect(), QColor(style.theme().base))
             if self._view is None:
                 return
             s = min(self.width() / BASE_W, self.height() / BASE_H)
@@ -251,21 +249,25 @@ class NetworkDiagram(QWidget):
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.FontChange:
             self._fonts.clear()
+        elif event.type() == QEvent.Type.PaletteChange:  # a theme change: repaint in its inks
+            self.update()
         super().changeEvent(event)
 
     def _text(self, p: QPainter, text: str, anchor: QPointF, align: str = "c",
-              color: str = TEXT_COLOR, px: float = FONT_PX, bold: bool = False,
+              color: str | None = None, px: float = FONT_PX, bold: bool = False,
               halo: bool = False) -> QRectF:
-        """Draw ``text`` with its centre (c), left-centre (l) or right-centre (r) at ``anchor``."""
+        """Draw ``text`` with its centre (c), left-centre (l) or right-centre (r) at ``anchor``
+        (in the theme's text colour unless ``color`` is given)."""
+        th = style.theme()
         font = self._font(px, bold)
         fm = QFontMetricsF(font)
         w, h = fm.horizontalAdvance(text), fm.height()
         x = {"c": anchor.x() - w / 2, "l": anchor.x(), "r": anchor.x() - w}[align]
         rect = QRectF(x, anchor.y() - h / 2, w, h)
-        if halo:  # an opaque white backing, so lines never cross the text (cheap: no blending)
-            p.fillRect(rect.adjusted(-3, -1, 3, 1), Qt.GlobalColor.white)
+        if halo:  # an opaque backing in the page colour, so lines never cross the text
+            p.fillRect(rect.adjusted(-3, -1, 3, 1), QColor(th.base))
         p.setFont(font)
-        p.setPen(QColor(color))
+        p.setPen(QColor(color or th.text))
         p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
         return rect
 
@@ -313,8 +315,9 @@ class NetworkDiagram(QWidget):
 
     def _sample_marker(self, p: QPainter, v: _View, dead: bool) -> None:
         """This sample on the mini plot: a dot at (z, a), or an arrowhead at the edge if off it."""
-        color = QColor("#7A7A7A") if dead else QColor(TEXT_COLOR)
-        p.setPen(QPen(QColor("white"), 1.5))
+        th = style.theme()
+        color = QColor(th.faint if dead else th.text)
+        p.setPen(QPen(QColor(th.base), 1.5))
         p.setBrush(color)
         if not math.isfinite(v.z):
             return
@@ -329,15 +332,17 @@ class NetworkDiagram(QWidget):
         p.drawPolygon(QPolygonF([tip, back + QPointF(0, -6), back + QPointF(0, 6)]))
 
     def _paint(self, p: QPainter, v: _View) -> None:
+        th = style.theme()
+        ink, muted, lane = th.text, th.muted, style.lane_color(v.activation)
         dead = v.state == State.DEAD
         grads = self.gradient_widths()
         widths = self.edge_widths()
 
         # Header: lane, step, state.
-        r = self._text(p, v.label, QPointF(8, 16), "l", v.color, TITLE_PX, bold=True)
-        self._text(p, f"step {v.step:,}", QPointF(r.right() + 10, 16), "l", MUTED_COLOR)
-        self._text(p, v.state.name, QPointF(BASE_W - 8, 16), "r",
-                   STATE_COLORS.get(v.state, TEXT_COLOR), TITLE_PX, bold=True)
+        r = self._text(p, v.label, QPointF(8, 16), "l", lane, TITLE_PX, bold=True)
+        self._text(p, f"step {v.step:,}", QPointF(r.right() + 10, 16), "l", muted)
+        self._text(p, v.state.name, QPointF(BASE_W - 8, 16), "r", style.state_color(v.state),
+                   TITLE_PX, bold=True)
 
         # Input edges (forward, by |w| and sign) and their gradients (backward, by log |g|).
         # Labels and arrows sit on the outer side of x1 and b; x2's label above, arrow below.
@@ -351,7 +356,7 @@ class NetworkDiagram(QWidget):
             length = math.hypot(d.x(), d.y())
             u = QPointF(d.x() / length, d.y() / length)
             n = QPointF(u.y(), -u.x())  # the normal pointing up
-            color = OFF_COLOR if dead else (POS_COLOR if w >= 0 else NEG_COLOR)
+            color = th.off if dead else (POS_COLOR if w >= 0 else NEG_COLOR)
             pen = QPen(QColor(color), widths[key])
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
             p.setPen(pen)
@@ -364,35 +369,33 @@ class NetworkDiagram(QWidget):
             slope = abs(d.y() / d.x())
             off = half_h + half_w * slope + widths[key] / 2 + 4
             labels.append((text, QPointF(cx, on_edge.y() - label_side * off),
-                           MUTED_COLOR if dead else TEXT_COLOR))
+                           muted if dead else ink))
             # Gradient arrow, from near the neuron back towards the weight.
             gw = grads[key]
             side = arrow_side * (widths[key] / 2 + 3 + max(gw, 1.0) / 2)
             start = c + d * ARROW_T[0] + n * side
             end = c + d * ARROW_T[1] + n * side
             if gw > 0:
-                self._arrow(p, start, end, gw, GRAD_COLOR)
+                self._arrow(p, start, end, gw, th.grad)
             elif not dead and g == 0.0:  # an exact zero on an otherwise live lane
-                self._text(p, "0", (start + end) / 2 + n * (arrow_side * 6), "c", STOP_COLOR,
+                self._text(p, "0", (start + end) / 2 + n * (arrow_side * 6), "c", th.stop,
                            bold=True)
 
         # Input nodes and this sample's values.
         for label, y, value in (("x₁", IN_Y[0], v.x1), ("x₂", IN_Y[1], v.x2),
                                 ("1", IN_Y[2], None)):
             c = QPointF(IN_X, y)
-            p.setPen(QPen(QColor(TEXT_COLOR), 1.5))
-            p.setBrush(QColor("white"))
+            p.setPen(QPen(QColor(ink), 1.5))
+            p.setBrush(QColor(th.card_bg))
             p.drawEllipse(c, IN_R, IN_R)
-            self._text(p, label, c, "c", TEXT_COLOR, FONT_PX, bold=True)
+            self._text(p, label, c, "c", ink, FONT_PX, bold=True)
             if value is not None:
-                self._text(p, fmt(value), QPointF(IN_X, y + IN_R + 10), "c", TEXT_COLOR,
-                           halo=True)
+                self._text(p, fmt(value), QPointF(IN_X, y + IN_R + 10), "c", ink, halo=True)
 
         # Forward trunk: neuron -> a -> L.
-        self._arrow(p, NEURON + QPointF(NEURON_R, 0), A_NODE - QPointF(A_R + 1, 0), 2.0,
-                    TEXT_COLOR)
+        self._arrow(p, NEURON + QPointF(NEURON_R, 0), A_NODE - QPointF(A_R + 1, 0), 2.0, ink)
         self._arrow(p, A_NODE + QPointF(A_R, 0), QPointF(LOSS_RECT.left() - 1, NEURON.y()), 2.0,
-                    TEXT_COLOR)
+                    ink)
 
         # Backward trunk: from L, under a, to the neuron; stopped there when the neuron is dead.
         gw = max(grads["dL/da"], 1.0)
@@ -400,73 +403,73 @@ class NetworkDiagram(QWidget):
         n_dx = math.sqrt(max(NEURON_R**2 - dy**2, 0.0))
         neuron_edge = QPointF(NEURON.x() + n_dx + 3, TRUNK_Y)
         start = QPointF(LOSS_RECT.center().x(), TRUNK_Y)
-        pen = QPen(QColor(GRAD_COLOR), gw)
+        pen = QPen(QColor(th.grad), gw)
         pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         p.setPen(pen)
         p.drawLine(QPointF(start.x(), LOSS_RECT.bottom() + 1), start)  # out of L, down
         if dead:
-            self._arrow(p, start, neuron_edge + QPointF(5, 0), gw, GRAD_COLOR, head=False)
-            bar = QPen(QColor(STOP_COLOR), 4)
+            self._arrow(p, start, neuron_edge + QPointF(5, 0), gw, th.grad, head=False)
+            bar = QPen(QColor(th.stop), 4)
             bar.setCapStyle(Qt.PenCapStyle.FlatCap)
             p.setPen(bar)
             p.drawLine(neuron_edge + QPointF(3, -8 - gw / 2), neuron_edge + QPointF(3, 8 + gw / 2))
-            self._text(p, "× 0", neuron_edge + QPointF(22, 19), "c", STOP_COLOR, FONT_PX + 1,
+            self._text(p, "× 0", neuron_edge + QPointF(22, 19), "c", th.stop, FONT_PX + 1,
                        bold=True, halo=True)
         else:
-            self._arrow(p, start, neuron_edge, gw, GRAD_COLOR)
+            self._arrow(p, start, neuron_edge, gw, th.grad)
 
         # The neuron: lane-coloured outline, the shape of f inside, this sample's z on it.
-        outline = QColor(v.color)
+        outline = QColor(lane)
         if dead:
             outline.setAlpha(120)
         p.setPen(QPen(outline, 3.5))
-        p.setBrush(QColor("#E6E6E6") if dead else QColor("white"))
+        p.setBrush(QColor(th.dim_bg if dead else th.card_bg))
         p.drawEllipse(NEURON, NEURON_R, NEURON_R)
         clip = QPainterPath()
         clip.addEllipse(NEURON, NEURON_R - 2, NEURON_R - 2)
         p.save()
         p.setClipPath(clip)
-        p.setPen(QPen(QColor("#9A9A9A"), 1))
+        p.setPen(QPen(QColor(th.faint), 1))
         p.drawLine(QPointF(NEURON.x() - NEURON_R, NEURON.y() + 6),
                    QPointF(NEURON.x() + NEURON_R, NEURON.y() + 6))
         p.drawLine(QPointF(NEURON.x(), NEURON.y() - NEURON_R),
                    QPointF(NEURON.x(), NEURON.y() + NEURON_R))
-        p.setPen(QPen(QColor("#A0A0A0") if dead else QColor(v.color), 2.5))
+        p.setPen(QPen(QColor(th.faint if dead else lane), 2.5))
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawPolyline(QPolygonF(self._curve_points(v)))
         self._sample_marker(p, v, dead)
         p.restore()
         if dead:
-            self._text(p, "DEAD", NEURON, "c", STATE_COLORS[State.DEAD], TITLE_PX, bold=True,
-                       halo=True)
+            self._text(p, "DEAD", NEURON, "c", style.state_color(State.DEAD), TITLE_PX,
+                       bold=True, halo=True)
         self._text(p, f"z = {fmt(v.z)}", QPointF(NEURON.x(), NEURON.y() - NEURON_R - 11), "c",
-                   STOP_COLOR if v.z <= 0 and v.activation == "relu" else TEXT_COLOR, halo=True)
+                   th.stop if v.z <= 0 and v.activation == "relu" else ink, halo=True)
 
         # a and L.
-        p.setPen(QPen(QColor(TEXT_COLOR), 1.5))
-        p.setBrush(QColor("white"))
+        p.setPen(QPen(QColor(ink), 1.5))
+        p.setBrush(QColor(th.card_bg))
         p.drawEllipse(A_NODE, A_R, A_R)
-        self._text(p, "a", A_NODE, "c", TEXT_COLOR, FONT_PX, bold=True)
+        self._text(p, "a", A_NODE, "c", ink, FONT_PX, bold=True)
         self._text(p, f"a = {fmt(v.a)}", QPointF(A_NODE.x(), A_NODE.y() - A_R - 12), "c",
                    halo=True)
-        p.setPen(QPen(QColor(TEXT_COLOR), 1.5))
-        p.setBrush(QColor("#F4F4F4"))
+        p.setPen(QPen(QColor(ink), 1.5))
+        p.setBrush(QColor(th.raised_bg))
         p.drawRoundedRect(LOSS_RECT, 5, 5)
-        self._text(p, "L", LOSS_RECT.center(), "c", TEXT_COLOR, FONT_PX + 1, bold=True)
+        self._text(p, "L", LOSS_RECT.center(), "c", ink, FONT_PX + 1, bold=True)
         self._text(p, f"y = {fmt(v.y)}", QPointF(BASE_W - 6, TRUNK_Y + 19), "r", halo=True)
 
-        for text, at, color in labels:
-            self._text(p, text, at, "c", color, halo=True)
+        for label, at, color in labels:
+            self._text(p, label, at, "c", color, halo=True)
 
         # Footer: which sample, the loss, a legend.
         which = "largest z" if v.auto_sample else "chosen"
-        self._text(p, f"sample {v.sample} ({which})", QPointF(8, BASE_H - 13), "l", MUTED_COLOR)
-        self._text(p, f"L = {fmt(v.loss)}", QPointF(BASE_W - 8, BASE_H - 13), "r", TEXT_COLOR,
+        self._text(p, f"sample {v.sample} ({which})", QPointF(8, BASE_H - 13), "l", muted)
+        self._text(p, f"L = {fmt(v.loss)}", QPointF(BASE_W - 8, BASE_H - 13), "r", ink,
                    bold=True)
         ly = BASE_H - 36
         x = 8.0
-        for color, text, grad in ((POS_COLOR, "w > 0", False), (NEG_COLOR, "w < 0", False),
-                                  (GRAD_COLOR, "∂L/∂· (log)", True)):
+        for color, label, grad in ((POS_COLOR, "w > 0", False), (NEG_COLOR, "w < 0", False),
+                                  (th.grad, "∂L/∂· (log)", True)):
             if grad:
                 self._arrow(p, QPointF(x + 26, ly), QPointF(x, ly), 3.0, color)
             else:
@@ -474,5 +477,5 @@ class NetworkDiagram(QWidget):
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 p.setPen(pen)
                 p.drawLine(QPointF(x, ly), QPointF(x + 26, ly))
-            r = self._text(p, text, QPointF(x + 32, ly), "l", MUTED_COLOR)
+            r = self._text(p, label, QPointF(x + 32, ly), "l", muted)
             x = r.right() + 16

@@ -23,6 +23,15 @@ STATE_COLORS: dict[State, str] = {
     State.DIVERGED: "#A0006E",
 }
 
+# the same states as text on a dark page: lighter, so they read against it
+STATE_COLORS_ON_DARK: dict[State, str] = {
+    State.ALIVE: "#4CC26E",
+    State.RECOVERING: "#56B4E9",
+    State.SATURATED: "#E6A23C",
+    State.DEAD: "#A8A8A8",
+    State.DIVERGED: "#E77BC3",
+}
+
 DEAD_REGION = "#00000018"  # shade of z <= 0 on curves
 SHOCK_COLOR = "#444444"
 ZERO_COLOR = "#888888"

@@ -2,6 +2,8 @@
 untouched; preferences persist."""
 
 import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from app import settings
@@ -88,3 +90,126 @@ def test_bad_stored_preferences_fall_back(prefs):
     prefs.store.setValue("view/presentation", "maybe")
     assert prefs.theme() == "light" and prefs.font_scale() == settings.SCALES[0]
     assert not prefs.presentation()
+
+
+# --- the theme reaches every view, live, both ways ----------------------------------------------
+def lightness(color) -> int:
+    return QColor(color).lightness()
+
+
+def plot_colours(widget):
+    """(backgrounds, axis text colours) of the pyqtgraph views under ``widget``."""
+    views = widget.findChildren(pg.GraphicsView)
+    if isinstance(widget, pg.GraphicsView):
+        views.append(widget)
+    backgrounds = {v.backgroundBrush().color().name() for v in views}
+    texts = {item.textPen().color().name() for v in views for item in v.scene().items()
+             if isinstance(item, pg.AxisItem) and item.isVisible()}
+    return backgrounds, texts
+
+
+def assert_page(th, widget):
+    backgrounds, texts = plot_colours(widget)
+    assert backgrounds == {QColor(th.plot_bg).name()}
+    assert texts == {QColor(th.text).name()}
+
+
+def corner_and_text(diagram, th) -> tuple[int, int]:
+    """The lightness of the diagram's corner, and how many pixels are in the theme's text ink."""
+    image = diagram.grab().toImage()
+    corner = image.pixelColor(2, image.height() // 2).lightness()
+    ink = QColor(th.text)
+    n = sum(1 for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+            if abs(image.pixelColor(x, y).lightness() - ink.lightness()) < 12
+            and image.pixelColor(x, y).saturation() < 30)
+    return corner, n
+
+
+def test_diagram_and_step_through_follow_the_theme_live(win, monkeypatch):
+    play(win, 400)
+    diagram, chain = win.diagram, win.chain
+    repaints = []
+    monkeypatch.setattr(diagram, "update", lambda *a: repaints.append(a))
+    light_corner, _ = corner_and_text(diagram, style.LIGHT)
+    assert light_corner > 240
+    assert style.LIGHT.highlight_bg in chain.html()
+
+    win.presentation.set_theme("dark")
+    QApplication.processEvents()  # Qt delivers the palette change from the event loop
+    assert repaints, "the diagram did not repaint on the theme change"
+    corner, ink = corner_and_text(diagram, style.DARK)
+    assert corner < 40 and ink > 50  # a dark page, light text on it
+    browser = chain._browser
+    assert lightness(browser.palette().base().color()) < 40
+    assert lightness(browser.palette().text().color()) > 200
+    assert lightness(chain._title.palette().windowText().color()) > 200
+    html = chain.html()
+    assert style.DARK.highlight_bg in html and style.LIGHT.highlight_bg not in html
+    assert style.DARK.highlight_bg.lower() in browser.toHtml().lower()  # rendered, not only built
+
+    win.presentation.set_theme("light")
+    QApplication.processEvents()
+    corner, ink = corner_and_text(diagram, style.LIGHT)
+    assert corner > 240 and ink > 50
+    assert lightness(browser.palette().base().color()) > 240
+    assert lightness(browser.palette().text().color()) < 60
+    assert style.LIGHT.highlight_bg.lower() in browser.toHtml().lower()
+
+
+def test_tabs_follow_the_theme_whenever_they_were_added(win):
+    from app.claim_tabs import LazyTab
+    from widgets.cost_view import CostView
+
+    tabs = {win.tabs.tabText(i): win.tabs.widget(i) for i in range(win.tabs.count())}
+    built = tabs["Self-normalization"]
+    built.build()  # built in the light theme
+    assert_page(style.LIGHT, built.view)
+    silu = built.view.checks.boxes["silu"]  # drawn black on light
+    assert "#000000" in silu.styleSheet()
+
+    win.presentation.set_theme("dark")
+    QApplication.processEvents()
+    assert_page(style.DARK, built.view)
+    later = LazyTab(lambda: CostView())
+    win.add_tab(later, "Added later", "a tab added after the switch")
+    plain = LazyTab(lambda: pg.PlotWidget())  # pyqtgraph's defaults: the theme's too
+    win.add_tab(plain, "Plain plot", "defaults")
+    for page in (later, plain):
+        page.build()
+        assert_page(style.DARK, page.view)
+    assert lightness(later.view.palette().window().color()) < 60
+    assert style.DARK.black_lane in silu.styleSheet()  # and light on dark
+
+    win.presentation.set_theme("light")
+    QApplication.processEvents()
+    for page in (built, later, plain):
+        assert_page(style.LIGHT, page.view)
+    assert lightness(later.view.palette().window().color()) > 200
+    assert "#000000" in silu.styleSheet()
+
+
+def test_a_dialog_opened_before_the_switch_follows_too(win):
+    from PySide6.QtWidgets import QLabel
+
+    from app.help import show_help
+
+    def axis_lightness(widget) -> set[bool]:
+        return {lightness(c) > 180 for c in plot_colours(widget)[1]}
+
+    dialog = show_help(win)
+    try:
+        notes = [lb for lb in dialog.findChildren(QLabel) if style.LIGHT.muted in lb.text()]
+        assert notes  # the help's notes, written in the light theme's muted grey
+        win.presentation.set_theme("dark")
+        QApplication.processEvents()
+        assert plot_colours(dialog)[0] == {QColor(style.DARK.plot_bg).name()}
+        assert axis_lightness(dialog) == {True}  # pyqtgraph's default black: light on dark
+        assert all(style.DARK.muted in lb.text() and style.LIGHT.muted not in lb.text()
+                   for lb in notes)
+        win.presentation.set_theme("light")
+        QApplication.processEvents()
+        assert plot_colours(dialog)[0] == {QColor(style.LIGHT.plot_bg).name()}
+        assert axis_lightness(dialog) == {False}
+        assert all(style.LIGHT.muted in lb.text() for lb in notes)
+    finally:
+        dialog.close()

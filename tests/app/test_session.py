@@ -12,6 +12,7 @@ from PySide6.QtGui import QDropEvent
 from app import dialogs, session
 from app.files import FileError
 from simulation import presets
+from simulation.config import ConfigError
 
 
 def same(a, b):
@@ -269,3 +270,115 @@ def test_the_command_line_opens_a_session(tmp_path, qtbot, prefs):
     assert other.controller.sim.t == 12
     with pytest.raises(FileError):
         open_at_start(other, str(Path(tmp_path) / "missing.drlab"))
+
+
+# --- the shock buttons' settings ------------------------------------------------------------------
+PREPARED = {"bias_b": -3.0, "lr_mode": "value", "lr_amount": 0.05, "lr_steps": 7,
+            "weight_w1": 1.5, "weight_w2": -0.25}
+
+
+def prepare_shocks(w, settings=PREPARED):
+    session.show_shock_settings(w, settings)
+
+
+def shown_shocks(w):
+    return session.shock_settings(w)
+
+
+def test_shock_settings_round_trip_and_fire_as_prepared(win, qtbot, tmp_path):
+    prepare_shocks(win)
+    assert shown_shocks(win) == PREPARED
+    path = tmp_path / "talk.drlab"
+    session.save_session(win, path, with_run=False)
+    assert json.loads(path.read_text())["shock_settings"] == PREPARED
+
+    from app.application import create_window
+    other = create_window("healthy")
+    qtbot.addWidget(other)
+    assert shown_shocks(other) == session.default_shock_settings()  # a fresh window: -10 ...
+    assert session.open_session(other, path)
+    assert shown_shocks(other) == PREPARED
+    assert other.transport.lr_mode.currentText() == "=" and other.transport.lr_steps.value() == 7
+    other.transport.bias_button.click()  # B at the venue: the b prepared at home
+    assert np.all(other.controller.sim.params.b == -3.0)
+    other.controller.pause()
+
+
+def test_a_session_saved_before_shock_settings_opens_with_the_defaults(win, tmp_path):
+    play(win, 20)
+    path = tmp_path / "old.drlab"
+    session.save_session(win, path)
+    d = json.loads(path.read_text())
+    del d["shock_settings"]  # as saved by the previous version
+    path.write_text(json.dumps(d))
+    prepare_shocks(win)
+    assert session.open_session(win, path)
+    assert win.controller.sim.t == 20
+    assert shown_shocks(win) == session.default_shock_settings()
+    partial = {**d, "shock_settings": {"bias_b": -5.0}}  # the others: defaults
+    path.write_text(json.dumps(partial))
+    assert session.open_session(win, path)
+    assert shown_shocks(win) == {**session.default_shock_settings(), "bias_b": -5.0}
+
+
+BAD_SHOCKS = {
+    "not an object": [1, 2],
+    "unknown setting": {"bias": -3.0},
+    "bias out of range": {"bias_b": -1e9},
+    "bias as text": {"bias_b": "-3"},
+    "bias a bool": {"bias_b": True},
+    "bias null": {"bias_b": None},
+    "bias with too many decimals": {"bias_b": -3.25},
+    "lr mode unknown": {"lr_mode": "times"},
+    "lr mode a list": {"lr_mode": ["factor"]},
+    "lr amount negative": {"lr_amount": -1.0},
+    "lr steps zero": {"lr_steps": 0},
+    "lr steps fractional": {"lr_steps": 2.5},
+    "lr steps huge": {"lr_steps": 10**9},
+    "weight out of range": {"weight_w2": 5000.0},
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_SHOCKS))
+def test_bad_shock_settings_are_refused_and_change_nothing(win, messages, tmp_path, name):
+    play(win, 30)
+    prepare_shocks(win)
+    before, sim = snapshot(win), win.controller.sim
+    d = session.current_session(win).to_dict()
+    d["shock_settings"] = BAD_SHOCKS[name]
+    path = tmp_path / "bad.drlab"
+    path.write_text(json.dumps(d))
+    assert not session.open_session(win, path)
+    assert len(messages) == 1 and messages[0][0] == "error"
+    assert "unchanged" in messages[0][1] and "shock_settings" in messages[0][1]
+    assert win.controller.sim is sim and snapshot(win)[0] == before[0]
+    assert shown_shocks(win) == PREPARED
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), 10**400, -0.0001])
+def test_shock_numbers_no_file_can_hold_are_refused_too(value):
+    d = good()
+    d["shock_settings"] = {"weight_w1": value}
+    with pytest.raises(ConfigError, match=r"shock_settings\.weight_w1"):
+        session.session_from_dict(d)
+
+
+def test_shock_setting_limits_are_the_widgets(qtbot):
+    from widgets.setup_panel import SetupPanel
+    from widgets.transport_bar import TransportBar
+
+    bar = TransportBar({"bias-shock": ""})
+    setup = SetupPanel(presets.get("bias-shock").config())
+    qtbot.addWidget(bar)
+    qtbot.addWidget(setup)
+    boxes = {"bias_b": bar.bias_value, "lr_amount": bar.lr_amount,
+             "weight_w1": setup.shock_w1, "weight_w2": setup.shock_w2}
+    for key, (default, lo, hi, decimals) in session.SHOCK_NUMBERS.items():
+        box = boxes[key]
+        assert (box.value(), box.minimum(), box.maximum(), box.decimals()) == (
+            default, lo, hi, decimals), key
+    assert (bar.lr_steps.value(), bar.lr_steps.minimum(), bar.lr_steps.maximum()) == \
+        session.LR_STEPS
+    assert [bar.lr_mode.itemText(i) for i in range(bar.lr_mode.count())] == \
+        list(session.LR_MODES.values())
+    assert bar.lr_mode.currentText() == session.LR_MODES["factor"]

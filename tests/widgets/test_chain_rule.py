@@ -296,3 +296,57 @@ def test_shown_panel_walks_and_steps_without_warnings(qtbot, sim):
         qtbot.wait(1)
     assert sim.current().step == 1002 and w.phase == 1
     assert not w.grab().isNull()
+
+
+def test_panel_follows_the_theme_both_ways(panel, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from app.presentation import make_palette
+    from widgets import style
+
+    app = QApplication.instance()
+    before = app.palette()
+    panel.show()
+    qtbot.waitExposed(panel)
+    walk_to(panel, 5)  # da/dz = 0 exactly: the red zero
+
+    def switch(name: str) -> str:
+        app.setPalette(make_palette(style.set_theme(name)))
+        app.processEvents()  # the palette change reaches the panel from the event loop
+        return panel._browser.toHtml().lower()
+
+    try:
+        shown = switch("dark")
+        assert style.DARK.highlight_bg.lower() in shown and style.DARK.stop.lower() in shown
+        assert ZERO_COLOR.lower() not in shown
+        assert panel._browser.palette().base().color().lightness() < 40
+        assert panel._browser.palette().text().color().lightness() > 200
+        shown = switch("light")
+        assert style.LIGHT.highlight_bg.lower() in shown and ZERO_COLOR.lower() in shown
+        assert panel._browser.palette().base().color().lightness() > 240
+        assert panel.phase == 5  # a theme change is not a step
+    finally:
+        style.set_theme("light")
+        app.setPalette(before)
+        app.processEvents()
+
+
+@pytest.mark.parametrize("height", [170, 700])
+def test_the_current_phase_starts_in_view(panel, qtbot, height):
+    """A small window (or a large scale factor): the current phase's title and formula are
+    shown, not its last lines; with room, the earlier phases above it too."""
+    from PySide6.QtCore import QPoint
+
+    panel.resize(420, height)
+    panel.show()
+    qtbot.waitExposed(panel)
+    walk_to(panel, 6)
+    browser = panel._browser
+    bar = browser.verticalScrollBar()
+    top = browser.cursorForPosition(QPoint(30, 8)).block().text()
+    if height < 300:
+        assert 0 < bar.value() < bar.maximum()  # taller than the view: its start at the top
+        assert top.startswith("Backward: ∂z/∂w and the product")
+    else:
+        assert bar.value() == bar.maximum()
+        assert top.startswith("z = ")  # phase 1's summary: everything is in view

@@ -144,3 +144,42 @@ def test_shown_diagram_repaints_without_warnings(qtbot, diagram, sim):
         diagram.refresh(sim)
         qtbot.wait(1)
     assert not diagram.grab().isNull()
+
+
+@pytest.fixture
+def theme(qtbot):
+    """Switch the theme as the app does (style, then the application palette); light after."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.presentation import make_palette
+    from widgets import style
+
+    app = QApplication.instance()
+    before = app.palette()
+
+    def switch(name: str):
+        th = style.set_theme(name)
+        app.setPalette(make_palette(th))
+        app.processEvents()  # the palette change reaches the widgets from the event loop
+        return th
+
+    yield switch
+    style.set_theme("light")
+    app.setPalette(before)
+    app.processEvents()
+
+
+def test_diagram_follows_the_theme_both_ways(diagram, theme):
+    diagram.set_lane(RELU)  # dead: the stop mark is drawn
+    diagram.show()
+    dark = theme("dark")
+    image = diagram.grab().toImage()
+    assert image.pixelColor(2, 150).lightness() < 40  # a dark page
+    assert count_near(image, dark.text, 12) > 100  # light text on it
+    assert count_near(image, dark.stop, 20) > 40  # the stop mark in the dark theme's red
+    assert count_near(image, STOP_COLOR, 8) < 5
+    light = theme("light")
+    image = diagram.grab().toImage()
+    assert image.pixelColor(2, 150).lightness() > 240
+    assert count_near(image, light.text, 12) > 100
+    assert count_near(image, dark.stop, 8) < 5 < count_near(image, STOP_COLOR, 20)
