@@ -34,6 +34,7 @@ INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from 
          "see how it was measured. Background: green = same stars, yellow = one star apart, "
          "red = two or more apart.")
 AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2
+AGREE_TEXT = "#1A1A1A"  # not a theme role colour: style.restyle leaves it alone
 
 
 def _wrap(widget: QWidget) -> QVBoxLayout:
@@ -163,6 +164,7 @@ class ClaimsView(ClaimView):
                     item.setToolTip(f"<p>{html.escape(cell.how)}</p>")
                     if cell.stars is not None:
                         item.setBackground(pg.mkColor(AGREE_COLORS[min(abs(cell.stars - seed), 2)]))
+                        item.setForeground(pg.mkColor(AGREE_TEXT))  # pastel: dark text in any theme
                 self.table.setItem(r, c, item)
         self.show_cell(self.table.currentRow(), self.table.currentColumn())
         self._placeholder()

@@ -44,7 +44,8 @@ INITS = (("auto", "auto: He, LeCun normal for SELU"), ("he", "He normal for all"
 BINS = 60
 STRIP_STEPS = 160  # steps shown in the dropped-versus-dead strip
 LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
-CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#DCDCDC", DROPPED: "#0072B2", DEAD: "#202020"}
+# dead: dark grey, visible on the dark theme too, and no theme role colour (restyle swaps those)
+CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#DCDCDC", DROPPED: "#0072B2", DEAD: "#3C3C3C"}
 CODE_LABELS = {FIRING: "firing", SILENT: "z ≤ 0 on this sample", DROPPED: "dropped (one step)",
                DEAD: "dead (for good)"}
 

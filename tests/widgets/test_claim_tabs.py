@@ -110,6 +110,9 @@ def test_star_table_fills_and_explains_cells(show, qtbot):
         assert "Death map" in item.toolTip()
         if v._three_lines:
             assert f"map {shares[a]:.0%} · risk {cell.value:.0%}" in item.text()
+        # pastel agreement colours: dark text whatever the theme (light text was unreadable)
+        assert item.foreground().color().lightness() < 60
+        assert item.background().color().lightness() > 200
 
 
 def test_measure_uses_the_seed_count(show):
