@@ -264,7 +264,7 @@ class LaneCard(QFrame):
         ax = pi.getAxis("bottom")
         tf = QFont(self.font())
         tf.setPointSizeF(7.5)
-        ax.setStyle(tickFont=tf, tickLength=-3, tickTextOffset=1)
+        ax.setStyle(tickFont=tf, tickLength=-3, tickTextOffset=1, maxTickLevel=0, maxTextLevel=0)
         ax.setHeight(QFontMetrics(tf).height() + 3)
         ax.setTextPen(pg.mkPen(MUTED))
         ax.setPen(pg.mkPen("#9A9A9A"))
