@@ -36,7 +36,7 @@ class LiveController(QObject):
         self.config = config
         self.sim = self._new_sim(config)
         self.journal: list[dict] = []  # what was done live, at its step (see simulation.replay)
-        self.followers: list[Any] = []  # stepped in lockstep with the lanes (app.population_tabs)
+        self.followers: list[Any] = []  # stepped beside the lanes, a little behind (population)
         self.speed = 240.0  # steps per second
         self._timer = QTimer(self)
         self._timer.setObjectName("live-loop")
@@ -132,9 +132,14 @@ class LiveController(QObject):
 
     # --- the loop -------------------------------------------------------------------------------
     def _followers_ready(self, deadline: float | None = None) -> bool:
-        """Bring every follower to the lanes' step (stopping at ``deadline``); True when all are
-        there. A follower has ``sync(sim, journal, deadline) -> bool`` and ``steps_within(s)``."""
+        """Bring every follower towards the lanes' step (stopping at ``deadline``, or starting
+        a slice on its worker); True when all are there. A follower has ``sync(sim, journal,
+        deadline) -> bool``, ``room(sim) -> int`` and ``steps_within(seconds) -> int``."""
         return all([f.sync(self.sim, self.journal, deadline) for f in self.followers])
+
+    def _room(self) -> int:
+        """Steps the lanes may take before a follower must catch up."""
+        return min([1 << 30, *(f.room(self.sim) for f in self.followers)])
 
     def _chunk(self) -> int:
         """Steps per slice: fewer when followers are slow, so a frame stays within budget."""
@@ -147,13 +152,15 @@ class LiveController(QObject):
         n = int(self._owed)
         done = 0
         deadline = now + STEP_BUDGET_S
-        if not self._followers_ready(deadline):
-            n = 0  # a follower is catching up: the lanes wait for it
+        self._followers_ready(deadline)
         while done < n:
-            chunk = min(self._chunk(), n - done)
+            chunk = min(self._chunk(), n - done, self._room())
+            if chunk <= 0:
+                break  # a follower is too far behind: the lanes wait for it
             self.sim.run(chunk)
             done += chunk
-            if not self._followers_ready(deadline) or time.perf_counter() > deadline:
+            self._followers_ready(deadline)
+            if time.perf_counter() > deadline:
                 break
         self._owed -= n if done == n else done
         self._owed = max(self._owed, 0.0) if done == n else 0.0

@@ -25,6 +25,7 @@ HISTORY_CAPACITY = 20_000  # steps of counts kept (as the lanes' time plots)
 TRACE_NEURONS = 40  # neurons per lane in the dropped-versus-dead strip
 DROPOUT_LANE_ID = "relu+dropout"
 SLICE_S = 0.012  # stepping per slice on the worker thread (the window draws meanwhile)
+LEAD_FRAMES = 2  # threaded: the lanes may run this many frames of population work ahead
 MAX_VALUES = 4_000_000  # neurons x lanes x samples per step at most (own data can be large)
 
 
@@ -85,6 +86,21 @@ class PopulationFollower:
         if self.pop is None or sim is not self._source:
             return sim.t
         return sim.t - self.pop.t
+
+    def room(self, sim: Simulation) -> int:
+        """Steps the lanes may still take before they wait for this population. Threaded, they
+        run up to about LEAD_FRAMES frames of its stepping ahead (it steps meanwhile on its
+        worker, so neither waits for the other); otherwise a slice past where it stands."""
+        if self.pop is None or sim is not self._source:
+            return 0
+        lead = (self.steps_within(LEAD_FRAMES * self._period) if self.threaded
+                else self.steps_within(SLICE_S))
+        return max(0, self.pop.t + lead - sim.t)
+
+    def lagging(self, sim: Simulation) -> bool:
+        """True when the population is further behind than the lanes' lead (catching up)."""
+        lead = self.steps_within(LEAD_FRAMES * self._period) if self.threaded else 1
+        return self.behind(sim) > lead
 
     def steps_within(self, seconds: float) -> int:
         """Steps the population runs in about ``seconds`` (at least 1); threaded, a frame's

@@ -35,7 +35,7 @@ from widgets import style
 from widgets.claim_common import font, wrap_label
 from widgets.time_plots import event_label, nice_step
 
-FRAME_S = 1 / 60
+FRAME_S = 1 / 30
 SLOW_S = 1 / 12
 CATCH_UP_S = 0.03  # stepping per catch-up slice while the lanes are paused
 SIZES = (100, 1_000, 10_000)
@@ -317,7 +317,9 @@ class PopulationView(QWidget):
         done = self.follower.sync(c.sim, c.journal, time.perf_counter() + CATCH_UP_S)
         if not done and not c.running and self.isVisible():
             self._catch_up.start()
-        self.refresh(force=force or not done)
+        # live, the throttle holds (a slice is nearly always running on the worker); at rest,
+        # every catch-up slice is shown
+        self.refresh(force=force or (not done and not c.running))
 
     def _catch_up_slice(self) -> None:
         c = self.controller
@@ -441,12 +443,12 @@ class PopulationView(QWidget):
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
             f"{''.join(rows)}</table>")
         self.finding.setText(dropout_finding(pop))
-        behind = self.follower.behind(self.controller.sim)
+        lagging = self.follower.lagging(self.controller.sim)
         capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"
                   if n < self.follower.size else "")
         self.status.setText(
             f"catching up with the lanes: step {pop.t:,} of {self.controller.sim.t:,}"
-            if behind > 1 else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
+            if lagging else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
             f"{1000 * self.follower.cost:.1f} ms a step")
 
 

@@ -181,3 +181,20 @@ def test_large_own_data_caps_the_population():
     cfg = RunConfig(data=DataSpec(n=5000))
     assert f.effective_size(f.config_for(cfg), 5000) == 4_000_000 // (6 * 5000)
     assert f.effective_size(f.config_for(RunConfig()), 64) == 10_000
+
+
+def test_lanes_run_ahead_of_a_threaded_population_by_its_lead(controller):
+    """Threaded, the population steps on its worker while the lanes go on, at most its lead
+    ahead (so neither waits for the other each frame); past the lead the lanes wait."""
+    from app.population_tabs import LEAD_FRAMES
+
+    f = PopulationFollower(size=10, threaded=True)
+    sim = controller.sim
+    assert f.room(sim) == 0  # no population yet: the lanes wait for it
+    assert f.sync(sim, controller.journal)
+    lead = f.steps_within(LEAD_FRAMES * f._period)
+    assert lead >= 1 and f.room(sim) == lead
+    sim.run(lead)
+    assert f.room(sim) == 0 and not f.lagging(sim)
+    sim.run(1)
+    assert f.lagging(sim)
