@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QSizePolicy,
     QSlider,
@@ -140,25 +141,64 @@ class TransportBar(QWidget):
         row1.addSpacing(8)
         row1.addWidget(QLabel("lr"))
         row1.addWidget(self.lr_box)
+        # the shocks: at the end of the first row, or a row of their own on a narrow window
+        self.shocks = QWidget()
+        shocks = QHBoxLayout(self.shocks)
+        shocks.setContentsMargins(0, 0, 0, 0)
+        for w in (self.bias_button, QLabel("b ="), self.bias_value):
+            shocks.addWidget(w)
+        shocks.addSpacing(8)
+        for w in (self.lr_button, self.lr_mode, self.lr_amount, self.lr_steps):
+            shocks.addWidget(w)
+        shocks.addStretch(1)
+        self._row1 = row1
+        self._shock_row = QHBoxLayout()
         row1.addSpacing(8)
-        row1.addWidget(self.bias_button)
-        row1.addWidget(QLabel("b ="))
-        row1.addWidget(self.bias_value)
-        row1.addSpacing(8)
-        row1.addWidget(self.lr_button)
-        row1.addWidget(self.lr_mode)
-        row1.addWidget(self.lr_amount)
-        row1.addWidget(self.lr_steps)
+        row1.addWidget(self.shocks)
         row2 = QHBoxLayout()
         row2.addWidget(QLabel("Preset"))
         row2.addWidget(self.preset_box)
         row2.addWidget(self.description, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
+        # the minimum is ours (minimumSizeHint: the rows may wrap), not the one-row layout's
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         layout.addLayout(row1)
+        layout.addLayout(self._shock_row)
         layout.addLayout(row2)
         self.set_speed(240)
         self._show_description(0)
+
+    # --- one row or two ---------------------------------------------------------------------------
+    @property
+    def shocks_wrapped(self) -> bool:
+        """True when the shock controls have a row of their own (a narrow window)."""
+        return self._shock_row.indexOf(self.shocks) >= 0
+
+    def _one_row_width(self) -> int:
+        """Width the first row needs with the shocks in it."""
+        m = self.layout().contentsMargins()
+        width = self._row1.minimumSize().width() + m.left() + m.right()
+        if self.shocks_wrapped:
+            width += self.shocks.minimumSizeHint().width() + 8 + self._row1.spacing()
+        return width
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if not self.shocks_wrapped:  # it may wrap: as narrow as the wider of the two rows
+            m = self.layout().contentsMargins()
+            shocks = self.shocks.minimumSizeHint().width() + m.left() + m.right()
+            rest = self._one_row_width() - shocks - 8 - self._row1.spacing()
+            hint.setWidth(max(rest + m.left() + m.right(), shocks))
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        wrap = event.size().width() < self._one_row_width()
+        if wrap != self.shocks_wrapped:
+            (self._row1 if wrap else self._shock_row).removeWidget(self.shocks)
+            (self._shock_row if wrap else self._row1).addWidget(self.shocks)
+            self.updateGeometry()
 
     # --- echo model state back without emitting intents ---------------------------------------
     def set_running(self, running: bool) -> None:

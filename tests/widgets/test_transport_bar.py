@@ -71,3 +71,27 @@ def test_every_control_has_a_tooltip(bar):
               bar.bias_button, bar.bias_value, bar.lr_button, bar.lr_mode, bar.lr_amount,
               bar.lr_steps, bar.preset_box):
         assert w.toolTip(), w
+
+
+def test_shocks_take_a_row_of_their_own_on_a_narrow_window(qtbot):
+    """Narrower than one row needs (a 200% screen): the shock controls wrap to a second row,
+    every control stays visible, and they come back when there is room."""
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    window = QWidget()  # in a window, as in the app
+    qtbot.addWidget(window)
+    bar = TransportBar({"healthy": "a preset"})
+    QVBoxLayout(window).addWidget(bar)
+    window.resize(1900, 80)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not bar.shocks_wrapped
+    assert window.minimumSizeHint().width() < 900
+    window.resize(900, 120)
+    qtbot.waitUntil(lambda: bar.shocks_wrapped and bar.bias_button.mapTo(
+        bar, bar.bias_button.rect().topLeft()).y() > bar.play_button.geometry().bottom())
+    for w in (bar.play_button, bar.bias_button, bar.lr_button, bar.lr_steps, bar.lr_box):
+        assert w.isVisible() and w.geometry().right() <= w.parentWidget().width()
+        assert w.width() >= w.minimumSizeHint().width()  # not squeezed
+    window.resize(1900, 80)
+    qtbot.waitUntil(lambda: not bar.shocks_wrapped)
