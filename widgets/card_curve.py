@@ -1,0 +1,90 @@
+"""The f(z) / f'(z) plot of a lane card: its z range (sticky, grown for the run's bias shocks)
+and the curves, recomputed only when PReLU's alpha or the z range changed.
+
+:class:`CardCurve` is a mixin of :class:`widgets.card_frame.LaneCard`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from simulation.config import RunConfig
+
+Z_RANGE = (-12.0, 4.0)  # z range of the plot for a b = -10 shock (see default_z_range)
+Z_LIMIT = 100.0  # the z range never grows past +-Z_LIMIT (a diverged lane is off the chart)
+ALPHA_LIMIT = 1e3  # PReLU's curve is frozen when alpha is non-finite or beyond this
+CURVE_POINTS = 481
+
+
+def _floor_to(v: float) -> float:
+    step = 2.0 if v >= -20 else 10.0
+    return math.floor(v / step) * step
+
+
+def _ceil_to(v: float) -> float:
+    step = 2.0 if v <= 20 else 10.0
+    return math.ceil(v / step) * step
+
+
+def default_z_range(config: RunConfig) -> tuple[float, float]:
+    """The plot's z range before any sample asks for more: [-12, 4] for a b = -10 shock.
+
+    Wide enough for the samples after the run's scheduled bias shocks (so the axis does not
+    jump when the shock hits), and no wider than [-4, 4] otherwise, so a healthy or mildly
+    shocked lane's samples are not squeezed into a few pixels next to z = 0.
+    """
+    lo = min([-4.0] + [float(s.params["b"]) - 2.0 for s in config.shocks
+                       if s.kind == "bias_shock"])
+    return max(_floor_to(lo), -Z_LIMIT), 4.0
+
+
+class CardCurve:
+    """The curve half of LaneCard: f(z) and f'(z) over a z range that follows the samples."""
+
+    def _initial_alpha(self) -> float | None:
+        if self.act.learnable_alpha:
+            return float(self.spec.params.get("alpha_init", 0.25))
+        return None
+
+    def _update_curves(self, alpha: float | None) -> None:
+        """Recompute f(z) and f'(z) over the current z range (with alpha for PReLU)."""
+        lo, hi = self._zrange
+        zs = np.union1d(np.linspace(lo, hi, CURVE_POINTS), [-1e-9, 0.0, 1e-9])
+        kw = {"alpha": alpha} if self.act.learnable_alpha else self._kwargs
+        with np.errstate(all="ignore"):
+            f = self.act.value(zs, **kw)
+            d = self.act.grad(zs, **kw)
+        self.value_curve.setData(zs, f)
+        self.grad_curve.setData(zs, d)
+        self._alpha = alpha
+        if self._curve_range != self._zrange:
+            self._curve_range = self._zrange
+            self.plot.getPlotItem().getViewBox().setXRange(lo, hi, padding=0)
+            self.region.setRegion((lo - 1.0, 0.0))
+        with np.errstate(all="ignore"):
+            ymin = float(min(np.min(f), np.min(d), 0.0))
+            ymax = float(max(np.max(f), np.max(d), 1.0))
+        pad = 0.08 * (ymax - ymin)
+        yr = (math.floor((ymin - pad) * 2) / 2, math.ceil((ymax + pad) * 2) / 2)
+        if yr != self._yrange:
+            self._yrange = yr
+            self.plot.getPlotItem().getViewBox().setYRange(*yr, padding=0)
+
+    def _fit_zrange(self, z: np.ndarray) -> bool:
+        """Grow the z range at once to hold the samples; shrink it back only once the samples
+        need less than half of it (so the axis does not breathe with every step)."""
+        dlo, dhi = self._default_zrange
+        need_lo, need_hi = dlo, dhi
+        if len(z):
+            need_lo = max(min(dlo, _floor_to(float(z.min()) - 1.0)), -Z_LIMIT)
+            need_hi = min(max(dhi, _ceil_to(float(z.max()) + 1.0)), Z_LIMIT)
+        lo, hi = self._zrange
+        new = (min(lo, need_lo), max(hi, need_hi))
+        if need_hi - need_lo < 0.5 * (new[1] - new[0]):
+            new = (need_lo, need_hi)
+        if new != self._zrange:
+            self._zrange = new
+            return True
+        return False

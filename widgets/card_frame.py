@@ -1,0 +1,297 @@
+"""One lane card: the lane's name, a large state badge, a small plot of f(z) and f'(z) with the
+current samples as dots on f(z) and the z <= 0 region shaded, the current numbers, and what the
+lane did after the last shock (see :mod:`widgets.lane_card`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from simulation import activations
+from simulation.config import LaneSpec
+from simulation.engine import Snapshot
+from simulation.health import State
+from widgets import style
+from widgets.card_curve import ALPHA_LIMIT, Z_RANGE, CardCurve
+from widgets.card_readout import CardReadout
+from widgets.card_text import _Badge, _TextBlock
+from widgets.palette import DEAD_REGION, ZERO_COLOR
+
+NORMAL_HEIGHT = 172  # preferred card height (five cards in ~900 px)
+COMPACT_HEIGHT = 98  # below COMPACT_BELOW the card is drawn compact (one line of recovery text)
+COMPACT_BELOW = 150
+PLOT_MIN = 40  # px: a card with less room for its plot shows name, badge and recovery line only
+DOT_LIMIT = 1e4  # samples with |z| or |f(z)| beyond this (or non-finite) are not drawn
+
+CARD_BG = "#FFFFFF"
+DEAD_BG = "#CFCFCF"
+MUTED = "#6A6A6A"
+BORDER = "#CDCDCD"
+SELECTED_BORDER = "#1A1A1A"
+
+
+class _ClickFilter(QObject):
+    """Forwards left presses on the plot (which swallows them) to the card (its parent).
+
+    It holds no Python reference to the card: no reference cycle keeps dead wrappers around.
+    """
+
+    def eventFilter(self, obj, ev) -> bool:
+        if (ev.type() == QEvent.Type.MouseButtonPress
+                and ev.button() == Qt.MouseButton.LeftButton):
+            card = self.parent()
+            card.clicked.emit(card.index)
+        return False
+
+
+class LaneCard(QFrame, CardCurve, CardReadout):
+    """One lane: name, state badge, f(z)/f'(z) plot with the samples, numbers, recovery."""
+
+    clicked = Signal(int)
+
+    def __init__(self, index: int, spec: LaneSpec, z_range: tuple[float, float] = Z_RANGE,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.lane_visible = True  # False: hidden by LaneCards.set_lane_visible, not refreshed
+        self._selected = False
+        self._compact = False
+
+        self.setObjectName("laneCard")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(240)
+
+        # header: name (lane colour) and the state badge
+        self.name = QLabel("")
+        f = QFont(self.font())
+        f.setPointSizeF(13)
+        f.setBold(True)
+        self.name.setFont(f)
+        self.badge = _Badge("")
+        bf = QFont(self.font())
+        bf.setPointSizeF(15)
+        bf.setBold(True)
+        self.badge.setFont(bf)
+        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        header = QHBoxLayout()
+        header.setContentsMargins(0, 0, 0, 0)
+        header.setSpacing(6)
+        header.addWidget(self.name, 1)
+        header.addWidget(self.badge, 0)
+
+        # body: plot and numbers
+        self.plot = pg.PlotWidget(background=CARD_BG)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.plot.setMinimumSize(100, 40)
+        self.plot.setFrameShape(QFrame.Shape.NoFrame)
+        self.plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plot.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        pi = self.plot.getPlotItem()
+        pi.setMouseEnabled(x=False, y=False)
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.hideAxis("left")
+        pi.layout.setContentsMargins(0, 0, 0, 0)
+        ax = pi.getAxis("bottom")
+        tf = QFont(self.font())
+        tf.setPointSizeF(7.5)
+        ax.setStyle(tickFont=tf, tickLength=-3, tickTextOffset=1, maxTickLevel=0, maxTextLevel=0)
+        ax.setHeight(QFontMetrics(tf).height() + 3)
+        ax.setTextPen(pg.mkPen(MUTED))
+        ax.setPen(pg.mkPen("#9A9A9A"))
+        vb = pi.getViewBox()
+        vb.setDefaultPadding(0.0)
+        vb.disableAutoRange()
+        self.region = pg.LinearRegionItem(values=(Z_RANGE[0] - 1, 0.0), orientation="vertical",
+                                          movable=False, brush=pg.mkBrush(DEAD_REGION),
+                                          pen=pg.mkPen(None))
+        self.region.setZValue(-20)
+        self.zero_line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(ZERO_COLOR, width=1))
+        self.axis_line = pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen("#C4C4C4", width=1))
+        for item in (self.zero_line, self.axis_line):
+            item.setZValue(-10)
+        self.grad_curve = pg.PlotCurveItem(antialias=True)
+        self.value_curve = pg.PlotCurveItem(antialias=True)
+        self.dots = pg.ScatterPlotItem(size=7, pxMode=True, antialias=True, hoverable=False)
+        self.dots.setZValue(10)
+        for item in (self.region, self.axis_line, self.zero_line, self.grad_curve,
+                     self.value_curve, self.dots):
+            pi.addItem(item)
+        # a plain label over the plot (pyqtgraph's TextItem segfaulted in paint under PySide6)
+        self.off_chart = QLabel("", self.plot)
+        of = QFont(self.font())
+        of.setPointSizeF(7.5)
+        self.off_chart.setFont(of)
+        self.off_chart.setStyleSheet(f"color: {MUTED}; background: transparent;")
+        self.off_chart.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.off_chart.move(3, 1)
+        self.off_chart.hide()
+        self.plot.viewport().installEventFilter(_ClickFilter(self))
+
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSizeF(8.5)
+        self.numbers = _TextBlock(mono, "z>0     100% (64/64)")
+        self.numbers.setToolTip(
+            "w1, w2, b (and α for PReLU): the current parameters\n"
+            "loss: mean squared error over all samples\n"
+            "|∇L|: size of the gradient of the loss in the parameters (0 = cannot move)\n"
+            "max|f′|: largest slope f′(z) over the samples\n"
+            "z>0: share of samples on the live side of the activation\n"
+            "A gradient that is exactly zero is written 0, never 0.00e+00.")
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(6)
+        body.addWidget(self.plot, 1)
+        body.addWidget(self.numbers, 0)
+
+        rf = QFont(self.font())
+        rf.setPointSizeF(9)
+        self.recovery = _TextBlock(rf, rows=2)
+        self.recovery.setToolTip("What this lane did after the last shock.")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 5, 7, 5)
+        layout.setSpacing(3)
+        layout.addLayout(header, 0)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.recovery, 0)
+        self._apply_compact()
+        self.set_lane(index, spec, z_range)
+
+    def set_lane(self, index: int, spec: LaneSpec,
+                 z_range: tuple[float, float] = Z_RANGE) -> None:
+        """Show lane ``index`` with activation ``spec`` from now on (cards are reused, not
+        rebuilt: deleting pyqtgraph widgets while the app runs is what PySide6 handles worst)."""
+        self.index = index
+        self.spec = spec
+        self.act = activations.get(spec.activation)
+        self.color = style.lane_color(spec.activation)
+        self._kwargs = activations.function_params(spec.activation, spec.params)
+        self._state: State | None = None
+        self._snap: Snapshot | None = None
+        self._shocked = False
+        self._alpha: float | None = None  # alpha the curves were drawn with (PReLU)
+        self._default_zrange = (float(z_range[0]), float(z_range[1]))
+        self._zrange = self._default_zrange
+        self._curve_range: tuple[float, float] | None = None
+        self._yrange: tuple[float, float] | None = None
+        self._dots_z: np.ndarray | None = None
+        self.name.setText(self.act.label)
+        self.name.setToolTip(f"{self.act.label}: f(z) = {self.act.formula}\n"
+                             f"f′(z) = {self.act.derivative}")
+        self.region.setToolTip(self._region_help())
+        self.plot.setToolTip(self._plot_help())
+        self.numbers.set_lines([])
+        self.recovery.set_lines([])
+        self._set_off_chart("")
+        self.dots.setData(x=np.empty(0), y=np.empty(0))
+        self._apply_style(State.ALIVE)
+        self._update_curves(alpha=self._initial_alpha())
+
+    # --- size ---------------------------------------------------------------------------------
+    def sizeHint(self) -> QSize:
+        return QSize(350, NORMAL_HEIGHT)
+
+    def minimumSizeHint(self) -> QSize:
+        # name, badge and one line of recovery text always fit, in whatever font they have
+        # (presentation mode): the plot gives way first
+        return QSize(240, self._chrome_height())
+
+    def _chrome_height(self) -> int:
+        """Height of everything but the plot: margins, header, one recovery line."""
+        m = self.layout().contentsMargins()
+        header = max(self.name.sizeHint().height(), self.badge.sizeHint().height())
+        line = self.recovery.fontMetrics().lineSpacing()
+        return m.top() + m.bottom() + 2 * self.layout().spacing() + header + line
+
+    @property
+    def bare(self) -> bool:
+        """True when the card is too short for its plot (it shows the header and text)."""
+        return not self.plot.isVisibleTo(self)
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.plot.setVisible(event.size().height() - self._chrome_height() >= PLOT_MIN)
+        compact = event.size().height() < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            self._apply_compact()
+            if self._snap is not None:
+                self._update_text(self._snap)
+
+    def _apply_compact(self) -> None:
+        self.recovery.set_rows(1 if self._compact else 2)
+        self.plot.getPlotItem().showAxis("bottom", not self._compact)
+
+    # --- state and selection ------------------------------------------------------------------
+    @property
+    def state(self) -> State | None:
+        return self._state
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self._selected:
+            self._selected = selected
+            self._apply_style(self._state if self._state is not None else State.ALIVE)
+
+    def is_selected(self) -> bool:
+        return self._selected
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(self.index)
+            event.accept()
+        else:
+            super().mousePressEvent(event)
+
+    # --- refresh ------------------------------------------------------------------------------
+    def refresh(self, snap: Snapshot, shocked: bool = False) -> None:
+        """Show lane ``index`` (population member 0) of ``snap``; cheap when nothing changed."""
+        if snap is self._snap and shocked == self._shocked:
+            return
+        self._snap, self._shocked = snap, shocked
+        i = self.index
+        state = State(int(snap.state[i, 0]))
+        if state != self._state:
+            self._state = state
+            self._apply_style(state)
+
+        z = snap.fb.z[i, 0]
+        a = snap.fb.a[i, 0]
+        n = z.size
+        with np.errstate(all="ignore"):
+            ok = (np.isfinite(z) & np.isfinite(a)
+                  & (np.abs(z) <= DOT_LIMIT) & (np.abs(a) <= DOT_LIMIT))
+        if not ok.all():
+            z, a = z[ok], a[ok]
+        grew = self._fit_zrange(z)
+        alpha = None
+        if self.act.learnable_alpha:
+            alpha = float(snap.params.alpha[i, 0])
+            if not (math.isfinite(alpha) and abs(alpha) <= ALPHA_LIMIT):
+                alpha = self._alpha  # a diverged alpha: keep the last drawable curve
+        if grew or alpha != self._alpha:
+            self._update_curves(alpha)
+        if self._dots_z is None or not np.array_equal(z, self._dots_z):
+            self.dots.setData(x=z, y=a)
+            self._dots_z = z.copy()
+        lo, hi = self._zrange
+        off = n - int(np.count_nonzero((z >= lo) & (z <= hi)))
+        self._set_off_chart(f"{off} of {n} samples off the chart" if off else "")
+        self._update_text(snap)
+
+    def _set_off_chart(self, text: str) -> None:
+        if text != self.off_chart.text():
+            self.off_chart.setText(text)
+            self.off_chart.adjustSize()
+            self.off_chart.setVisible(bool(text))

@@ -1,0 +1,151 @@
+"""How a lane card reads: its look by state (badge, border, inks, with the state help as the
+badge's tooltip), the plot's help, the current numbers and what the lane did after the last shock.
+
+:class:`CardReadout` is a mixin of :class:`widgets.card_frame.LaneCard`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from simulation.engine import Snapshot
+from simulation.health import State
+from widgets import style
+from widgets.card_text import _steps, fmt_approx, fmt_grad, fmt_param
+from widgets.palette import STATE_COLORS
+
+DIM_TEXT = "#5E5E5E"
+DEAD_CURVE = "#7A7A7A"
+
+STATE_HELP = {
+    State.ALIVE: "ALIVE: some sample has z > 0, so gradients flow and the neuron learns.",
+    State.RECOVERING: "RECOVERING: every z ≤ 0, but the slope f′(z) is not zero: "
+                      "the weights still move and z can climb back above 0.",
+    State.SATURATED: "SATURATED: not dead, but every |f′(z)| < 1e-3: "
+                     "the gradient is so small the neuron is stuck in practice.",
+    State.DEAD: "DEAD: every gradient is exactly 0 (f′(z) = 0 for every sample): "
+                "gradient descent can never move this neuron again.",
+    State.DIVERGED: "DIVERGED: a weight or value is no longer finite: the update blew up "
+                    "and the neuron is frozen where it broke.",
+}
+
+
+def _blend(a: str, b: str, t: float) -> QColor:
+    ca, cb = QColor(a), QColor(b)
+    return QColor.fromRgbF(ca.redF() * (1 - t) + cb.redF() * t,
+                           ca.greenF() * (1 - t) + cb.greenF() * t,
+                           ca.blueF() * (1 - t) + cb.blueF() * t)
+
+
+class CardReadout:
+    """The reading half of LaneCard: its look by state, help texts, numbers and recovery lines."""
+
+    def _apply_style(self, state: State) -> None:
+        dead = state == State.DEAD
+        th = style.theme()
+        bg = th.dead_bg if dead else th.card_bg
+        border = th.selected_border if self._selected else ("#9C9C9C" if dead else th.border)
+        stripe = _blend(self.color, th.dead_bg, 0.55).name() if dead else self.color
+        self.setStyleSheet(
+            f"QFrame#laneCard {{ background: {bg}; border: 2px solid {border}; "
+            f"border-left: 7px solid {stripe}; border-radius: 5px; }}")
+        name_color = _blend(self.color, "#404040", 0.5).name() if dead else self.color
+        self.name.setStyleSheet(f"color: {name_color}; background: transparent;")
+        self.badge.setText(state.name)
+        self.badge.setStyleSheet(
+            f"QLabel {{ background: {STATE_COLORS[state]}; color: white; "
+            f"border-radius: 4px; }}")
+        self.badge.setToolTip(STATE_HELP[state] + "\n\n"
+                              + "\n".join(STATE_HELP[s] for s in State if s != state))
+        self.plot.setBackground(bg)
+        curve = DEAD_CURVE if dead else self.color
+        self.value_curve.setPen(pg.mkPen(curve, width=style.lw(2.5)))
+        self.grad_curve.setPen(pg.mkPen(curve, width=style.lw(1.5), style=Qt.PenStyle.DashLine))
+        self.dots.setBrush(pg.mkBrush("#9A9A9A" if dead else self.color))
+        self.dots.setPen(pg.mkPen("#3A3A3A" if dead else "#1A1A1A", width=1))
+        text = (DIM_TEXT if th is style.LIGHT else "#D0D0D0") if dead else th.text
+        self.numbers.set_color(text)
+        self.recovery.set_color(text)
+        self.region.setBrush(pg.mkBrush(th.dead_region))
+
+    # --- help texts ---------------------------------------------------------------------------
+    def _region_help(self) -> str:
+        if self.act.zero_gradient_when_negative:
+            return ("Shaded: z ≤ 0, the dead region. Here ReLU's slope f′(z) is exactly 0, so a "
+                    "sample in it passes back no gradient at all.")
+        return (f"Shaded: z ≤ 0, where ReLU would be dead. {self.act.label}'s slope here is "
+                f"f′(z) = {self.act.derivative}: small, but not zero.")
+
+    def _plot_help(self) -> str:
+        return (f"{self.act.label}: f(z) solid, f′(z) dashed.\nDots: the current samples' z, "
+                f"on f(z).\n{self._region_help()}")
+
+    def _values(self, snap: Snapshot) -> dict[str, float]:
+        i = self.index
+        fb, p = snap.fb, snap.params
+        with np.errstate(all="ignore"):
+            d = np.abs(fb.da_dz[i, 0])
+            z = fb.z[i, 0]
+            j = int(np.nanargmax(d)) if np.isfinite(d).any() else 0
+            grads = [fb.grad_w1[i, 0], fb.grad_w2[i, 0], fb.grad_b[i, 0]]
+            if self.act.learnable_alpha:
+                grads.append(fb.grad_alpha[i, 0])
+            gnorm = float(np.sqrt(np.sum(np.square(grads))))
+            return {
+                "w1": float(p.w1[i, 0]), "w2": float(p.w2[i, 0]), "b": float(p.b[i, 0]),
+                "alpha": float(p.alpha[i, 0]), "loss": float(fb.loss[i, 0]),
+                "grad_norm": gnorm, "max_slope": float(d.max()),
+                "slope_z": float(z[j]), "alive": int((z > 0).sum()), "n": int(z.size),
+            }
+
+    def _update_text(self, snap: Snapshot) -> None:
+        v = self._values(snap)
+        share = f"{v['alive'] / v['n']:.0%} ({v['alive']}/{v['n']})" if v["n"] else "-"
+        if self._compact:
+            b = f"b  {fmt_param(v['b'])}"
+            if self.act.learnable_alpha:
+                b += f" α {fmt_param(v['alpha'])}"
+            lines = [b,
+                     f"max|f′| {fmt_grad(v['max_slope'])}",
+                     f"z>0 {share}"]
+        else:
+            lines = [f"w1 {fmt_param(v['w1'])} w2 {fmt_param(v['w2'])}",
+                     f"b  {fmt_param(v['b'])}"]
+            if self.act.learnable_alpha:
+                lines.append(f"α  {fmt_param(v['alpha'])}")
+            lines += [f"loss    {fmt_grad(v['loss'])}",
+                      f"|∇L|    {fmt_grad(v['grad_norm'])}",
+                      f"max|f′| {fmt_grad(v['max_slope'])}",
+                      f"z>0     {share}"]
+        self.numbers.set_lines(lines)
+        self.recovery.set_lines(self._recovery_lines(snap, v))
+
+    def _recovery_lines(self, snap: Snapshot, v: dict[str, float]) -> list[str]:
+        state = self._state
+        rec = snap.recoveries[self.index] if self.index < len(snap.recoveries) else None
+        if not self._shocked or rec is None:
+            status = f"no shock yet · f(z) = {self.act.formula}"
+        elif rec.recovered_at is not None:
+            status = f"recovered in {_steps(rec.steps)}"
+        elif rec.left_alive_at is None and state == State.ALIVE:
+            status = "unaffected by shock"
+        else:
+            status = f"not recovered yet ({_steps(snap.step - rec.shock_step)} since shock)"
+        why = ""
+        if state == State.DEAD:
+            why = "every gradient is exactly 0"
+        elif state == State.SATURATED:
+            why = (f"slope ≈ {fmt_approx(v['max_slope'])} at z = {v['slope_z']:.0f}: "
+                   "stuck in practice")
+        elif state == State.RECOVERING:
+            why = f"every z ≤ 0, but slope {fmt_approx(v['max_slope'])} still moves it"
+        elif state == State.DIVERGED:
+            div = snap.divergence[self.index] if self.index < len(snap.divergence) else None
+            why = (f"blew up at step {div['step']:,}: {div['cause']}" if div
+                   else "values blew up (non-finite): frozen")
+        if self._compact:
+            return [why or status]
+        return [status, why] if why else [status]

@@ -1,0 +1,282 @@
+"""Painting the network diagram with QPainter on its logical canvas: nodes, forward edges, the
+backward gradient arrows, the neuron's mini plot of f(z), the labels and the legend.
+
+:class:`DiagramPainting` is a mixin of :class:`widgets.network_diagram.NetworkDiagram` (it uses
+its simulation, lane and font); every ink comes from the theme in force (``widgets.style``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+
+from simulation import activations
+from simulation.health import State
+from widgets import style
+from widgets.chain_numbers import fmt
+from widgets.diagram_layout import (
+    A_NODE,
+    A_R,
+    ARROW_T,
+    BASE_H,
+    BASE_W,
+    CURVE_PX,
+    CURVE_SCALE,
+    CURVE_Z,
+    FONT_PX,
+    IN_R,
+    IN_X,
+    IN_Y,
+    LOSS_RECT,
+    NEG_COLOR,
+    NEURON,
+    NEURON_R,
+    POS_COLOR,
+    TITLE_PX,
+    TRUNK_Y,
+    _View,
+)
+
+
+class DiagramPainting:
+    """The painting half of NetworkDiagram: draws one :class:`_View` on the logical canvas."""
+
+    def _font(self, px: float, bold: bool = False) -> QFont:
+        key = (int(px), bold)
+        font = self._fonts.get(key)
+        if font is None:
+            font = QFont(self.font())
+            font.setPixelSize(key[0])
+            font.setBold(bold)
+            self._fonts[key] = font
+        return font
+
+    def _text(self, p: QPainter, text: str, anchor: QPointF, align: str = "c",
+              color: str | None = None, px: float = FONT_PX, bold: bool = False,
+              halo: bool = False) -> QRectF:
+        """Draw ``text`` with its centre (c), left-centre (l) or right-centre (r) at ``anchor``
+        (in the theme's text colour unless ``color`` is given)."""
+        th = style.theme()
+        font = self._font(px, bold)
+        fm = QFontMetricsF(font)
+        w, h = fm.horizontalAdvance(text), fm.height()
+        x = {"c": anchor.x() - w / 2, "l": anchor.x(), "r": anchor.x() - w}[align]
+        rect = QRectF(x, anchor.y() - h / 2, w, h)
+        if halo:  # an opaque backing in the page colour, so lines never cross the text
+            p.fillRect(rect.adjusted(-3, -1, 3, 1), QColor(th.base))
+        p.setFont(font)
+        p.setPen(QColor(color or th.text))
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+        return rect
+
+    def _arrow(self, p: QPainter, start: QPointF, end: QPointF, width: float, color: str,
+               head: bool = True) -> None:
+        """A line from ``start`` to ``end``, with a filled head at ``end``."""
+        d = end - start
+        length = math.hypot(d.x(), d.y())
+        if length < 1e-6:
+            return
+        u = QPointF(d.x() / length, d.y() / length)
+        n = QPointF(-u.y(), u.x())
+        head_len = 7.0 + 1.2 * width if head else 0.0
+        head_half = 4.0 + 0.8 * width
+        stem_end = end - u * head_len * 0.8
+        pen = QPen(QColor(color), width)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        p.setPen(pen)
+        p.drawLine(start, stem_end if head else end)
+        if head:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(color))
+            base = end - u * head_len
+            p.drawPolygon(QPolygonF([end, base + n * head_half, base - n * head_half]))
+
+    def _curve_points(self, v: _View) -> list[QPointF]:
+        """f(z) for z in [-2.5, 2.5], in px around the neuron centre (cached per activation)."""
+        alpha = round(v.alpha, 4) if v.activation == "prelu" else None
+        key = (v.activation, alpha)
+        if key != self._curve_key:
+            assert self._sim is not None
+            spec = self._sim.config.lanes[self._lane]
+            act = activations.get(spec.activation)
+            kw = activations.function_params(spec.activation, spec.params)
+            if act.learnable_alpha:
+                kw = {"alpha": v.alpha if math.isfinite(v.alpha) else 0.25}
+            zs = np.linspace(-CURVE_Z, CURVE_Z, 61)
+            with np.errstate(all="ignore"):
+                fs = np.clip(act.value(zs, **kw), -4.0, 4.0)
+            self._curve = [QPointF(NEURON.x() + zz / CURVE_Z * CURVE_PX,
+                                   NEURON.y() + 6.0 - ff * CURVE_SCALE)
+                           for zz, ff in zip(zs, fs, strict=True)]
+            self._curve_key = key
+        return self._curve
+
+    def _sample_marker(self, p: QPainter, v: _View, dead: bool) -> None:
+        """This sample on the mini plot: a dot at (z, a), or an arrowhead at the edge if off it."""
+        th = style.theme()
+        color = QColor(th.faint if dead else th.text)
+        p.setPen(QPen(QColor(th.base), 1.5))
+        p.setBrush(color)
+        if not math.isfinite(v.z):
+            return
+        if abs(v.z) <= CURVE_Z and abs(v.a) <= 4.0:
+            at = QPointF(NEURON.x() + v.z / CURVE_Z * CURVE_PX,
+                         NEURON.y() + 6.0 - v.a * CURVE_SCALE)
+            p.drawEllipse(at, 4.5, 4.5)
+            return
+        sign = -1.0 if v.z < 0 else 1.0
+        tip = QPointF(NEURON.x() + sign * (CURVE_PX + 3), NEURON.y() + 6.0)
+        back = tip - QPointF(sign * 9, 0)
+        p.drawPolygon(QPolygonF([tip, back + QPointF(0, -6), back + QPointF(0, 6)]))
+
+    def _paint(self, p: QPainter, v: _View) -> None:
+        th = style.theme()
+        ink, muted, lane = th.text, th.muted, style.lane_color(v.activation)
+        dead = v.state == State.DEAD
+        grads = self.gradient_widths()
+        widths = self.edge_widths()
+
+        # Header: lane, step, state.
+        r = self._text(p, v.label, QPointF(8, 16), "l", lane, TITLE_PX, bold=True)
+        self._text(p, f"step {v.step:,}", QPointF(r.right() + 10, 16), "l", muted)
+        self._text(p, v.state.name, QPointF(BASE_W - 8, 16), "r", style.state_color(v.state),
+                   TITLE_PX, bold=True)
+
+        # Input edges (forward, by |w| and sign) and their gradients (backward, by log |g|).
+        # Labels and arrows sit on the outer side of x1 and b; x2's label above, arrow below.
+        edges = (("w1", "w₁", v.w1, v.grad_w1, 1.0, 1.0), ("w2", "w₂", v.w2, v.grad_w2, 1.0, -1.0),
+                 ("b", "b", v.b, v.grad_b, -1.0, -1.0))
+        fm = QFontMetricsF(self._font(FONT_PX))
+        labels: list[tuple[str, QPointF, str]] = []  # drawn last: never hidden by the neuron
+        for (key, sym, w, g, label_side, arrow_side), y in zip(edges, IN_Y, strict=True):
+            c = QPointF(IN_X, y)
+            d = NEURON - c
+            length = math.hypot(d.x(), d.y())
+            u = QPointF(d.x() / length, d.y() / length)
+            n = QPointF(u.y(), -u.x())  # the normal pointing up
+            color = th.off if dead else (POS_COLOR if w >= 0 else NEG_COLOR)
+            pen = QPen(QColor(color), widths[key])
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            p.setPen(pen)
+            p.drawLine(c + u * IN_R, NEURON - u * NEURON_R)
+            # Weight label beside the edge, just right of the input node, clear of the line.
+            text = f"{sym} = {fmt(w)}"
+            half_w, half_h = fm.horizontalAdvance(text) / 2, fm.height() / 2
+            cx = IN_X + IN_R + 6 + half_w
+            on_edge = c + d * ((cx - c.x()) / d.x())
+            slope = abs(d.y() / d.x())
+            off = half_h + half_w * slope + widths[key] / 2 + 4
+            labels.append((text, QPointF(cx, on_edge.y() - label_side * off),
+                           muted if dead else ink))
+            # Gradient arrow, from near the neuron back towards the weight.
+            gw = grads[key]
+            side = arrow_side * (widths[key] / 2 + 3 + max(gw, 1.0) / 2)
+            start = c + d * ARROW_T[0] + n * side
+            end = c + d * ARROW_T[1] + n * side
+            if gw > 0:
+                self._arrow(p, start, end, gw, th.grad)
+            elif not dead and g == 0.0:  # an exact zero on an otherwise live lane
+                self._text(p, "0", (start + end) / 2 + n * (arrow_side * 6), "c", th.stop,
+                           bold=True)
+
+        # Input nodes and this sample's values.
+        for label, y, value in (("x₁", IN_Y[0], v.x1), ("x₂", IN_Y[1], v.x2),
+                                ("1", IN_Y[2], None)):
+            c = QPointF(IN_X, y)
+            p.setPen(QPen(QColor(ink), 1.5))
+            p.setBrush(QColor(th.card_bg))
+            p.drawEllipse(c, IN_R, IN_R)
+            self._text(p, label, c, "c", ink, FONT_PX, bold=True)
+            if value is not None:
+                self._text(p, fmt(value), QPointF(IN_X, y + IN_R + 10), "c", ink, halo=True)
+
+        # Forward trunk: neuron -> a -> L.
+        self._arrow(p, NEURON + QPointF(NEURON_R, 0), A_NODE - QPointF(A_R + 1, 0), 2.0, ink)
+        self._arrow(p, A_NODE + QPointF(A_R, 0), QPointF(LOSS_RECT.left() - 1, NEURON.y()), 2.0,
+                    ink)
+
+        # Backward trunk: from L, under a, to the neuron; stopped there when the neuron is dead.
+        gw = max(grads["dL/da"], 1.0)
+        dy = TRUNK_Y - NEURON.y()
+        n_dx = math.sqrt(max(NEURON_R**2 - dy**2, 0.0))
+        neuron_edge = QPointF(NEURON.x() + n_dx + 3, TRUNK_Y)
+        start = QPointF(LOSS_RECT.center().x(), TRUNK_Y)
+        pen = QPen(QColor(th.grad), gw)
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        p.setPen(pen)
+        p.drawLine(QPointF(start.x(), LOSS_RECT.bottom() + 1), start)  # out of L, down
+        if dead:
+            self._arrow(p, start, neuron_edge + QPointF(5, 0), gw, th.grad, head=False)
+            bar = QPen(QColor(th.stop), 4)
+            bar.setCapStyle(Qt.PenCapStyle.FlatCap)
+            p.setPen(bar)
+            p.drawLine(neuron_edge + QPointF(3, -8 - gw / 2), neuron_edge + QPointF(3, 8 + gw / 2))
+            self._text(p, "× 0", neuron_edge + QPointF(22, 19), "c", th.stop, FONT_PX + 1,
+                       bold=True, halo=True)
+        else:
+            self._arrow(p, start, neuron_edge, gw, th.grad)
+
+        # The neuron: lane-coloured outline, the shape of f inside, this sample's z on it.
+        outline = QColor(lane)
+        if dead:
+            outline.setAlpha(120)
+        p.setPen(QPen(outline, 3.5))
+        p.setBrush(QColor(th.dim_bg if dead else th.card_bg))
+        p.drawEllipse(NEURON, NEURON_R, NEURON_R)
+        clip = QPainterPath()
+        clip.addEllipse(NEURON, NEURON_R - 2, NEURON_R - 2)
+        p.save()
+        p.setClipPath(clip)
+        p.setPen(QPen(QColor(th.faint), 1))
+        p.drawLine(QPointF(NEURON.x() - NEURON_R, NEURON.y() + 6),
+                   QPointF(NEURON.x() + NEURON_R, NEURON.y() + 6))
+        p.drawLine(QPointF(NEURON.x(), NEURON.y() - NEURON_R),
+                   QPointF(NEURON.x(), NEURON.y() + NEURON_R))
+        p.setPen(QPen(QColor(th.faint if dead else lane), 2.5))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPolyline(QPolygonF(self._curve_points(v)))
+        self._sample_marker(p, v, dead)
+        p.restore()
+        if dead:
+            self._text(p, "DEAD", NEURON, "c", style.state_color(State.DEAD), TITLE_PX,
+                       bold=True, halo=True)
+        self._text(p, f"z = {fmt(v.z)}", QPointF(NEURON.x(), NEURON.y() - NEURON_R - 11), "c",
+                   th.stop if v.z <= 0 and v.activation == "relu" else ink, halo=True)
+
+        # a and L.
+        p.setPen(QPen(QColor(ink), 1.5))
+        p.setBrush(QColor(th.card_bg))
+        p.drawEllipse(A_NODE, A_R, A_R)
+        self._text(p, "a", A_NODE, "c", ink, FONT_PX, bold=True)
+        self._text(p, f"a = {fmt(v.a)}", QPointF(A_NODE.x(), A_NODE.y() - A_R - 12), "c",
+                   halo=True)
+        p.setPen(QPen(QColor(ink), 1.5))
+        p.setBrush(QColor(th.raised_bg))
+        p.drawRoundedRect(LOSS_RECT, 5, 5)
+        self._text(p, "L", LOSS_RECT.center(), "c", ink, FONT_PX + 1, bold=True)
+        self._text(p, f"y = {fmt(v.y)}", QPointF(BASE_W - 6, TRUNK_Y + 19), "r", halo=True)
+
+        for label, at, color in labels:
+            self._text(p, label, at, "c", color, halo=True)
+
+        # Footer: which sample, the loss, a legend.
+        which = "largest z" if v.auto_sample else "chosen"
+        self._text(p, f"sample {v.sample} ({which})", QPointF(8, BASE_H - 13), "l", muted)
+        self._text(p, f"L = {fmt(v.loss)}", QPointF(BASE_W - 8, BASE_H - 13), "r", ink,
+                   bold=True)
+        ly = BASE_H - 36
+        x = 8.0
+        for color, label, grad in ((POS_COLOR, "w > 0", False), (NEG_COLOR, "w < 0", False),
+                                  (th.grad, "∂L/∂· (log)", True)):
+            if grad:
+                self._arrow(p, QPointF(x + 26, ly), QPointF(x, ly), 3.0, color)
+            else:
+                pen = QPen(QColor(color), 4)
+                pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+                p.setPen(pen)
+                p.drawLine(QPointF(x, ly), QPointF(x + 26, ly))
+            r = self._text(p, label, QPointF(x + 32, ly), "l", muted)
+            x = r.right() + 16

@@ -1,0 +1,151 @@
+"""One frame of the time plots: the reduced history window turned into every lane's curves.
+
+The y ranges are set first (the decades shown clip the log values), the exact zeros become rail
+segments, flat stretches are thinned to a few vertices (:func:`widgets.decimate.flat_mask`), and
+every curve gets its data and bounding rect. :class:`TimeDrawing` is a mixin of
+:class:`widgets.time_plots.TimePlots`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from simulation.history import INDEX
+from widgets.decimate import flat_mask, peak_interleave, run_ends
+from widgets.plot_items import Curve
+from widgets.plot_series import (
+    F_A,
+    F_GRAD,
+    F_LOSS,
+    F_PARAM,
+    F_ZERO,
+    F_ZMAX,
+    F_ZMEAN,
+    F_ZMIN,
+    GRAD_MODES,
+    N_FEATURES,
+    PARAMS,
+    PLOT_OF_FEATURE,
+)
+from widgets.shock_markers import MAX_MARKERS_OFF_VIEW
+
+ANCHOR_EVERY = 16  # points always kept (every 16th step or 8th bin), so slow curvature is followed
+
+
+class TimeDrawing:
+    """The drawing half of TimePlots: sets the data of every lane's items."""
+
+    def _clear_data(self) -> None:
+        empty = np.empty(0)
+        for lane in self.lanes:
+            for _, item in lane.placed():
+                if isinstance(item, pg.PlotCurveItem):
+                    item.setData(empty, empty)
+            lane.z_fill.update_band()
+
+    def _draw(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+              k: int) -> None:
+        vis = [lane.index for lane in self.lanes if lane.id not in self._hidden]
+        step = INDEX["step"]
+        last_step = float(window[-1, step, 0])
+        self._set_xrange(float(window[0, step, 0]), last_step)
+        if len(self.markers) > MAX_MARKERS_OFF_VIEW:
+            self._prune_markers()
+
+        # curves: each bin's (min, max) as two points at the bin's first step ('peak' mode);
+        # the z band: the lowest z_min and highest z_max of each bin, one point per bin
+        xs, y = (x, lo) if k == 1 else (np.repeat(x, 2), peak_interleave(lo, hi))
+        y = y.transpose(1, 2, 0).copy()  # (F, L, points), one contiguous row per curve
+        zlo, zhi = lo[:, F_ZMIN].T.copy(), hi[:, F_ZMAX].T.copy()  # (L, bins)
+
+        # --- y ranges over the visible lanes; log values clipped into the decades shown ---
+        shown = GRAD_MODES[self._grad_mode]
+        fg = [F_GRAD[g] for g in shown]
+        loss_dec = self._log_range("loss", y[F_LOSS, vis], default=(-6, 1))
+        grad_dec = self._log_range("grad", y[fg][:, vis], default=(-8, 1))
+        np.clip(y[F_LOSS], *loss_dec, out=y[F_LOSS])
+        y[fg] = np.clip(y[fg], *grad_dec)
+        self._place_log("loss", loss_dec, rail=False)
+        self._place_log("grad", grad_dec, rail=True)
+        self._lin_range("z", zlo[vis], zhi[vis])
+        # bottom left: the shock markers' labels take the top of the plot
+        self.z_label.setPos(self._xrange[0], min(0.0, self._yrange["z"][0]))
+        self._lin_range("a", y[F_A, vis])
+        pf = [F_PARAM[p] for p in PARAMS]
+        self._lin_range("params", y[pf][:, vis])
+
+        # --- exact-zero rails: segments [bin start, next bin start) on the lane's rail row ---
+        x_end = np.empty_like(x)
+        x_end[:-1] = x[1:]
+        x_end[-1] = last_step + 1.0
+        rail_x = peak_interleave(x, x_end)
+        zero = hi[:, [F_ZERO[g] for g in shown]] > 0.5  # (bins, shown, L): any exact 0 in a bin
+        rows = np.array([[self.rail_y(li, g) for li in range(len(self.lanes))] for g in shown])
+        rail_y = np.repeat(np.where(zero, rows[None], np.nan), 2, axis=0).transpose(1, 2, 0)
+        rail_keep = run_ends(rail_y)
+
+        # --- fewer vertices where curves are flat (see flat_mask) ---
+        if self._simplify:
+            eps = np.zeros((N_FEATURES, 1, 1))
+            eps[F_LOSS] = self._eps("loss")
+            eps[fg] = self._eps("grad")
+            eps[F_ZMEAN] = self._eps("z")
+            eps[F_A] = self._eps("a")
+            eps[pf] = self._eps("params")
+            used = [F_LOSS, *fg, F_ZMEAN, F_A, *pf]
+            keep = np.ones(y.shape, dtype=bool)
+            yu = y[used]
+            if k > 1:  # a bin whose min and max are within half a pixel: one point, not two
+                a, b = yu[..., 0::2], yu[..., 1::2]
+                narrow = np.abs(b - a) <= 2 * eps[used]
+                a[narrow] = b[narrow] = 0.5 * (a[narrow] + b[narrow])
+            every = ANCHOR_EVERY if k == 1 else ANCHOR_EVERY // 2
+            anchor = np.floor_divide(xs, k) % every == 0  # tied to steps: stable as data slides
+            ku = flat_mask(yu, eps[used], anchor)
+            if k > 1:
+                ku[..., 1::2] &= ~narrow
+            y[used], keep[used] = yu, ku
+            zanchor = np.floor_divide(x, k) % every == 0
+            ez = self._eps("z")
+            zkeep = flat_mask(zlo, ez, zanchor) | flat_mask(zhi, ez, zanchor)
+        else:
+            keep = np.ones(y.shape, dtype=bool)
+            zkeep = np.ones(zlo.shape, dtype=bool)
+
+        # every point drawn lies inside its plot's view: that is each curve's bounding rect
+        x0, x1 = self._xrange
+        rect = {}
+        for name, (y0, y1) in self._yrange.items():
+            dx, dy = 0.05 * (x1 - x0), 0.05 * (y1 - y0)
+            rect[name] = QRectF(x0 - dx, y0 - dy, x1 - x0 + 2 * dx, y1 - y0 + 2 * dy)
+
+        def put(item: Curve, f: int, li: int) -> None:
+            m = keep[f, li]
+            item.setData(xs[m], y[f, li][m])
+            item.set_bounds(rect[PLOT_OF_FEATURE[f]])
+
+        for li in vis:
+            lane = self.lanes[li]
+            put(lane.loss, F_LOSS, li)
+            m = zkeep[li]
+            lane.z_lo.setData(x[m], zlo[li][m])
+            lane.z_hi.setData(x[m], zhi[li][m])
+            lane.z_lo.set_bounds(rect["z"])
+            lane.z_hi.set_bounds(rect["z"])
+            lane.z_fill.update_band()
+            put(lane.z_mean, F_ZMEAN, li)
+            put(lane.a, F_A, li)
+            for gi, g in enumerate(shown):
+                put(lane.grad[g], F_GRAD[g], li)
+                m = rail_keep[gi, li]
+                lane.rail[g].setData(rail_x[m], rail_y[gi, li][m])
+                lane.rail[g].set_bounds(rect["grad"])
+            for p, c in lane.params.items():
+                put(c, F_PARAM[p], li)
+        # apply the new ranges now: pyqtgraph defers them to the scene's next paint, where moving
+        # every curve marks the data area dirty again and it is painted a second time (measured:
+        # two full paints of the plots per refresh while the x range scrolls)
+        for plot in self.plots.values():
+            plot.vb.prepareForPaint()

@@ -1,0 +1,126 @@
+"""The x and y ranges of the time plots: sticky linear ranges, whole-decade log ranges, the
+exact-zero rail of the gradient plot and the snapped step axis.
+
+:class:`TimeRanges` is a mixin of :class:`widgets.time_plots.TimePlots` (it uses its ``plots``,
+``markers``, ``lanes`` and rail items).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from widgets.plot_items import LogAxis
+from widgets.plot_series import PLOTS
+
+LOG_CAP = 12  # log plots show at most up to 10^12
+MAX_DECADES = 14  # and at most this many decades (lower values are drawn at the lowest decade)
+RAIL_FRACTION = 0.30  # share of the gradient plot's height given to the exact-zero rail
+X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
+
+
+def nice_step(v: float) -> float:
+    """The smallest of 1, 2, 5 x 10^n that is >= ``v`` (and >= 1)."""
+    if v <= 1:
+        return 1.0
+    e = 10.0 ** math.floor(math.log10(v))
+    return next(m * e for m in (1, 2, 5, 10) if m * e >= v)
+
+
+class TimeRanges:
+    """The range half of TimePlots: remembers and sets every plot's view range."""
+
+    def _set_xrange(self, first: float, last: float) -> None:
+        """Show steps ``first``..``last`` (and every marker), with the edges snapped to a grid
+        of ~2% of the span: the axis moves in small jumps, not every frame (each x-range change
+        costs ~1 ms: five linked views, axes and marker labels), and the newest step keeps a
+        little room on the right for a shock marker placed there."""
+        for marker in self.markers:
+            last = max(last, float(marker.event["step"]))
+        q = nice_step(max(last - first, 10.0) * X_SNAP)
+        x0 = math.floor(first / q) * q
+        x1 = (math.floor(last / q) + 1) * q
+        if self._xrange != (x0, x1):
+            self._xrange = (x0, x1)
+            self.plots[PLOTS[-1]].vb.setXRange(x0, x1, padding=0)
+
+    def _set_yrange(self, name: str, lo: float, hi: float) -> None:
+        if self._yrange.get(name) != (lo, hi):
+            self._yrange[name] = (lo, hi)
+            self.plots[name].vb.setYRange(lo, hi, padding=0)
+            for marker in self.markers:
+                marker.labels[name].setPos(float(marker.event["step"]), hi)
+
+    def _eps(self, name: str) -> float:
+        """Data units of a quarter pixel in plot ``name`` (the flatness tolerance)."""
+        lo, hi = self._yrange.get(name, (0.0, 1.0))
+        h = self.plots[name].vb.height()
+        return 0.25 * (hi - lo) / (h if h >= 20 else 150.0)
+
+    def _log_range(self, name: str, values: np.ndarray, default: tuple[int, int]
+                   ) -> tuple[int, int]:
+        """Whole decades covering ``values`` (log10): grow at once, shrink only after a whole
+        empty decade; at most MAX_DECADES, at most up to 10^LOG_CAP."""
+        vmin = float(np.fmin.reduce(values, axis=None)) if values.size else math.nan
+        vmax = float(np.fmax.reduce(values, axis=None)) if values.size else math.nan
+        cur = self._decades.get(name)
+        if not (math.isfinite(vmin) and math.isfinite(vmax)):
+            return cur or default
+        want_lo, want_hi = math.floor(vmin), math.ceil(vmax)
+        if cur is None:
+            lo, hi = want_lo, want_hi
+        else:
+            lo, hi = cur
+            if want_lo < lo or want_lo > lo + 1:
+                lo = want_lo
+            if want_hi > hi or want_hi < hi - 1:
+                hi = want_hi
+        hi = min(hi, LOG_CAP)
+        lo = max(min(lo, hi - 1), hi - MAX_DECADES)
+        self._decades[name] = (lo, hi)
+        return lo, hi
+
+    def _place_log(self, name: str, dec: tuple[int, int], rail: bool) -> None:
+        lo, hi = dec
+        top = hi + 0.25
+        axis: LogAxis = self.plots[name].getAxis("left")
+        axis.floor = lo
+        if not rail:
+            self._set_yrange(name, lo - 0.25, top)
+            return
+        n = max(len(self.lanes), 1)
+        zone = RAIL_FRACTION / (1 - RAIL_FRACTION) * (top - lo)
+        pitch = zone / (n + 1)
+        self._rail_pitch = pitch
+        self._rail_rows = lo - pitch * (np.arange(n) + 1.0)
+        bottom = lo - zone
+        if self._yrange.get(name) != (bottom, top):
+            axis.rail = lo - zone / 2
+            self.rail_zone.setRegion((bottom, lo - pitch * 0.5))
+            self.rail_edge.setValue(lo - pitch * 0.5)
+        self._set_yrange(name, bottom, top)
+        if self._xrange is not None:
+            self.rail_label.setPos(self._xrange[0], lo - zone / 2)
+
+    def _lin_range(self, name: str, *arrays: np.ndarray) -> None:
+        """Set a linear y range covering ``arrays`` and 0; sticky, so it does not jitter."""
+        sized = [a for a in arrays if a.size]
+        vmin = min((float(np.fmin.reduce(a, axis=None)) for a in sized), default=math.nan)
+        vmax = max((float(np.fmax.reduce(a, axis=None)) for a in sized), default=math.nan)
+        if not (math.isfinite(vmin) and math.isfinite(vmax)):
+            if name not in self._yrange:
+                self._set_yrange(name, -1.0, 1.0)
+            return
+        vmin, vmax = min(vmin, 0.0), max(vmax, 0.0)
+        span = max(vmax - vmin, 1e-6, 1e-9 * max(abs(vmin), abs(vmax)))
+        want = (vmin - 0.06 * span, vmax + 0.06 * span)
+        cur = self._yrange.get(name)
+        if cur is not None:
+            inside = cur[0] <= want[0] and want[1] <= cur[1]
+            if inside and (want[1] - want[0]) >= 0.6 * (cur[1] - cur[0]):
+                return
+            if not inside:  # growing: leave headroom so it does not grow every frame
+                want = (vmin - 0.12 * span if want[0] < cur[0] else want[0],
+                        vmax + 0.12 * span if want[1] > cur[1] else want[1])
+        self._set_yrange(name, *want)
