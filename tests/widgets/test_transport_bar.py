@@ -88,10 +88,14 @@ def test_shocks_take_a_row_of_their_own_on_a_narrow_window(qtbot):
     assert not bar.shocks_wrapped
     assert window.minimumSizeHint().width() < 900
     window.resize(900, 120)
-    qtbot.waitUntil(lambda: bar.shocks_wrapped and bar.bias_button.mapTo(
-        bar, bar.bias_button.rect().topLeft()).y() > bar.play_button.geometry().bottom())
-    for w in (bar.play_button, bar.bias_button, bar.lr_button, bar.lr_steps, bar.lr_box):
-        assert w.isVisible() and w.geometry().right() <= w.parentWidget().width()
-        assert w.width() >= w.minimumSizeHint().width()  # not squeezed
+    controls = (bar.play_button, bar.bias_button, bar.lr_button, bar.lr_steps, bar.lr_box)
+
+    def laid_out() -> bool:  # the layout settles over a few events
+        below = bar.bias_button.mapTo(bar, bar.bias_button.rect().topLeft()).y()
+        return bar.shocks_wrapped and below > bar.play_button.geometry().bottom() and all(
+            w.isVisible() and w.geometry().right() <= w.parentWidget().width()
+            and w.width() >= w.minimumSizeHint().width() for w in controls)  # not squeezed
+
+    qtbot.waitUntil(laid_out)
     window.resize(1900, 80)
     qtbot.waitUntil(lambda: not bar.shocks_wrapped)
