@@ -24,6 +24,8 @@ from widgets.plot_series import PLOTS
 # markers inside the 20,000-step window)
 MAX_MARKERS_OFF_VIEW = 8
 MAX_MARKERS = 30
+LABEL_ROWS = 3  # labels of shocks close together step down, up to this many rows
+LABEL_ANCHOR = (-0.04, -0.02)  # left of the text at the line, top at the top of the view
 
 
 def event_label(event: dict[str, Any]) -> str:
@@ -96,7 +98,7 @@ class ShockMarkers:
             # A plain TextItem at the top of the view, not the line's own label: pyqtgraph clips
             # and misplaces InfLineLabel text on these plots.
             label = pg.TextItem(event_label(event), color=look.theme().shock,
-                                anchor=(-0.04, -0.02), fill=pg.mkBrush(*look.theme().label_fill))
+                                anchor=LABEL_ANCHOR, fill=pg.mkBrush(*look.theme().label_fill))
             label.setFont(_font(FONT_PT, bold=True))
             label.setZValue(81)
             label.setPos(step, self._yrange.get(name, (0.0, 1.0))[1])
@@ -107,3 +109,31 @@ class ShockMarkers:
         self.markers.append(marker)
         # the marker may lie right of the newest recorded step: make sure the x range shows it
         self._last_key = None
+        self._label_rows_key = None
+
+    def _stagger_labels(self) -> None:
+        """Put the labels of shocks too close together for their text on successive rows
+        (the first row that is free at that x), instead of on top of each other. Redone only
+        when the markers, the x range or the plot width change."""
+        vb = self.plots[PLOTS[-1]].vb
+        x0, x1 = self._xrange
+        key = (len(self.markers), self._xrange, round(vb.width()))
+        if key == getattr(self, "_label_rows_key", None) or x1 <= x0 or not self.markers:
+            return
+        self._label_rows_key = key
+        px = vb.width() / (x1 - x0)
+        ends = [-float("inf")] * LABEL_ROWS  # right end (px) of the last label in each row
+        for marker in self.markers:
+            left = (float(marker.event["step"]) - x0) * px
+            width = marker.labels[PLOTS[0]].textItem.boundingRect().width() + 6
+            row = next((r for r in range(LABEL_ROWS) if ends[r] <= left),
+                       min(range(LABEL_ROWS), key=lambda r: ends[r]))
+            ends[row] = left + width
+            for label in marker.labels.values():
+                label.setAnchor((LABEL_ANCHOR[0], LABEL_ANCHOR[1] - 1.05 * row))
+
+    @property
+    def label_rows(self) -> list[int]:
+        """The row of each marker's labels (0: at the top), oldest first."""
+        return [round((LABEL_ANCHOR[1] - m.labels[PLOTS[0]].anchor.y()) / 1.05)
+                for m in self.markers]

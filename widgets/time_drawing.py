@@ -53,6 +53,7 @@ class TimeDrawing:
         self._set_xrange(float(window[0, step, 0]), last_step)
         if len(self.markers) > MAX_MARKERS_OFF_VIEW:
             self._prune_markers()
+        self._stagger_labels()
 
         # curves: each bin's (min, max) as two points at the bin's first step ('peak' mode);
         # the z band: the lowest z_min and highest z_max of each bin, one point per bin

@@ -371,3 +371,23 @@ def test_markers_of_a_long_run_with_many_shocks_stay_bounded(make):
         w.refresh(sim)
     assert len(w.markers) == MAX_MARKERS
     assert w.markers[-1].event == sim.events[-1]
+
+
+def test_labels_of_close_shocks_step_down_instead_of_overlapping(qtbot):
+    """Two shocks 20 steps apart in a 3,000-step view: the second label goes one row down; a
+    shock far from both stays on the top row."""
+    sim = Simulation(presets.get("healthy").config(), history_capacity=20_000)
+    plots = TimePlots(sim)
+    qtbot.addWidget(plots)
+    plots.resize(900, 700)
+    plots.show()
+    qtbot.waitExposed(plots)
+    sim.run(1000)
+    sim.bias_shock(-3.0)
+    sim.run(20)
+    sim.bias_shock(-2.0)
+    sim.run(1500)
+    sim.bias_shock(-1.0)
+    sim.run(500)
+    plots.refresh(sim)
+    assert plots.label_rows == [0, 1, 0]
