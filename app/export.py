@@ -9,7 +9,7 @@ on-screen size.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -194,13 +194,29 @@ def export_window(window: Any, path: str | Path) -> None:
 
 
 # --- menu ---------------------------------------------------------------------------------------
-def _run(window: Any, what: str, job: Any) -> bool:
+def _run(window: Any, what: str, job: Any, done: str | None = None) -> bool:
+    """Run ``job``; tell a FileError in a dialog, or ``done`` (if given) in the status bar."""
     try:
         job()
     except FileError as e:
         dialogs.error(window, f"{what} was not exported.", str(e))
         return False
+    if done is not None:
+        window.statusBar().showMessage(done, 6000)
     return True
+
+
+def _save_dialog(window: Any, what: str, caption: str, name: str, filters: str,
+                 export: Callable[[str], None],
+                 done: Callable[[str], str] | None = None) -> bool:
+    """Ask where to save (proposing ``name``; a name typed without a suffix gets ``name``'s),
+    then :func:`_run` ``export(path)``, with ``done(path)`` for the status bar if given."""
+    path = dialogs.ask_save(window, caption, name, filters)
+    if path is None:
+        return False
+    if Path(path).suffix == "":
+        path += Path(name).suffix
+    return _run(window, what, lambda: export(path), done(path) if done else None)
 
 
 def _shown_sim(window: Any) -> tuple[Simulation, list[dict[str, Any]]]:
@@ -212,49 +228,32 @@ def _shown_sim(window: Any) -> tuple[Simulation, list[dict[str, Any]]]:
 
 
 def plot_dialog(window: Any, name: str) -> bool:
-    stem = f"{window.preset_id}-{name}"
-    path = dialogs.ask_save(window, f"Export the {name} plot", f"{stem}.png", IMAGE_FILTER)
-    if path is None:
-        return False
-    if Path(path).suffix == "":
-        path += ".png"
-    ok = _run(window, "The plot", lambda: export_plot(window.plots, name, path))
-    if ok:
-        window.statusBar().showMessage(f"Exported {Path(path).name}", 6000)
-    return ok
+    return _save_dialog(window, "The plot", f"Export the {name} plot",
+                        f"{window.preset_id}-{name}.png", IMAGE_FILTER,
+                        lambda path: export_plot(window.plots, name, path),
+                        lambda path: f"Exported {Path(path).name}")
 
 
 def all_plots_dialog(window: Any) -> bool:
     folder = dialogs.ask_folder(window, "Export every plot as PNG and SVG into")
     if folder is None:
         return False
-    ok = _run(window, "The plots",
-              lambda: export_all_plots(window.plots, folder, window.preset_id))
-    if ok:
-        window.statusBar().showMessage(f"Exported {2 * len(window.plots.plots)} files to "
-                                       f"{folder}", 6000)
-    return ok
+    return _run(window, "The plots",
+                lambda: export_all_plots(window.plots, folder, window.preset_id),
+                f"Exported {2 * len(window.plots.plots)} files to {folder}")
 
 
 def record_dialog(window: Any) -> bool:
-    path = dialogs.ask_save(window, "Export the run record", f"{window.preset_id}-run.json",
-                            "Run record, JSON (*.json);;Run record, CSV (*.csv)")
-    if path is None:
-        return False
-    if Path(path).suffix == "":
-        path += ".json"
-    sim, journal = _shown_sim(window)
-    ok = _run(window, "The run record", lambda: export_record(sim, journal, path))
-    if ok:
-        window.statusBar().showMessage(f"Exported {Path(path).name} ({sim.t:,} steps)", 6000)
-    return ok
+    def done(path: str) -> str:
+        return f"Exported {Path(path).name} ({_shown_sim(window)[0].t:,} steps)"
+
+    return _save_dialog(window, "The run record", "Export the run record",
+                        f"{window.preset_id}-run.json",
+                        "Run record, JSON (*.json);;Run record, CSV (*.csv)",
+                        lambda path: export_record(*_shown_sim(window), path), done)
 
 
 def window_dialog(window: Any) -> bool:
-    path = dialogs.ask_save(window, "Export the window", f"{window.preset_id}-window.png",
-                            "PNG image (*.png)")
-    if path is None:
-        return False
-    if Path(path).suffix == "":
-        path += ".png"
-    return _run(window, "The window", lambda: export_window(window, path))
+    return _save_dialog(window, "The window", "Export the window",
+                        f"{window.preset_id}-window.png", "PNG image (*.png)",
+                        lambda path: export_window(window, path))

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from app.cli import UsageError, _positive_int, _seed, check_output, parse_lanes
+from app.cli import UsageError, _cut, _positive_int, _seed, check_output, parse_lanes
 from simulation import presets, sweep
 from simulation.config import INIT_SCHEMES, MAX_DROPOUT, ConfigError, LaneSpec, RunConfig
 from simulation.health import STATE_NAMES
@@ -28,6 +28,13 @@ COMMANDS = ("population", "sweep")
 POPULATION_FORMAT = "dying-relu-lab/population@1"
 SWEEP_FORMAT = "dying-relu-lab/sweep@1"
 MAX_GRID = 1000  # values per axis
+
+
+def _int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer, got {_cut(text)}") from None
 
 
 def add_subcommands(sub: Any) -> None:
@@ -60,7 +67,7 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--factor", default="1:100:40",
                    help="lr shock factors: LO:HI:N geometrically spaced, or a list "
                         "(default 1:100:40)")
-    p.add_argument("--shock-step", type=int, default=sweep.SweepSpec.shock_step,
+    p.add_argument("--shock-step", type=_int, default=sweep.SweepSpec.shock_step,
                    help=f"step of both shocks (default {sweep.SweepSpec.shock_step})")
     p.add_argument("--lr-steps", type=_positive_int, default=sweep.SweepSpec.lr_steps,
                    help=f"steps the lr shock lasts (default {sweep.SweepSpec.lr_steps})")
@@ -90,11 +97,11 @@ def parse_rates(text: str) -> list[float]:
     try:
         rates = [float(v) for v in text.split(",") if v.strip()]
     except ValueError:
-        raise UsageError(f"--dropout: must be rates like 0,0.5, got {text!r}") from None
+        raise UsageError(f"--dropout: must be rates like 0,0.5, got {_cut(text)}") from None
     if not rates or any(not (0 <= r <= MAX_DROPOUT) for r in rates):
-        raise UsageError(f"--dropout: rates must be in [0, {MAX_DROPOUT:g}], got {text!r}")
+        raise UsageError(f"--dropout: rates must be in [0, {MAX_DROPOUT:g}], got {_cut(text)}")
     if len(set(rates)) != len(rates):
-        raise UsageError(f"--dropout: a rate is listed twice in {text!r}")
+        raise UsageError(f"--dropout: a rate is listed twice in {_cut(text)}")
     return rates
 
 
@@ -148,13 +155,14 @@ def parse_axis(name: str, text: str, geometric: bool) -> tuple[float, ...]:
             lo, hi, n = text.split(":")
             count = int(n)
             if not 1 <= count <= MAX_GRID:
-                raise UsageError(f"--{name}: N must be 1..{MAX_GRID}, got {text!r}")
+                raise UsageError(f"--{name}: N must be 1..{MAX_GRID}, got {_cut(text)}")
             a, b = float(lo), float(hi)
             if not (math.isfinite(a) and math.isfinite(b)):
                 raise ValueError
             if geometric:
                 if a <= 0 or b <= 0:
-                    raise UsageError(f"--{name}: a geometric range needs LO, HI > 0, got {text!r}")
+                    raise UsageError(f"--{name}: a geometric range needs LO, HI > 0, "
+                                     f"got {_cut(text)}")
                 values = np.geomspace(a, b, count)
             else:
                 values = np.linspace(a, b, count)
@@ -162,7 +170,7 @@ def parse_axis(name: str, text: str, geometric: bool) -> tuple[float, ...]:
         values = tuple(float(v) for v in text.split(","))
     except ValueError:
         raise UsageError(f"--{name}: must be LO:HI:N or a comma-separated list, "
-                         f"got {text!r}") from None
+                         f"got {_cut(text)}") from None
     if not 1 <= len(values) <= MAX_GRID:
         raise UsageError(f"--{name}: 1..{MAX_GRID} values, got {len(values)}")
     return values

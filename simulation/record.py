@@ -7,11 +7,18 @@ import io
 import json
 import math
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: a file another process holds open cannot be deleted there anyway
+    fcntl = None  # type: ignore[assignment]
 
 from simulation.engine import Simulation
 from simulation.health import STATE_NAMES
@@ -85,16 +92,64 @@ def to_csv(record: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+_TEMP_SUFFIX = ".tmp"
+_TEMP_RANDOM = re.compile(r"[a-z0-9_]{8}")  # the random part of a name from tempfile.mkstemp
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def remove_stale_temps(target: Path) -> list[str]:
+    """Delete the temporary files that writers of ``target`` killed mid-write left beside it
+    (``.NAME.XXXXXXXX.tmp``, as :func:`write_bytes_atomic` names them), the names deleted.
+
+    Only regular files of exactly that pattern go, and only those no live writer holds (each
+    writer keeps an exclusive lock on its temporary file while it writes). Nothing is raised:
+    a file that cannot be checked or deleted stays.
+    """
+    prefix = _temp_prefix(target)
+    folder = target.parent
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix)
+                 and n.endswith(_TEMP_SUFFIX)
+                 and _TEMP_RANDOM.fullmatch(n[len(prefix):-len(_TEMP_SUFFIX)])]
+    except OSError:
+        return []
+    removed = []
+    for name in names:
+        path = folder / name
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:  # gone meanwhile, a link, or not ours to read
+            continue
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # OSError while a writer lives
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                os.unlink(path)
+                removed.append(name)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it into place.
 
     A crash leaves either the old file or the new one, never half of either, and a failure
-    leaves no temporary file behind.
+    leaves no temporary file behind. A temporary file that a killed writer of the same target
+    left is deleted first (:func:`remove_stale_temps`).
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    remove_stale_temps(target)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(target), suffix=_TEMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
+            if fcntl is not None:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # ours while we write: not stale
             f.write(data)
             f.flush()
             os.fsync(f.fileno())

@@ -2,8 +2,9 @@
 and stored preferences. Each is refused with one short, clear message (or, for preferences,
 falls back to the default); none raises anything else, none leaves a file behind.
 
-(tests/test_cli.py, tests/test_claim_cli.py, tests/app/test_session.py and
-tests/app/test_own_data.py hold the first cases of each; this file sweeps the numbers.)
+(tests/test_cli.py, tests/test_claim_cli.py, tests/test_population_cli.py,
+tests/app/test_session.py and tests/app/test_own_data.py hold the first cases of each; this file
+sweeps the numbers.)
 """
 
 import json
@@ -15,6 +16,7 @@ from app import cli, own_data, session
 from app.files import FileError, parse_json
 from simulation import presets
 from simulation.config import ConfigError
+from tests.helpers import read_only_folder
 
 # --- command line ---------------------------------------------------------------------------------
 NUMBERS = ["nan", "NaN", "inf", "-inf", "Infinity", "1e3", "1.5", "0x10", "", " ", "ten", "-1",
@@ -30,15 +32,38 @@ INT_OPTIONS = [  # (subcommand and its required options, numeric option, values 
     (["cost"], "--size", ["10000001"]), (["cost"], "--repeats", ["1001", "9" * 30]),
     (["claims"], "--epochs", ["10001"]), (["claims"], "--n-train", ["100001"]),
     (["claims"], "--repeats", ["1001"]), (["claims"], "--seed", ["-1"]),
+    (["population", "--scenario", "healthy"], "--size", ["100001"]),
+    (["population", "--scenario", "healthy"], "--steps", ["1000000000"]),
+    (["population", "--scenario", "healthy"], "--seed", [str(2**32), "-5"]),
+    (["sweep"], "--steps", ["1000000000", "300"]),  # 300: not after the shock (step 300)
+    (["sweep"], "--shock-step", ["2300", "-5"]),  # 2300: the last step is 2299
+    (["sweep"], "--lr-steps", []),
+    (["sweep"], "--seed", [str(2**32)]),
 ]
+GOOD_NUMBERS = {("--seed", "0"), ("--shock-step", "0")}  # a seed of 0, shocks at step 0
 CLI_CASES = [pytest.param([*cmd, opt, v], id=f"{cmd[0]} {opt} {v[:12]!r}")
              for cmd, opt, extra in INT_OPTIONS
              for v in NUMBERS + extra
-             if not (opt == "--seed" and v == "0")]  # seed 0 is a good seed
+             if (opt, v) not in GOOD_NUMBERS]
 CLI_CASES += [pytest.param(["simulate", "--scenario", "healthy", "--dropout", v], id=f"dropout {v}")
               for v in ("nan", "inf", "-inf", "abc", "1", "0.96", "-0.1", "1e400")]
 CLI_CASES += [pytest.param(["dropout-net", "--dropout", v], id=f"dropout-net rates {v}")
               for v in ("nan", "inf", "0,nan", "0,-inf", "0,1e400", "", ",", "0,0")]
+CLI_CASES += [pytest.param(["population", "--scenario", "healthy", "--dropout", v],
+                           id=f"population rates {v}")
+              for v in ("nan", "inf", "-inf", "0,nan", "0,1e400", "-0.1", "0.96", "1", "half",
+                        "", ",", "0,0")]
+SWEEP_AXES = {  # LO:HI:N or a list; bias b within ±1e6, lr factors in (0, 1e6], 1..1000 values
+    "--bias": ["nan", "nan,1", "inf", "1e400", "9" * 400, "2e6", "1,-2e6", "0:1:0", "0:1:1001",
+               "0:1:1.5", "0:1:nan", "0:nan:3", "0:1e400:3", "1:2", "1:2:3:4", "a:b:c", "",
+               " ", ",", "0,,1", "0:1:" + "9" * 5000],
+    "--factor": ["nan", "inf", "1e7", "1,2e6", "1:1e7:3", "0:10:3", "1:0:3", "1,-2", "0:1:0",
+                 "1:10:1001", "1:2", "x"],
+}
+CLI_CASES += [pytest.param(["sweep", f"{opt}={v}"], id=f"sweep {opt} {v[:12]!r}")
+              for opt, values in SWEEP_AXES.items() for v in values]
+CLI_CASES += [pytest.param(["sweep", "--bias", "0:1:500", "--factor", "1:10:501"],
+                           id="sweep grid over 250,000 cells")]
 GUI_CASES = [pytest.param(args, id=" ".join(args)[:40]) for args in (
     ["--size", "nanxnan"], ["--size", "infx720"], ["--size", "1280x"], ["--size", "0x0"],
     ["--size", "1e4x1e4"], ["--size", "100000x720"], ["--size", "-1280x720"],
@@ -65,6 +90,44 @@ def test_every_numeric_option_refuses_bad_numbers(capsys, tmp_path, argv):
 def test_window_options_refuse_bad_numbers_before_any_window(capsys, tmp_path, argv):
     argv = [str(tmp_path / a) if a.endswith(".png") else a for a in argv]
     check_refused(capsys, argv, tmp_path)
+
+
+@pytest.mark.xfail(strict=False, reason="simulation/sweep.py: `range() arg 3 must not be zero` "
+                   "when every cell of a lane settles at the same check (a 1x1 grid); the fix "
+                   "is another change's")
+def test_the_smallest_sweep_grid_is_accepted(tmp_path):
+    """1 x 1 is in range (the refusals above are not off by one)."""
+    out = tmp_path / "m.json"
+    assert cli.main(["sweep", "--bias", "0", "--factor", "1", "--out", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["cells"] == 1
+
+
+# --out of `population` and `sweep`, as tests/test_cli.py checks `simulate`'s (a wrong suffix and
+# a missing folder: tests/test_population_cli.py)
+OUT_COMMANDS = {
+    "population": ["population", "--scenario", "healthy", "--size", "10", "--steps", "5"],
+    "sweep": ["sweep", "--bias", "0", "--factor", "1", "--shock-step", "2", "--steps", "5"],
+}
+
+
+@pytest.mark.parametrize("out", ["out", "out.", "out.json.bak", "missing/deeper/out.csv"])
+@pytest.mark.parametrize("command", list(OUT_COMMANDS))
+def test_population_and_sweep_refuse_a_bad_out_path(capsys, tmp_path, command, out):
+    check_refused(capsys, [*OUT_COMMANDS[command], "--out", str(tmp_path / out)], tmp_path)
+
+
+@pytest.mark.parametrize("command", list(OUT_COMMANDS))
+def test_population_and_sweep_refuse_a_folder_as_out(capsys, tmp_path, command):
+    folder = tmp_path / "taken.json"
+    folder.mkdir()
+    check_refused(capsys, [*OUT_COMMANDS[command], "--out", str(folder)], folder)
+    assert os.listdir(tmp_path) == ["taken.json"]
+
+
+@pytest.mark.parametrize("command", list(OUT_COMMANDS))
+def test_population_and_sweep_refuse_a_read_only_folder(capsys, tmp_path, command):
+    with read_only_folder(tmp_path) as folder:
+        check_refused(capsys, [*OUT_COMMANDS[command], "--out", str(folder / "out.json")], folder)
 
 
 # --- session files --------------------------------------------------------------------------------

@@ -1,11 +1,8 @@
 """The claim subcommands (`selfnorm`, `dropout-net`, `cost`, `claims`): JSON and CSV output,
 and the same bad-input rules as `simulate` (status 2, one line on stderr, no file left)."""
 
-import csv
 import functools
-import io
 import json
-import os
 
 import numpy as np
 import pytest
@@ -14,11 +11,7 @@ from simulation import claims, presets, sweep
 from simulation.activations import ACTIVATIONS
 from simulation.config import RunConfig
 from simulation.health import State
-from tests.test_cli import assert_rejected, run_main
-
-
-def rows_of(path):
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+from tests.helpers import assert_refused, rows_of, run_main
 
 
 def test_selfnorm_json_and_csv_agree(tmp_path):
@@ -157,12 +150,9 @@ BAD = {
 
 @pytest.mark.parametrize("args", list(BAD.values()), ids=list(BAD))
 def test_bad_input_is_one_line_and_no_file(tmp_path, args):
-    out = tmp_path / "out.json"
-    assert_rejected(run_main(*args, "--out", out))
-    assert os.listdir(tmp_path) == []
+    assert_refused(tmp_path, *args, "--out", tmp_path / "out.json")
 
 
 @pytest.mark.parametrize("out", ["x.txt", "missing/x.json"])
 def test_bad_out_paths(tmp_path, out):
-    assert_rejected(run_main("cost", "--size", 10, "--out", tmp_path / out))
-    assert os.listdir(tmp_path) == []
+    assert_refused(tmp_path, "cost", "--size", 10, "--out", tmp_path / out)

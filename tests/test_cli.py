@@ -6,20 +6,12 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from simulation import presets
 from simulation.activations import DEFAULT_LANES
-
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run_main(*args):
-    """`python main.py ARGS` from the project folder."""
-    return subprocess.run([sys.executable, "main.py", *map(str, args)], cwd=ROOT,
-                          capture_output=True, encoding="utf-8", timeout=120)
+from tests.helpers import ROOT, assert_refused, assert_rejected, read_only_folder, run_main
 
 
 def test_scenarios_lists_every_preset_with_its_description():
@@ -114,48 +106,26 @@ BAD_INPUT = {
 }
 
 
-def assert_rejected(res):
-    """Exit status 2, exactly one line on stderr, no traceback."""
-    assert res.returncode == 2, (res.returncode, res.stderr)
-    assert len(res.stderr.splitlines()) == 1, res.stderr
-    assert res.stderr.strip()
-    assert "Traceback" not in res.stderr + res.stdout
-
-
 @pytest.mark.parametrize("args", list(BAD_INPUT.values()), ids=list(BAD_INPUT))
 def test_bad_input_exits_2_with_one_line_and_no_file(tmp_path, args):
-    res = run_main("simulate", *args, "--out", tmp_path / "out.json")
-    assert_rejected(res)
-    assert os.listdir(tmp_path) == []
+    assert_refused(tmp_path, "simulate", *args, "--out", tmp_path / "out.json")
 
 
 @pytest.mark.parametrize("name", ["out.txt", "out", "out.json.bak"])
 def test_out_with_a_bad_suffix(tmp_path, name):
-    res = run_main("simulate", "--scenario", "healthy", "--steps", 5, "--out", tmp_path / name)
-    assert_rejected(res)
-    assert os.listdir(tmp_path) == []
+    assert_refused(tmp_path, "simulate", "--scenario", "healthy", "--steps", 5,
+                   "--out", tmp_path / name)
 
 
 def test_out_into_a_missing_folder(tmp_path):
-    res = run_main("simulate", "--scenario", "healthy", "--steps", 5,
+    assert_refused(tmp_path, "simulate", "--scenario", "healthy", "--steps", 5,
                    "--out", tmp_path / "missing" / "out.json")
-    assert_rejected(res)
-    assert os.listdir(tmp_path) == []
 
 
 def test_out_into_a_read_only_folder(tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o555)
-    try:
-        if os.access(folder, os.W_OK):
-            pytest.skip("running as root (or with CAP_DAC_OVERRIDE): a 0555 folder is writable")
-        res = run_main("simulate", "--scenario", "healthy", "--steps", 5,
+    with read_only_folder(tmp_path) as folder:
+        assert_refused(folder, "simulate", "--scenario", "healthy", "--steps", 5,
                        "--out", folder / "out.json")
-        assert_rejected(res)
-        assert os.listdir(folder) == []
-    finally:
-        folder.chmod(0o755)
 
 
 def test_out_that_is_an_existing_folder(tmp_path):

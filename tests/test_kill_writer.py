@@ -21,7 +21,7 @@ import pytest
 from app import session
 from simulation import presets
 from simulation.engine import Simulation
-from simulation.record import run_record, to_csv, to_json
+from simulation.record import run_record, to_csv, to_json, write_atomic
 from tests.conftest import ROOT
 
 KILLS = 4  # per writer in the default run (make soak: SLOW_KILLS)
@@ -129,6 +129,21 @@ def test_a_killed_writer_leaves_the_old_or_the_new_file(tmp_path, versions):
     hits = run_kills(tmp_path, versions, kinds, KILLS)
     print(f"{hits} of {len(kinds) * KILLS} kills landed inside a save")
     assert hits >= len(kinds) * KILLS // 4, f"only {hits} kills landed inside a save"
+
+
+def test_the_next_write_removes_a_killed_writers_temp_file(tmp_path, versions):
+    """A kill inside a save leaves its hidden, full-size temporary file beside the target; the
+    next successful save of that target deletes it (and leaves the new version)."""
+    a, b = versions["record"]
+    rng = random.Random(os.getpid() + 1)
+    for _ in range(40):
+        _, hit, target = kill_writer(tmp_path, "record", a, b, ".json", rng)
+        if hit:
+            break
+    assert hit, "no kill in 40 landed inside a save"
+    write_atomic(target, b)
+    assert os.listdir(target.parent) == [target.name]
+    assert target.read_text(encoding="utf-8") == b
 
 
 @pytest.mark.slow

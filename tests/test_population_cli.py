@@ -1,10 +1,7 @@
 """`main.py population` and `main.py sweep` (and `simulate --dropout`): JSON and CSV output, and
 the same bad-input rules as `simulate` (status 2, one line on stderr, no file left)."""
 
-import csv
-import io
 import json
-import os
 
 import numpy as np
 import pytest
@@ -12,11 +9,7 @@ import pytest
 from simulation import presets, sweep
 from simulation.engine import Simulation
 from simulation.health import STATE_NAMES
-from tests.test_cli import assert_rejected, run_main
-
-
-def rows_of(path):
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+from tests.helpers import assert_refused, rows_of, run_main
 
 
 def test_population_json_and_csv_agree(tmp_path):
@@ -116,13 +109,10 @@ BAD = {
 
 @pytest.mark.parametrize("args", list(BAD.values()), ids=list(BAD))
 def test_bad_input_is_one_line_and_no_file(tmp_path, args):
-    out = tmp_path / "out.json"
-    assert_rejected(run_main(*args, "--out", out))
-    assert os.listdir(tmp_path) == []
+    assert_refused(tmp_path, *args, "--out", tmp_path / "out.json")
 
 
 @pytest.mark.parametrize("command", [["population", "--scenario", "healthy"], ["sweep"]])
 @pytest.mark.parametrize("out", ["x.txt", "missing/x.json"])
 def test_bad_out_paths(tmp_path, command, out):
-    assert_rejected(run_main(*command, "--out", tmp_path / out))
-    assert os.listdir(tmp_path) == []
+    assert_refused(tmp_path, *command, "--out", tmp_path / out)

@@ -1,4 +1,5 @@
-"""Shared pieces of the claim tabs: a chunked job runner, styled plots, activation check boxes.
+"""Shared pieces of the claim tabs: a chunked job runner, styled plots, activation check boxes,
+and the set-up blocks of their controls (spin boxes, forms, stacked rows and columns).
 
 A job is any object with ``advance(seconds) -> bool`` (True once done) from ``simulation/``. The
 runner calls it from a zero-interval QTimer, a few tens of milliseconds at a time, so the window
@@ -14,12 +15,20 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
+    QFormLayout,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
+    QPushButton,
     QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -36,6 +45,10 @@ DROPOUT_STYLE = Qt.PenStyle.DashLine
 
 class Job(Protocol):
     def advance(self, seconds: float | None = None) -> bool: ...
+
+
+# a widget or layout to stack, or (it, stretch factor)
+Item = QWidget | QLayout | tuple[QWidget | QLayout, int]
 
 
 class ChunkRunner(QObject):
@@ -88,11 +101,48 @@ class ChunkRunner(QObject):
 
 class ClaimView(QWidget):
     """Base of the claim tabs: owns a runner, which stops when the view's window closes (a
-    switch to another tab leaves it running)."""
+    switch to another tab leaves it running), and the button that starts and stops it.
 
-    def __init__(self, runner_name: str):
+    A subclass starts a job from its controls in :meth:`_start_from_controls` (through its own
+    ``start(...)``, which ends in :meth:`_launch`) and redraws in ``refresh()``.
+    """
+
+    def __init__(self, runner_name: str, button_text: str = "Run", button_tip: str = ""):
         super().__init__()
         self.runner = ChunkRunner(self, runner_name)
+        self._button_text = button_text
+        self.run_button = QPushButton(button_text)
+        self.run_button.setToolTip(button_tip)
+        self.run_button.clicked.connect(self.toggle)
+        self.runner.finished.connect(self._finished)
+
+    def toggle(self) -> None:
+        """Run what the controls ask for (or stop the run in progress)."""
+        if self.runner.running:
+            self.runner.stop()
+            self._finished()
+        else:
+            self._start_from_controls()
+
+    def _start_from_controls(self) -> None:
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def _launch(self, job: Job) -> None:
+        """Run ``job``; the button stops it."""
+        self.run_button.setText("Stop")
+        self.runner.start(job)
+        self.refresh()
+
+    def _finished(self) -> None:
+        self.run_button.setText(self._button_text)
+        self.refresh()
+
+    def place(self, panel: QWidget, *column: Item) -> None:
+        """``panel`` on the left; ``column``, stacked, on the right in the width left."""
+        self.setLayout(hbox(panel, (vbox(*column), 1)))
 
 
 class LogTicks(pg.AxisItem):
@@ -136,25 +186,37 @@ def plot_area() -> pg.GraphicsLayoutWidget:
     return area
 
 
-def make_plot(layout: pg.GraphicsLayoutWidget, row: int, y_label: str, x_label: str | None = None,
-              col: int = 0, log_y: bool = False) -> pg.PlotItem:
-    """A plot at (row, col) with grid, readable axes and labels; mouse zoom off."""
+def style_plot(plot: pg.PlotItem, tick_pt: int = FONT_PT, left_width: int = 78) -> None:
+    """Mouse zoom, menu and buttons off; axes in the theme's colours, ticks of ``tick_pt``
+    points without SI prefixes, the left axis ``left_width`` pixels wide."""
     th = style.theme()
-    axes = {"left": LogTicks("left")} if log_y else None
-    plot = layout.addPlot(row=row, col=col, axisItems=axes)
-    if log_y:
-        plot.setLogMode(y=True)
-    plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
     plot.setMenuEnabled(False)
     plot.setMouseEnabled(x=False, y=False)
     plot.hideButtons()
     for name in ("left", "bottom"):
         axis = plot.getAxis(name)
-        axis.setStyle(tickFont=font())
+        axis.setStyle(tickFont=font(tick_pt))
         axis.setTextPen(th.text)
         axis.setPen(th.muted)
         axis.enableAutoSIPrefix(False)
-    plot.getAxis("left").setWidth(78)
+    plot.getAxis("left").setWidth(left_width)
+
+
+def make_plot(layout: Any, row: int, y_label: str, x_label: str | None = None, col: int = 0,
+              log_y: bool = False, grid: bool = True, left: pg.AxisItem | None = None,
+              left_width: int = 78) -> pg.PlotItem:
+    """A plot at (row, col) of ``layout`` (a plot area or a layout in it) with readable axes and
+    labels, a grid unless ``grid`` is False, ``left`` as its left axis if given; mouse zoom
+    off (see :func:`style_plot`)."""
+    th = style.theme()
+    if log_y and left is None:
+        left = LogTicks("left")
+    plot = layout.addPlot(row=row, col=col, axisItems={"left": left} if left else None)
+    if log_y:
+        plot.setLogMode(y=True)
+    if grid:
+        plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    style_plot(plot, left_width=left_width)
     label_style = {**LABEL_STYLE, "color": th.text}
     plot.setLabel("left", y_label, **label_style)
     if x_label:
@@ -189,26 +251,79 @@ class ActivationChecks(QWidget):
         return tuple(n for n, b in self.boxes.items() if b.isChecked())
 
 
-def wrap_label(text: str = "", pt: int = FONT_PT) -> QLabel:
-    """A word-wrapped, selectable label."""
+def wrap_label(text: str = "", pt: int = FONT_PT, rich: bool = False) -> QLabel:
+    """A word-wrapped, selectable label (always read as HTML if ``rich``)."""
     label = QLabel(text)
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
     label.setFont(font(pt))
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if rich:
+        label.setTextFormat(Qt.TextFormat.RichText)
     return label
 
 
-def side_panel(layout: QLayout, width: int | None = None) -> QScrollArea:
-    """``layout`` in a column (of fixed ``width`` if given) that scrolls vertically when the
-    window is short."""
+def side_panel(layout: QLayout, width: int | None = None, framed: bool = False) -> QScrollArea:
+    """``layout`` in a column (of fixed ``width`` if given; without a frame unless ``framed``)
+    that scrolls vertically when the window is short."""
     inner = QWidget()
     inner.setLayout(layout)
     scroll = QScrollArea()
     scroll.setWidget(inner)
     scroll.setWidgetResizable(True)
-    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if not framed:
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
     scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     if width is not None:
         scroll.setFixedWidth(width)
     return scroll
+
+
+def spin(lo: int, hi: int, value: int) -> QSpinBox:
+    """A spin box for whole numbers lo..hi showing ``value``, with thousands separators."""
+    s = QSpinBox()
+    s.setRange(lo, hi)
+    s.setValue(value)
+    s.setGroupSeparatorShown(True)
+    return s
+
+
+def results_table(headers: tuple[str, ...], resize: QHeaderView.ResizeMode) -> QTableWidget:
+    """An empty, read-only table of ``headers`` columns (sized by ``resize``), no row numbers."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setSectionResizeMode(resize)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    return table
+
+
+def form(*rows: tuple[str, QWidget | QLayout]) -> QFormLayout:
+    """A form of (label, field) rows, top to bottom."""
+    layout = QFormLayout()
+    for label, field in rows:
+        layout.addRow(label, field)
+    return layout
+
+
+def _stack(box: QBoxLayout, items: tuple[Item, ...]) -> None:
+    for item in items:
+        thing, stretch = item if isinstance(item, tuple) else (item, 0)
+        if isinstance(thing, QLayout):
+            box.addLayout(thing, stretch)
+        else:
+            box.addWidget(thing, stretch)
+
+
+def vbox(*items: Item) -> QVBoxLayout:
+    """``items`` top to bottom; ``(item, n)`` gives an item stretch factor n."""
+    box = QVBoxLayout()
+    _stack(box, items)
+    return box
+
+
+def hbox(*items: Item) -> QHBoxLayout:
+    """``items`` left to right; ``(item, n)`` gives an item stretch factor n."""
+    box = QHBoxLayout()
+    _stack(box, items)
+    return box

@@ -14,10 +14,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QProgressBar,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import activations, claims
-from widgets.claim_common import ClaimView, font, side_panel, wrap_label
+from widgets.claim_common import ClaimView, font, hbox, side_panel, vbox, wrap_label
 from widgets.style import lane_color
 
 INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from what this app "
@@ -48,7 +46,9 @@ class ClaimsView(ClaimView):
     """Measure button and progress on top, the table in the middle, the selected cell's story."""
 
     def __init__(self) -> None:
-        super().__init__("claims-runner")
+        super().__init__("claims-runner", "Measure",
+                         "Time the activations, train the network on every 2-D dataset, run the "
+                         "death map's shock grid and the presets (about ten seconds)")
         self.run: claims.ClaimsRun | None = None
         self.table_cells: dict[str, dict[str, claims.Cell]] = {}
         self.epochs = QSpinBox()
@@ -61,11 +61,6 @@ class ClaimsView(ClaimView):
         self.seeds.setPrefix("network seeds: ")
         self.seeds.setToolTip("Train the network on every dataset with this many seeds; the "
                               "dead-neuron-risk cells show the spread of stuck units over them")
-        self.measure_button = QPushButton("Measure")
-        self.measure_button.setToolTip("Time the activations, train the network on every 2-D "
-                                       "dataset, run the death map's shock grid and the presets "
-                                       "(about ten seconds)")
-        self.measure_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.hide()
@@ -89,45 +84,27 @@ class ClaimsView(ClaimView):
         self._three_lines = True  # room for the measured number under the stars
         self.table.installEventFilter(self)
 
-        top = QHBoxLayout()
-        top.addWidget(self.epochs)
-        top.addWidget(self.seeds)
-        top.addWidget(self.measure_button)
-        top.addWidget(self.progress, 1)
-        top.addWidget(self.stage, 2)
-        layout = QVBoxLayout(self)
-        layout.addWidget(wrap_label(INTRO))
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(detail_box)
+        top = hbox(self.epochs, self.seeds, self.run_button, (self.progress, 1), (self.stage, 2))
+        self.setLayout(vbox(wrap_label(INTRO), top, (self.table, 1), detail_box))
         self.runner.progressed.connect(self._show_stage)
-        self.runner.finished.connect(self._finished)
         self.refresh()
 
     # --- intents ---------------------------------------------------------------------------------
-    def toggle(self) -> None:
-        """Measure (or stop the measurement in progress)."""
-        if self.runner.running:
-            self.runner.stop()
-            self._finished()
-        else:
-            self.start(claims.ClaimsRun(epochs=self.epochs.value(), seeds=self.seeds.value()))
+    def _start_from_controls(self) -> None:
+        self.start(claims.ClaimsRun(epochs=self.epochs.value(), seeds=self.seeds.value()))
 
     def start(self, run: claims.ClaimsRun) -> None:
         """Show and run ``run``."""
         self.run = run
         self.table_cells = {}
-        self.measure_button.setText("Stop")
         self.progress.show()
-        self.runner.start(run)
-        self.refresh()
+        self._launch(run)
 
     def _finished(self) -> None:
-        self.measure_button.setText("Measure")
         self.progress.hide()
         if self.run is not None and self.run.done:
             self.table_cells = self.run.table()
-        self.refresh()
+        super()._finished()
 
     def show_cell(self, row: int, col: int) -> None:
         """Show how the cell at (row, col) was measured."""

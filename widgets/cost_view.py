@@ -11,20 +11,25 @@ import math
 
 import pyqtgraph as pg
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QProgressBar,
-    QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
 )
 
 from simulation import activations, cost
 from widgets import style
-from widgets.claim_common import ClaimView, font, make_plot, plot_area, side_panel, wrap_label
+from widgets.claim_common import (
+    ClaimView,
+    font,
+    form,
+    make_plot,
+    plot_area,
+    results_table,
+    side_panel,
+    vbox,
+    wrap_label,
+)
 from widgets.style import lane_color
 
 CLAIM = ("Seed 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), ELU 1.5x "
@@ -39,30 +44,17 @@ class CostView(ClaimView):
     """Repeats and Measure on the left with the table; the ratios as bars on the right."""
 
     def __init__(self) -> None:
-        super().__init__("cost-runner")
+        super().__init__("cost-runner", "Measure",
+                         "Time every activation on this machine (a few seconds)")
         self.run: cost.CostRun | None = None
         self.repeats = QSpinBox()
         self.repeats.setRange(1, 100)
         self.repeats.setValue(9)
-        self.measure_button = QPushButton("Measure")
-        self.measure_button.setToolTip("Time every activation on this machine (a few seconds)")
-        self.measure_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = results_table(HEADERS, QHeaderView.ResizeMode.Stretch)
         self.table.setFont(font())
-        form = QFormLayout()
-        form.addRow("Repeats", self.repeats)
-        left = QVBoxLayout()
-        left.addWidget(wrap_label(CLAIM))
-        left.addLayout(form)
-        left.addWidget(self.measure_button)
-        left.addWidget(self.progress)
-        left.addWidget(self.table, 1)
-        panel = side_panel(left, 640)
+        panel = side_panel(vbox(wrap_label(CLAIM), form(("Repeats", self.repeats)),
+                                self.run_button, self.progress, (self.table, 1)), 640)
 
         self.plots = plot_area()
         self.plot = make_plot(self.plots, 0, "forward + backward, × ReLU (log)", log_y=True)
@@ -78,35 +70,19 @@ class CostView(ClaimView):
         for label in self.value_labels:
             label.setFont(font(11, bold=True))
             self.plot.addItem(label)
-        right = QVBoxLayout()
-        right.addWidget(wrap_label("Bars: measured here. ◆: the seed's number."))
-        right.addWidget(self.plots, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(panel)
-        layout.addLayout(right, 1)
+        self.place(panel, wrap_label("Bars: measured here. ◆: the seed's number."),
+                   (self.plots, 1))
         self.runner.progressed.connect(self.refresh)
-        self.runner.finished.connect(self._finished)
         self.refresh()
 
     # --- intents ---------------------------------------------------------------------------------
-    def toggle(self) -> None:
-        """Measure (or stop a measurement in progress)."""
-        if self.runner.running:
-            self.runner.stop()
-            self._finished()
-        else:
-            self.start(cost.CostRun(NAMES, repeats=self.repeats.value()))
+    def _start_from_controls(self) -> None:
+        self.start(cost.CostRun(NAMES, repeats=self.repeats.value()))
 
     def start(self, run: cost.CostRun) -> None:
         """Show and run ``run``."""
         self.run = run
-        self.measure_button.setText("Stop")
-        self.runner.start(run)
-        self.refresh()
-
-    def _finished(self) -> None:
-        self.measure_button.setText("Measure")
-        self.refresh()
+        self._launch(run)
 
     # --- model -> view ----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -17,25 +17,28 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
-    QFormLayout,
-    QHBoxLayout,
     QProgressBar,
-    QPushButton,
-    QScrollArea,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
 )
 
 from simulation import activations, presets, sweep
 from simulation.config import ConfigError, RunConfig
 from simulation.health import STATE_NAMES, State
 from widgets import style
-from widgets.claim_common import ClaimView, font, wrap_label
+from widgets.claim_common import (
+    ClaimView,
+    form,
+    hbox,
+    plot_area,
+    side_panel,
+    spin,
+    style_plot,
+    vbox,
+    wrap_label,
+)
 from widgets.palette import STATE_COLORS
 
 CURRENT = "current"  # the base: the live lanes' settings
@@ -125,7 +128,7 @@ class DeathMapView(ClaimView):
     """Settings on the left; a state map and a recovery map per activation."""
 
     def __init__(self, controller: Any | None = None):
-        super().__init__("death-map-runner")
+        super().__init__("death-map-runner", "Run the sweep")
         self.controller = controller
         self.sweep: sweep.Sweep | None = None
         self.base = QComboBox()
@@ -145,68 +148,36 @@ class DeathMapView(ClaimView):
         self.grid.setCurrentIndex(GRIDS.index(40))
         self.b_lo, self.b_hi = self._dspin(-1e3, 1e3, -10.0), self._dspin(-1e3, 1e3, 10.0)
         self.f_lo, self.f_hi = self._dspin(0.01, 1e4, 1.0), self._dspin(0.01, 1e4, 100.0)
-        self.shock_step = self._ispin(0, 100_000, sweep.SweepSpec.shock_step)
-        self.lr_steps = self._ispin(1, 1000, sweep.SweepSpec.lr_steps)
-        self.after = self._ispin(10, 1_000_000,
-                                 sweep.SweepSpec.steps - sweep.SweepSpec.shock_step)
-        self.run_button = QPushButton("Run the sweep")
-        self.run_button.clicked.connect(self.toggle)
+        self.shock_step = spin(0, 100_000, sweep.SweepSpec.shock_step)
+        self.lr_steps = spin(1, 1000, sweep.SweepSpec.lr_steps)
+        self.after = spin(10, 1_000_000, sweep.SweepSpec.steps - sweep.SweepSpec.shock_step)
         self.progress = QProgressBar()
         self.status = wrap_label()
         self.hover = wrap_label()
-        self.framework = wrap_label()
-        self.framework.setTextFormat(Qt.TextFormat.RichText)
-        form = QFormLayout()
-        form.addRow("Base", self.base)
-        form.addRow("Grid", self.grid)
-        for text, lo, hi in (("Bias shock b", self.b_lo, self.b_hi),
-                             ("lr shock ×", self.f_lo, self.f_hi)):
-            row = QHBoxLayout()
-            row.addWidget(lo)
-            row.addWidget(wrap_label("to"))
-            row.addWidget(hi)
-            form.addRow(text, row)
-        form.addRow("Shocks at step", self.shock_step)
-        form.addRow("lr shock lasts (steps)", self.lr_steps)
-        form.addRow("Steps after the shocks", self.after)
-        left = QVBoxLayout()
-        left.addWidget(wrap_label(
+        self.framework = wrap_label(rich=True)
+        controls = form(("Base", self.base), ("Grid", self.grid),
+                        ("Bias shock b", hbox(self.b_lo, wrap_label("to"), self.b_hi)),
+                        ("lr shock ×", hbox(self.f_lo, wrap_label("to"), self.f_hi)),
+                        ("Shocks at step", self.shock_step),
+                        ("lr shock lasts (steps)", self.lr_steps),
+                        ("Steps after the shocks", self.after))
+        left = vbox(wrap_label(
             "Each cell is one neuron's run (as <code>main.py simulate</code> would make it): at "
             "the shock step its bias is set to b and the learning rate multiplied for a few "
-            "steps."))
-        left.addLayout(form)
-        left.addWidget(self.run_button)
-        left.addWidget(self.progress)
-        left.addWidget(self.status)
-        left.addWidget(self.hover)
+            "steps."), controls, self.run_button, self.progress, self.status, self.hover)
         left.addStretch(1)
-        panel = QWidget()
-        panel.setLayout(left)
-        scroll = QScrollArea()
-        scroll.setWidget(panel)
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        panel.setMaximumWidth(360)
+        scroll = side_panel(left, framed=True)
+        scroll.widget().setMaximumWidth(360)
         scroll.setMinimumWidth(330)
         scroll.setMaximumWidth(380)
 
-        th = style.theme()
-        self.area = pg.GraphicsLayoutWidget()
-        self.area.setBackground(th.plot_bg)
+        self.area = plot_area()
         self.maps: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotItem, pg.ImageItem]] = []
-        self.legend = wrap_label(self._legend_text(2000))
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
-        right = QVBoxLayout()
-        right.addWidget(self.area, 1)
-        right.addWidget(self.legend)
-        right.addWidget(self.framework)
-        layout = QHBoxLayout(self)
-        layout.addWidget(scroll)
-        layout.addLayout(right, 1)
+        self.legend = wrap_label(self._legend_text(2000), rich=True)
+        self.place(scroll, (self.area, 1), self.legend, self.framework)
         self.area.scene().sigMouseMoved.connect(self._mouse_moved)
         self.runner.progressed.connect(self._progressed)
         self._drawn = 0.0
-        self.runner.finished.connect(self._finished)
         self.status.setText("Press Run: a 40 × 40 grid over five activations takes some seconds.")
 
     @staticmethod
@@ -216,14 +187,6 @@ class DeathMapView(ClaimView):
         s.setDecimals(2)
         s.setValue(value)
         s.setMaximumWidth(96)  # two to a row in a narrow panel
-        return s
-
-    @staticmethod
-    def _ispin(lo: int, hi: int, value: int) -> QSpinBox:
-        s = QSpinBox()
-        s.setRange(lo, hi)
-        s.setGroupSeparatorShown(True)
-        s.setValue(value)
         return s
 
     @staticmethod
@@ -258,12 +221,7 @@ class DeathMapView(ClaimView):
             return self.controller.config
         return presets.get(key).config()
 
-    def toggle(self) -> None:
-        """Run the sweep (or stop the one running)."""
-        if self.runner.running:
-            self.runner.stop()
-            self._finished()
-            return
+    def _start_from_controls(self) -> None:
         try:
             job = sweep.Sweep(self.base_config(), self.spec())
         except ConfigError as e:
@@ -275,13 +233,7 @@ class DeathMapView(ClaimView):
         """Show and run ``job``."""
         self.sweep = job
         self._make_maps(job)
-        self.run_button.setText("Stop")
-        self.runner.start(job)
-        self.refresh()
-
-    def _finished(self) -> None:
-        self.run_button.setText("Run the sweep")
-        self.refresh()
+        self._launch(job)
 
     # --- drawing ---------------------------------------------------------------------------------
     def _make_maps(self, job: sweep.Sweep) -> None:
@@ -292,21 +244,13 @@ class DeathMapView(ClaimView):
         db = (b[-1] - b[0]) / max(len(b) - 1, 1) or 1.0
         dlf = (lf[-1] - lf[0]) / max(len(lf) - 1, 1) or 0.1
         rect = QRectF(b[0] - db / 2, lf[0] - dlf / 2, db * len(b), dlf * len(lf))
-        th = style.theme()
         for col, lane in enumerate(job.base.lanes):
             pair = []
             for row in range(2):
                 plot = self.area.addPlot(row=row, col=col,
                                          axisItems={"left": FactorAxis("left")})
-                plot.setMenuEnabled(False)
-                plot.setMouseEnabled(x=False, y=False)
-                plot.hideButtons()
-                for name in ("left", "bottom"):
-                    axis = plot.getAxis(name)
-                    axis.setStyle(tickFont=font(9))
-                    axis.setTextPen(th.text)
-                    axis.setPen(th.muted)
-                plot.getAxis("left").setWidth(40)
+                # (no SI prefix either way: these axes have no label)
+                style_plot(plot, tick_pt=9, left_width=40)
                 plot.setMinimumWidth(60)
                 plot.setPreferredWidth(100)  # equal columns (size hints otherwise differ)
                 if row == 0:

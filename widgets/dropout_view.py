@@ -17,13 +17,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
-    QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
-    QVBoxLayout,
 )
 
 from simulation import datasets2d, mnist
@@ -32,10 +28,14 @@ from widgets import style
 from widgets.claim_common import (
     ActivationChecks,
     ClaimView,
+    form,
+    hbox,
     make_plot,
     pen,
     plot_area,
     side_panel,
+    spin,
+    vbox,
     wrap_label,
 )
 from widgets.style import lane_color
@@ -63,12 +63,9 @@ class DropoutView(ClaimView):
         self.mnist_path.setPlaceholderText("mnist.npz or a folder of IDX files")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
-        path_row = QHBoxLayout()
-        path_row.addWidget(self.mnist_path, 1)
-        path_row.addWidget(browse)
-        self.n_train = self._spin(16, 60_000, 1000)
-        self.epochs = self._spin(1, 500, 30)
-        self.seed = self._spin(0, 2**31 - 1, 0)
+        self.n_train = spin(16, 60_000, 1000)
+        self.epochs = spin(1, 500, 30)
+        self.seed = spin(0, 2**31 - 1, 0)
         self.rate = QDoubleSpinBox()
         self.rate.setRange(0.05, 0.9)
         self.rate.setSingleStep(0.05)
@@ -78,30 +75,15 @@ class DropoutView(ClaimView):
         for box in (self.without, self.with_):
             box.setChecked(True)
         self.checks = ActivationChecks(NAMES, SEED_ACTIVATIONS)
-        self.run_button = QPushButton("Run")
-        self.run_button.clicked.connect(self.toggle)
         self.progress = QProgressBar()
         self.status = wrap_label()
 
-        form = QFormLayout()
-        form.addRow("Dataset", self.dataset)
-        form.addRow("MNIST file", path_row)
-        form.addRow("Training samples", self.n_train)
-        form.addRow("Epochs", self.epochs)
-        form.addRow("Dropout rate", self.rate)
-        form.addRow("Seed", self.seed)
-        left = QVBoxLayout()
-        left.addWidget(wrap_label(CLAIM))
-        left.addLayout(form)
-        both = QHBoxLayout()
-        both.addWidget(self.without)
-        both.addWidget(self.with_)
-        left.addLayout(both)
-        left.addWidget(self.checks)
-        left.addWidget(self.run_button)
-        left.addWidget(self.progress)
-        left.addWidget(self.status, 1)
-        panel = side_panel(left, 470)
+        controls = form(("Dataset", self.dataset),
+                        ("MNIST file", hbox((self.mnist_path, 1), browse)),
+                        ("Training samples", self.n_train), ("Epochs", self.epochs),
+                        ("Dropout rate", self.rate), ("Seed", self.seed))
+        panel = side_panel(vbox(wrap_label(CLAIM), controls, hbox(self.without, self.with_),
+                                self.checks, self.run_button, self.progress, (self.status, 1)), 470)
 
         self.plots = plot_area()
         self.loss_plot = make_plot(self.plots, 0, "training loss (log)", "epoch", log_y=True)
@@ -116,27 +98,13 @@ class DropoutView(ClaimView):
         self.curves = {(n, d): [p.plot(pen=pen(n, dashed=d)) for p in self._plots()]
                        for n in NAMES for d in (False, True)}
         self.legend = wrap_label()
-        right = QVBoxLayout()
-        right.addWidget(self.legend)
-        right.addWidget(self.plots, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(panel)
-        layout.addLayout(right, 1)
+        self.place(panel, self.legend, (self.plots, 1))
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self.n_train.valueChanged.connect(self._dataset_changed)
         self.seed.valueChanged.connect(self._dataset_changed)
         self.runner.progressed.connect(self.refresh)
-        self.runner.finished.connect(self._finished)
         self._dataset_changed()
         self.refresh()
-
-    @staticmethod
-    def _spin(lo: int, hi: int, value: int) -> QSpinBox:
-        s = QSpinBox()
-        s.setRange(lo, hi)
-        s.setValue(value)
-        s.setGroupSeparatorShown(True)
-        return s
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
         return self.loss_plot, self.acc_plot, self.dead_plot
@@ -169,12 +137,7 @@ class DropoutView(ClaimView):
             return mnist.load(self.mnist_path.text().strip(), n_train=n, n_test=min(n, 10_000))
         return datasets2d.make(self.dataset.currentData(), n, n, self.seed.value())
 
-    def toggle(self) -> None:
-        """Run (or stop the run in progress)."""
-        if self.runner.running:
-            self.runner.stop()
-            self._finished()
-            return
+    def _start_from_controls(self) -> None:
         try:
             split = self.split()
         except (mnist.MnistError, OSError) as e:
@@ -194,13 +157,7 @@ class DropoutView(ClaimView):
             p.setXRange(1, max(experiment.epochs, 2), padding=0.02)
         if experiment.split.n_features == 2:
             self._show_data(experiment.split)
-        self.run_button.setText("Stop")
-        self.runner.start(experiment)
-        self.refresh()
-
-    def _finished(self) -> None:
-        self.run_button.setText("Run")
-        self.refresh()
+        self._launch(experiment)
 
     # --- model -> view ----------------------------------------------------------------------------
     def _show_data(self, split: datasets2d.Split) -> None:

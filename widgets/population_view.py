@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,7 +31,7 @@ from simulation import activations
 from simulation.health import State
 from simulation.population import DEAD, DROPPED, FIRING, SILENT, Population
 from widgets import style
-from widgets.claim_common import font, wrap_label
+from widgets.claim_common import font, hbox, make_plot, plot_area, vbox, wrap_label
 from widgets.time_plots import event_label, nice_step
 
 FRAME_S = 1 / 30
@@ -73,26 +72,11 @@ def bins_of(x: np.ndarray, y: np.ndarray, width: int) -> tuple[np.ndarray, np.nd
     return xs, ys
 
 
-def make_plot(layout: Any, row: int, y_label: str, x_label: str, col: int = 0,
-              left: pg.AxisItem | None = None) -> pg.PlotItem:
-    """A plot with readable axes and no grid (an axis drawing a grid repaints across the whole
-    plot every frame, ~6 ms an axis on the raster engine); mouse zoom off."""
-    th = style.theme()
-    plot = layout.addPlot(row=row, col=col, axisItems={"left": left} if left else None)
-    plot.setMenuEnabled(False)
-    plot.setMouseEnabled(x=False, y=False)
-    plot.hideButtons()
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setStyle(tickFont=font())
-        axis.setTextPen(th.text)
-        axis.setPen(th.muted)
-        axis.enableAutoSIPrefix(False)
-    plot.getAxis("left").setWidth(70)
-    style_ = {"font-size": "12pt", "color": th.text}
-    plot.setLabel("left", y_label, **style_)
-    plot.setLabel("bottom", x_label, **style_)
-    return plot
+def plain_plot(layout: Any, row: int, y_label: str, x_label: str, col: int = 0,
+               left: pg.AxisItem | None = None) -> pg.PlotItem:
+    """:func:`make_plot` without a grid (an axis drawing a grid repaints across the whole plot
+    every frame, ~6 ms an axis on the raster engine) and with a narrower left axis."""
+    return make_plot(layout, row, y_label, x_label, col=col, grid=False, left=left, left_width=70)
 
 
 class CountAxis(pg.AxisItem):
@@ -183,10 +167,9 @@ class PopulationView(QWidget):
             controls.addSpacing(10)
         controls.addWidget(self.status, 1)
 
-        self.plots = pg.GraphicsLayoutWidget()
-        self.plots.setBackground(th.plot_bg)
+        self.plots = plot_area()
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
-        self.capacity = make_plot(top, 0, "capacity lost %", "step")
+        self.capacity = plain_plot(top, 0, "capacity lost %", "step")
         for level in (20, 40, 60, 80, 100):
             self.capacity.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(th.grid, width=1)),
                                   ignoreBounds=True)
@@ -197,9 +180,9 @@ class PopulationView(QWidget):
         self.capacity.getAxis("left").setToolTip(
             "Share of the neurons dead (every gradient 0), saturated (every |f′| < 1e-3) or "
             "diverged, at each step")
-        self.b_plot = make_plot(self.plots, 1, "neurons (log)", "b (bias), every neuron",
+        self.b_plot = plain_plot(self.plots, 1, "neurons (log)", "b (bias), every neuron",
                                 left=CountAxis("left"))
-        self.z_plot = make_plot(self.plots, 1, "neurons (log)", "largest z over the data", col=1,
+        self.z_plot = plain_plot(self.plots, 1, "neurons (log)", "largest z over the data", col=1,
                                 left=CountAxis("left"))
         zero = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(th.shock, width=1.5,
                                                            style=Qt.PenStyle.DashLine))
@@ -209,12 +192,9 @@ class PopulationView(QWidget):
         self.z_plot.addItem(self.z_note, ignoreBounds=True)
         self.markers: list[tuple[pg.InfiniteLine, pg.TextItem]] = []
 
-        self.table = wrap_label()
-        self.table.setTextFormat(Qt.TextFormat.RichText)
-        self.finding = wrap_label()
-        self.finding.setTextFormat(Qt.TextFormat.RichText)
-        self.strip = pg.GraphicsLayoutWidget()
-        self.strip.setBackground(th.plot_bg)
+        self.table = wrap_label(rich=True)
+        self.finding = wrap_label(rich=True)
+        self.strip = plot_area()
         self.strip_plots: list[pg.PlotItem] = []
         self.strip_images: list[pg.ImageItem] = []
         lut = np.array([pg.mkColor(CODE_COLORS[c]).getRgb()[:3] for c in range(4)], dtype=np.ubyte)
@@ -231,34 +211,24 @@ class PopulationView(QWidget):
             p.addItem(img)
             self.strip_plots.append(p)
             self.strip_images.append(img)
-        self.strip_title = wrap_label()
-        self.strip_title.setTextFormat(Qt.TextFormat.RichText)
+        self.strip_title = wrap_label(rich=True)
         key = " &nbsp; ".join(
             f"<span style='color:{CODE_COLORS[c]}; background:{CODE_COLORS[c]}'>██</span>&nbsp;"
             + html.escape(CODE_LABELS[c]).replace(" ", "&nbsp;")
             for c in (FIRING, SILENT, DROPPED, DEAD))
-        self.strip_key = wrap_label(key, 10)
-        self.strip_key.setTextFormat(Qt.TextFormat.RichText)
+        self.strip_key = wrap_label(key, 10, rich=True)
 
-        right = QVBoxLayout()
+        right = vbox(self.table, self.finding, self.strip_title, (self.strip, 1), self.strip_key)
         right.setContentsMargins(4, 4, 8, 4)
-        right.addWidget(self.table)
-        right.addWidget(self.finding)
-        right.addWidget(self.strip_title)
-        right.addWidget(self.strip, 1)
-        right.addWidget(self.strip_key)
         side = QWidget()
         side.setLayout(right)
         side.setMinimumWidth(360)
         side.setMaximumWidth(470)
-        body = QHBoxLayout()
+        body = hbox((self.plots, 1), side)
         body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.plots, 1)
-        body.addWidget(side)
-        outer = QVBoxLayout(self)
+        outer = vbox(controls, (body, 1))
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addLayout(controls)
-        outer.addLayout(body, 1)
+        self.setLayout(outer)
 
     def _make_items(self, pop: Population) -> None:
         """Curves for ``pop``'s lanes (once per set of lanes)."""

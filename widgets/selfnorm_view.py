@@ -12,24 +12,22 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QHBoxLayout,
     QHeaderView,
-    QPushButton,
-    QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
 )
 
 from simulation import activations, selfnorm
 from widgets.claim_common import (
     ActivationChecks,
     ClaimView,
+    form,
     make_plot,
     pen,
     plot_area,
+    results_table,
     side_panel,
+    spin,
+    vbox,
     wrap_label,
 )
 from widgets.style import lane_color
@@ -45,44 +43,27 @@ class SelfNormView(ClaimView):
     """Controls and a small table on the left; mean, variance and dead fraction per layer."""
 
     def __init__(self) -> None:
-        super().__init__("selfnorm-runner")
+        super().__init__("selfnorm-runner",
+                         button_tip="Push the same inputs through the network, layer by layer")
         self.run: selfnorm.SelfNormRun | None = None
         self.reference: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.depth = self._spin(1, selfnorm.MAX_DEPTH, 50)
-        self.width = self._spin(2, selfnorm.MAX_WIDTH, 256)
-        self.samples = self._spin(16, selfnorm.MAX_SAMPLES, 1000)
-        self.seed = self._spin(0, 2**31 - 1, 0)
+        self.depth = spin(1, selfnorm.MAX_DEPTH, 50)
+        self.width = spin(2, selfnorm.MAX_WIDTH, 256)
+        self.samples = spin(16, selfnorm.MAX_SAMPLES, 1000)
+        self.seed = spin(0, 2**31 - 1, 0)
         self.init = QComboBox()
         self.init.addItem("recommended (SELU: LeCun, others: He)", "recommended")
         for key, label in selfnorm.INIT_LABELS.items():
             self.init.addItem(f"{label} for all", key)
         self.checks = ActivationChecks(NAMES, selfnorm.DEFAULT_ACTIVATIONS)
-        self.run_button = QPushButton("Run")
-        self.run_button.setToolTip("Push the same inputs through the network, layer by layer")
-        self.run_button.clicked.connect(self.toggle)
         self.status = wrap_label()
         self.verdict = wrap_label()
-        self.table = QTableWidget(0, len(TABLE_COLUMNS))
-        self.table.setHorizontalHeaderLabels(TABLE_COLUMNS)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table = results_table(TABLE_COLUMNS, QHeaderView.ResizeMode.ResizeToContents)
 
-        form = QFormLayout()
-        form.addRow("Depth (layers)", self.depth)
-        form.addRow("Width (units)", self.width)
-        form.addRow("Samples", self.samples)
-        form.addRow("Init", self.init)
-        form.addRow("Seed", self.seed)
-        left = QVBoxLayout()
-        left.addWidget(wrap_label(CLAIM))
-        left.addLayout(form)
-        left.addWidget(self.checks)
-        left.addWidget(self.run_button)
-        left.addWidget(self.status)
-        left.addWidget(self.verdict)
-        left.addWidget(self.table, 1)
-        panel = side_panel(left, 470)
+        controls = form(("Depth (layers)", self.depth), ("Width (units)", self.width),
+                        ("Samples", self.samples), ("Init", self.init), ("Seed", self.seed))
+        panel = side_panel(vbox(wrap_label(CLAIM), controls, self.checks, self.run_button,
+                                self.status, self.verdict, (self.table, 1)), 470)
 
         self.plots = plot_area()
         self.mean_plot = make_plot(self.plots, 0, "mean")
@@ -95,23 +76,9 @@ class SelfNormView(ClaimView):
         self.refs = {n: [p.plot(pen=pg.mkPen(lane_color(n), width=1.2, style=Qt.PenStyle.DashLine))
                          for p in self._plots()[:2]] for n in NAMES}
         self.legend = wrap_label()
-        right = QVBoxLayout()
-        right.addWidget(self.legend)
-        right.addWidget(self.plots, 1)
-        layout = QHBoxLayout(self)
-        layout.addWidget(panel)
-        layout.addLayout(right, 1)
+        self.place(panel, self.legend, (self.plots, 1))
         self.runner.progressed.connect(self.refresh)
-        self.runner.finished.connect(self._finished)
         self.refresh()
-
-    @staticmethod
-    def _spin(lo: int, hi: int, value: int) -> QSpinBox:
-        s = QSpinBox()
-        s.setRange(lo, hi)
-        s.setValue(value)
-        s.setGroupSeparatorShown(True)
-        return s
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
         return self.mean_plot, self.var_plot, self.dead_plot
@@ -124,13 +91,8 @@ class SelfNormView(ClaimView):
             init=self.init.currentData(), activations=self.checks.selected() or ("selu",),
             seed=self.seed.value())
 
-    def toggle(self) -> None:
-        """Run (or stop a run in progress)."""
-        if self.runner.running:
-            self.runner.stop()
-            self._finished()
-        else:
-            self.start(self.config())
+    def _start_from_controls(self) -> None:
+        self.start(self.config())
 
     def start(self, config: selfnorm.SelfNormConfig) -> None:
         """Measure ``config`` from layer 0."""
@@ -151,13 +113,7 @@ class SelfNormView(ClaimView):
             f"<span style='color:{lane_color(s.activation)}'><b>━ "
             f"{activations.get(s.activation).label}</b> ({INIT_SHORT[s.init]})</span>"
             for s in self.run.stats) + "  <span style='color:#555'>┄ infinite width</span>")
-        self.run_button.setText("Stop")
-        self.runner.start(self.run)
-        self.refresh()
-
-    def _finished(self) -> None:
-        self.run_button.setText("Run")
-        self.refresh()
+        self._launch(self.run)
 
     # --- model -> view ----------------------------------------------------------------------------
     def refresh(self) -> None:

@@ -4,6 +4,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from app import dialogs, settings
+from tests.helpers import open_window
 
 
 @pytest.fixture
@@ -30,15 +31,9 @@ def win(qtbot, prefs, messages):
     """The main window on the bias-shock preset, shown at 1280x720."""
     from PySide6.QtWidgets import QApplication
 
-    from app.application import create_window, ensure_app
     from widgets import style
 
-    ensure_app()
-    w = create_window("bias-shock")
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot)
     yield w
     w.controller.pause()
     if w.presentation.on:

@@ -12,11 +12,7 @@ from app import dialogs, export
 from simulation import presets
 from simulation.record import run_record, to_csv, to_json
 from simulation.replay import replay
-
-
-def play(w, steps):
-    w.controller.sim.run(steps)
-    w.controller.frame.emit(w.controller.sim)
+from tests.helpers import play
 
 
 @pytest.mark.parametrize("name", ["loss", "z", "a", "grad", "params"])

@@ -6,21 +6,16 @@ import sys
 import pytest
 from PySide6.QtCore import Qt
 
-from app.application import create_window, ensure_app
 from app.controller import HISTORY_CAPACITY
 from simulation import presets
 from simulation.health import State
 from tests.conftest import ROOT
+from tests.helpers import open_window
 
 
 @pytest.fixture
 def window(qtbot):
-    ensure_app()
-    w = create_window("bias-shock")
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot)
     yield w
     w.controller.pause()
 

@@ -7,12 +7,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication
 
 from app import settings
+from tests.helpers import play
 from widgets import style
-
-
-def play(w, steps):
-    w.controller.sim.run(steps)
-    w.controller.frame.emit(w.controller.sim)
 
 
 def test_f5_presents_without_touching_the_run(win, qtbot):

@@ -4,15 +4,7 @@ import numpy as np
 
 from app import rewind as rewind_mod
 from simulation.replay import replay
-
-
-def same(a, b):
-    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
-
-
-def play(w, steps):
-    w.controller.sim.run(steps)
-    w.controller.frame.emit(w.controller.sim)
+from tests.helpers import play, same
 
 
 def run_with_actions(w):

@@ -13,15 +13,7 @@ from app import dialogs, session
 from app.files import FileError
 from simulation import presets
 from simulation.config import ConfigError
-
-
-def same(a, b):
-    return np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
-
-
-def play(w, steps):
-    w.controller.sim.run(steps)
-    w.controller.frame.emit(w.controller.sim)
+from tests.helpers import play, same
 
 
 def prepare(w):

@@ -258,6 +258,36 @@ def test_interrupted_first_write_leaves_nothing(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+def test_a_stale_temp_file_goes_and_nothing_else(tmp_path):
+    """A temporary file a killed writer left (``.NAME.XXXXXXXX.tmp``) is deleted by the next
+    write of the same target; files of any other name, and a live writer's temp, stay."""
+    import fcntl
+
+    target = tmp_path / "out.json"
+    stale = tmp_path / ".out.json.k3x_9a0q.tmp"
+    stale.write_text("half of a killed write")
+    others = [".out.json.tmp", ".out.json.k3x9a.tmp", ".out.json.K3X9A0QZ.tmp",
+              ".out.json.k3x9a0qz.tmp.bak", "out.json.k3x9a0qz.tmp", ".out.jsonl.k3x9a0qz.tmp",
+              ".other.json.k3x9a0qz.tmp", ".out.csv.k3x9a0qz.tmp"]
+    for name in others:
+        (tmp_path / name).write_text("not ours")
+    (tmp_path / ".out.json.dir00000.tmp").mkdir()  # the pattern, but a folder
+    (tmp_path / ".out.json.link0000.tmp").symlink_to(tmp_path / "elsewhere")
+    live = tmp_path / ".out.json.live0000.tmp"
+    live.write_text("a write in progress")
+    with open(live, "rb") as held:  # another writer of the same target, still writing
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        record.write_atomic(target, "new text\n")
+    assert target.read_text() == "new text\n"
+    assert not stale.exists()
+    assert sorted(os.listdir(tmp_path)) == sorted([
+        "out.json", *others, ".out.json.dir00000.tmp", ".out.json.link0000.tmp",
+        ".out.json.live0000.tmp"])
+    assert live.read_text() == "a write in progress"  # its lock is gone now: the next write
+    record.write_atomic(target, "newer text\n")  # takes it
+    assert not live.exists() and (tmp_path / ".out.json.k3x9a0qz.tmp.bak").exists()
+
+
 def test_as_arrays_gives_nan_for_null_and_floats_otherwise():
     rec = record.run_record(simulate(CONFIGS["seed-arithmetic"]()))
     relu = record.as_arrays(rec, 0)

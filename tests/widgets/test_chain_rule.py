@@ -5,9 +5,8 @@ import re
 import numpy as np
 import pytest
 
-from simulation import presets
-from simulation.engine import Simulation
 from simulation.health import State
+from tests.helpers import bias_shock_sim
 from widgets.chain_rule import N_PHASES, ZERO_COLOR, ChainRulePanel, fmt
 
 RELU, LEAKY, PRELU = 0, 1, 2
@@ -31,12 +30,6 @@ def find(pattern: str, text: str) -> list[float]:
     return [parse(g) for g in m.groups()]
 
 
-def bias_shock_sim(steps: int = 1000) -> Simulation:
-    sim = Simulation(presets.get("bias-shock").config(), history_capacity=20000)
-    sim.run(steps)
-    return sim
-
-
 def current_phase_text(panel: ChainRulePanel) -> str:
     """The full text of the current phase (the last block the panel shows)."""
     text = panel.plain_text()
@@ -50,11 +43,6 @@ def walk_to(panel: ChainRulePanel, phase: int) -> str:
         panel.next_phase()
     assert panel.phase == phase
     return current_phase_text(panel)
-
-
-@pytest.fixture
-def sim():
-    return bias_shock_sim()
 
 
 @pytest.fixture

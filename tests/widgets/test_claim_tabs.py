@@ -4,10 +4,11 @@ when the window closes (not when another tab is shown), and nothing is left runn
 import numpy as np
 import pytest
 
-from app.application import configure_pyqtgraph, create_window, ensure_app
+from app.application import configure_pyqtgraph
 from app.claim_tabs import TABS, LazyTab
 from simulation import claims, cost, datasets2d, selfnorm
 from simulation.dropout_net import DropoutExperiment, RunSpec
+from tests import helpers
 from tests.test_claim_cli import lost_shares
 from widgets.claims_view import ClaimsView
 from widgets.cost_view import CostView
@@ -17,15 +18,9 @@ from widgets.selfnorm_view import SelfNormView
 
 @pytest.fixture
 def show(qtbot):
+    """show(view): the view shown at 1280x720, pyqtgraph set up as the app does."""
     configure_pyqtgraph()
-
-    def _show(view):
-        qtbot.addWidget(view)
-        view.resize(1280, 720)
-        view.show()
-        qtbot.waitExposed(view)
-        return view
-    return _show
+    return lambda view: helpers.show(qtbot, view)
 
 
 def finish(qtbot, view, timeout=20_000):
@@ -123,16 +118,11 @@ def test_measure_uses_the_seed_count(show):
         assert v.runner.running and v.run.seeds == 2
     finally:
         v.toggle()
-    assert not v.runner.running and v.measure_button.text() == "Measure"
+    assert not v.runner.running and v.run_button.text() == "Measure"
 
 
 def test_runs_survive_tab_switches_and_stop_when_the_window_closes(qtbot):
-    ensure_app()
-    w = create_window("bias-shock")
-    qtbot.addWidget(w)
-    w.resize(1280, 720)
-    w.show()
-    qtbot.waitExposed(w)
+    w = helpers.open_window(qtbot)
     titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
     assert titles[1:5] == [t for _, t, _ in TABS]
     pages = [w.tabs.widget(i) for i in range(1, 5)]
@@ -151,12 +141,7 @@ def test_runs_survive_tab_switches_and_stop_when_the_window_closes(qtbot):
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1280, 720)])
 def test_every_tab_fits_the_window(qtbot, size):
-    ensure_app()
-    w = create_window("bias-shock")
-    qtbot.addWidget(w)
-    w.resize(*size)
-    w.show()
-    qtbot.waitExposed(w)
+    w = helpers.open_window(qtbot, size)
     for i in range(1, 5):
         w.tabs.setCurrentIndex(i)
         qtbot.wait(10)

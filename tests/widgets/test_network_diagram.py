@@ -22,13 +22,6 @@ RELU, LEAKY, ELU = 0, 1, 3
 
 
 @pytest.fixture
-def sim():
-    s = Simulation(presets.get("bias-shock").config(), history_capacity=20000)
-    s.run(1000)
-    return s
-
-
-@pytest.fixture
 def diagram(qtbot, sim):
     w = NetworkDiagram(sim)
     qtbot.addWidget(w)

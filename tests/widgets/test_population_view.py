@@ -9,6 +9,7 @@ from app.controller import LiveController
 from app.population_tabs import PopulationFollower
 from simulation import presets, sweep
 from simulation.health import State
+from tests import helpers
 from widgets.death_map_view import DeathMapView, recovery_image, state_image
 from widgets.population_view import PopulationView, bins_of, dropout_finding, sticky_range
 
@@ -22,15 +23,9 @@ def controller(qtbot):
 
 @pytest.fixture
 def show(qtbot):
+    """show(view): the view shown at 1280x640, pyqtgraph set up as the app does."""
     configure_pyqtgraph()
-
-    def _show(view):
-        qtbot.addWidget(view)
-        view.resize(1280, 640)
-        view.show()
-        qtbot.waitExposed(view)
-        return view
-    return _show
+    return lambda view: helpers.show(qtbot, view, (1280, 640))
 
 
 @pytest.mark.parametrize("threaded", [False, True])
