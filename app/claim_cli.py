@@ -13,7 +13,7 @@ import math
 from dataclasses import asdict
 from typing import Any
 
-from app.cli import UsageError, _positive_int, _seed, check_output
+from app.cli import UsageError, _positive_int, _seed, check_output, parse_activations
 from simulation import activations, claims, claims_risk, cost, datasets2d, mnist, selfnorm
 from simulation.dropout_net import SEED_ACTIVATIONS, SEED_DROPOUT, DropoutExperiment, RunSpec
 from simulation.record import write_atomic
@@ -69,19 +69,6 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--out", required=True, help="output file, .json or .csv")
 
 
-def _names(text: str, option: str) -> tuple[str, ...]:
-    names = tuple(n.strip() for n in text.split(",") if n.strip())
-    if not names:
-        raise UsageError(f"{option}: give at least one activation")
-    for n in names:
-        if n not in activations.ACTIVATIONS:
-            raise UsageError(f"{option}: unknown activation {n!r} "
-                             f"(known: {', '.join(activations.ACTIVATIONS)})")
-    if len(set(names)) != len(names):
-        raise UsageError(f"{option}: an activation is listed twice in {text!r}")
-    return names
-
-
 def _rates(text: str) -> list[float]:
     try:
         rates = [float(v) for v in text.split(",") if v.strip()]
@@ -128,7 +115,7 @@ def cmd_selfnorm(args: argparse.Namespace) -> int:
         depth=_in_range("--depth", args.depth, selfnorm.MAX_DEPTH),
         width=_in_range("--width", args.width, selfnorm.MAX_WIDTH),
         samples=_in_range("--samples", args.samples, selfnorm.MAX_SAMPLES), init=args.init,
-        activations=_names(args.activations, "--activations"), seed=args.seed)
+        activations=parse_activations(args.activations, "--activations"), seed=args.seed)
     run = selfnorm.SelfNormRun(cfg)
     stats = run.run()
     reference = run.reference()
@@ -148,7 +135,7 @@ def cmd_selfnorm(args: argparse.Namespace) -> int:
 
 def cmd_dropout_net(args: argparse.Namespace) -> int:
     out = check_output(args.out)
-    names, rates = _names(args.activations, "--activations"), _rates(args.dropout)
+    names, rates = parse_activations(args.activations, "--activations"), _rates(args.dropout)
     _in_range("--epochs", args.epochs, MAX_EPOCHS)
     _in_range("--n-train", args.n_train, MAX_SAMPLES)
     n_test = _in_range("--n-test", args.n_test or args.n_train, MAX_SAMPLES)
@@ -187,7 +174,7 @@ def cmd_dropout_net(args: argparse.Namespace) -> int:
 
 def cmd_cost(args: argparse.Namespace) -> int:
     out = check_output(args.out)
-    names = _names(args.activations, "--activations")
+    names = parse_activations(args.activations, "--activations")
     _in_range("--size", args.size, MAX_SIZE)
     _in_range("--repeats", args.repeats, MAX_REPEATS)
     rows = [asdict(r) for r in cost.measure(names, size=args.size, repeats=args.repeats)]

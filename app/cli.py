@@ -90,18 +90,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def parse_lanes(text: str) -> list[LaneSpec]:
-    """``relu,elu`` -> lane specs; UsageError on an unknown or repeated name."""
-    names = [n.strip() for n in text.split(",") if n.strip()]
+def parse_activations(text: str, option: str) -> tuple[str, ...]:
+    """``relu,elu`` -> the activation names; UsageError (naming ``option``) on an empty list, an
+    unknown or a repeated name."""
+    names = tuple(n.strip() for n in text.split(",") if n.strip())
     if not names:
-        raise UsageError("--lanes: give at least one activation")
+        raise UsageError(f"{option}: give at least one activation")
     for name in names:
         if name not in activations.ACTIVATIONS:
-            raise UsageError(f"--lanes: unknown activation {name!r} "
+            raise UsageError(f"{option}: unknown activation {name!r} "
                              f"(known: {', '.join(activations.ACTIVATIONS)})")
     if len(set(names)) != len(names):
-        raise UsageError(f"--lanes: an activation is listed twice in {text!r}")
-    return [LaneSpec(n) for n in names]
+        raise UsageError(f"{option}: an activation is listed twice in {text!r}")
+    return names
+
+
+def parse_lanes(text: str) -> list[LaneSpec]:
+    """``relu,elu`` -> lane specs; UsageError on an unknown or repeated name."""
+    return [LaneSpec(n) for n in parse_activations(text, "--lanes")]
 
 
 def check_output(path: str, suffixes: tuple[str, ...] = (".json", ".csv")) -> Path:
