@@ -12,11 +12,16 @@ the first step's gradients are compared to show it.
 - numpy (bare): forward, backward and update written plainly in numpy, nothing recorded;
 - PyTorch: autograd ``backward()`` and ``torch.optim.SGD``, the lanes as separate tensors (the
   faster of the two ways tried; the other, all lanes in one (5, P) tensor, is in the JSON).
+
+Also the death map (issue 4): ``simulation.sweep.run`` on the 40 x 40 grid of the five default
+activations, wall seconds.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
+import time
 from typing import Any
 
 import numpy as np
@@ -197,7 +202,29 @@ def measure(args) -> dict[str, Any]:
             res["ratio_engine_vs_torch"] = res["engine"]["median"] / res[best]["median"]
             res["ratio_numpy_bare_vs_torch"] = res["numpy_bare"]["median"] / res[best]["median"]
         out["sizes"][name] = res
+    out["sweep"] = measure_sweep(1 if args.quick else 3)
     return out
+
+
+def measure_sweep(repeats: int) -> dict[str, Any]:
+    """The death map as the tab and ``main.py sweep`` compute it: the healthy preset's five
+    activations, bias shock x lr factor 40 x 40 (SweepSpec's defaults), 2,000 steps after the
+    shock; wall seconds, median of ``repeats`` (and the same result every time)."""
+    from simulation import sweep
+
+    cfg = presets.get("healthy").config()
+    spec = sweep.SweepSpec()
+    seconds, first = [], None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        res = sweep.run(cfg, spec)
+        seconds.append(time.perf_counter() - t0)
+        state = res.state.tobytes() + res.recovery.tobytes()
+        assert first is None or state == first, "the death map changed between runs"
+        first = state
+    return {"grid": f"{len(spec.factor)} x {len(spec.bias)}", "lanes": len(cfg.lanes),
+            "steps_after_shock": spec.steps - spec.shock_step, "cell_steps": res.cell_steps,
+            "seconds": seconds, "median_s": statistics.median(seconds)}
 
 
 if __name__ == "__main__":

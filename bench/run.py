@@ -118,8 +118,13 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
         add("start-up to first frame", st["first_frame_s"], "<= 1.5 s", st["first_frame_s"] <= 1.5)
     m = r.get("memory", {})
     if "growth_mib" in m:
-        add(f"memory growth 10,000 -> {m['steps']:,} steps", m["growth_mib"], "<= 10 MB",
+        start = "20,000 (ring full)" if "rss_mib_after_ring_full" in m else "10,000"
+        add(f"memory growth {start} -> {m['steps']:,} steps", m["growth_mib"], "<= 10 MB",
             m["growth_mib"] <= 10)
+    sw = r.get("engine", {}).get("sweep", {})
+    if "median_s" in sw:
+        add("death map 40 x 40 x 5 activations (issue 4: in seconds)", sw["median_s"], "<= 3 s",
+            sw["median_s"] <= 3)
     return t
 
 
@@ -139,6 +144,10 @@ def table(r: dict[str, Any]) -> str:
         rows.append(("", "  bare numpy step (reference)", fmt(e["numpy_bare"]["median"]),
                      f"PyTorch {fmt(tb)}" if tb else "n/a",
                      fmt(e.get("ratio_numpy_bare_vs_torch"), "x", 1)))
+    sw = r.get("engine", {}).get("sweep", {})
+    if "median_s" in sw:
+        rows.append(("engine", f"death map {sw['grid']}, {sw['lanes']} activations",
+                     f"{sw['median_s']:.2f} s", "", ""))
     d = r.get("drawing", {})
     if "app" in d:
         a, m = d["app"], d["matplotlib"]
@@ -162,7 +171,11 @@ def table(r: dict[str, Any]) -> str:
         rows.append(("start-up", "process start to first frame", f"{st['first_frame_s']:.2f} s",
                      "", ""))
     m = r.get("memory", {})
-    if "growth_mib" in m:
+    if "growth_mib" in m and "rss_mib_after_ring_full" in m:
+        rows.append(("memory", f"RSS after 10,000 / 20,000 (ring full) / {m['steps']:,} steps",
+                     f"{m['rss_mib_after_10k']:.0f} / {m['rss_mib_after_ring_full']:.0f} / "
+                     f"{m['rss_mib_after_total']:.0f} MiB (+{m['growth_mib']:.1f})", "", ""))
+    elif "growth_mib" in m:
         rows.append(("memory", f"RSS after 10,000 / {m['steps']:,} steps",
                      f"{m['rss_mib_after_10k']:.0f} / {m['rss_mib_after_total']:.0f} MiB "
                      f"(+{m['growth_mib']:.1f})", "", ""))

@@ -15,15 +15,10 @@ import numpy as np
 
 from simulation.config import RunConfig, ShockSpec, _finite
 from simulation.data import Dataset, make_dataset
-from simulation.health import State, classify, classify_flags
+from simulation.health import _TABLE, State, classify
 from simulation.history import COLUMNS, History
 from simulation.neuron import (
-    U_ALPHA,
-    U_B,
-    U_GALPHA,
-    U_GB,
     U_GW1,
-    U_W1,
     FusedStep,
     Network,
     Params,
@@ -31,8 +26,45 @@ from simulation.neuron import (
 )
 
 _ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
+CLASSIFY_ROWS_MIN = 64  # from this many neurons, classify_rows (fewer, wider numpy calls)
+_TABLE_FLAT = np.ascontiguousarray(_TABLE.reshape(-1))  # index: high byte x 256 + low byte
+_SHIFTS = np.array([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2], dtype=np.uint64)[:, None]
 DROPOUT_STREAM = 2  # dropout draws come from np.random.default_rng([seed, DROPOUT_STREAM])
 _DIVERGED_BYTE = bytes([_DIVERGED])
+
+
+def classify_rows(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """:func:`health.classify_flags` for many neurons, the same states: ``rows`` (16, Q) is the
+    padded buffer of the flags (``neuron.flag_rows``; its first L x P columns are the flags of
+    ``u`` (9, L, P), rows F_SLOPE, F_STEEP, F_ALIVE set). The eleven facts of 8 neurons at a time
+    are packed into two bytes each by shifting and or-ing uint64 words (numpy's packbits along
+    the rows costs ~35 ns a neuron), then looked up in health's table."""
+    n_lanes, population = u.shape[1:]
+    count = n_lanes * population
+    flags = rows[:, :count].reshape(16, n_lanes, population)
+    # the facts of health.classify_flags (every output row contiguous: numpy 2.4's isnan and
+    # isfinite write wrong values into a strided boolean output)
+    np.isfinite(u[:5], out=flags[3:8])  # w1, w2, b, alpha, loss
+    np.isnan(u[3], out=flags[8])  # alpha
+    np.isnan(u[8], out=flags[9])  # grad_alpha
+    np.equal(u[8], 0.0, out=flags[10])
+    words = rows[:11].view(np.uint64)  # 8 neurons' fact i per word of row i, a byte each
+    shifted = np.left_shift(words, _SHIFTS)
+    packed = np.empty((rows.shape[1], 2), dtype=np.uint8)  # low byte, high byte per neuron
+    np.copyto(packed[:, 0], np.bitwise_or.reduce(shifted[:8], axis=0).view(np.uint8))
+    np.copyto(packed[:, 1], np.bitwise_or.reduce(shifted[8:], axis=0).view(np.uint8))
+    index = packed.view("<u2")[:count, 0]
+    return _TABLE_FLAT.take(index).reshape(n_lanes, population)
+
+
+def classify_small(u: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """:func:`health.classify_flags` in one numpy call fewer (alpha and grad_alpha, rows 3 and 8
+    of ``u``, are tested for NaN together): the same states."""
+    np.isfinite(u[:5], out=flags[3:8])  # w1, w2, b, alpha, loss (contiguous outputs: see above)
+    np.isnan(u[3::5], out=flags[8:10])  # alpha, grad_alpha
+    np.equal(u[8], 0.0, out=flags[10])
+    low, high = np.packbits(flags, axis=0, bitorder="little")
+    return _TABLE[high, low]
 
 
 @dataclass
@@ -147,13 +179,25 @@ class Simulation:
         # full-batch runs of piecewise lanes (every preset) take the fused step
         self._fused: FusedStep | None = None
         if self.network.all_fast and config.batch_size is None and self._drop_rng is None:
-            self._fused = FusedStep(self.network, self.data.x, self.data.y, self._u)
-            self._dw = np.empty((3, self.n_lanes, population))
-            self._views = (self._row[2:11], self._u[:, :, 0], self._row[11:13],
-                           self._fused.summary[:2], self._row[13:16], self._fused.summary[2:],
-                           self._row[16])
+            self._fused = FusedStep(self.network, self.data.x, self.data.y, self._u,
+                                    summary=self._row[11:16])
+            f = self._fused
+            self._classify_rows = self.n_lanes * population >= CLASSIFY_ROWS_MIN
+            # the update of w1, w2, b and alpha, one multiplication: rates (4, L, 1) are lr three
+            # times and PReLU's alpha_lr (0 elsewhere: alpha stays NaN, NaN - NaN x 0)
             self._prelu_rates = [(int(i), float(self.network.alpha_lr[i]))
                                  for i in np.flatnonzero(self.network.prelu)]
+            self._rows = 4 if self._prelu_rates else 3
+            self._rates = np.zeros((self._rows, self.n_lanes, 1))
+            for lane, rate in self._prelu_rates:
+                self._rates[3, lane] = rate
+            self._rates_lr: float | None = None
+            self._dw = np.empty((self._rows, self.n_lanes, population))
+            # views of the history row: the summary lands in it directly unless the step is
+            # wide (which keeps its own, for the lanes it skips)
+            self._summary_in_row = not f.wide
+            self._views = (self._row[2:11], self._u[:, :, 0], self._row[11:13],
+                           f.summary[:2], self._row[13:16], f.summary[2:], self._row[16])
 
     # --- set-up -----------------------------------------------------------------------------
     def _initial_params(self) -> Params:
@@ -318,33 +362,34 @@ class Simulation:
         same numbers, in far fewer numpy calls, no per-sample arrays kept."""
         f, u, row = self._fused, self._u, self._row
         f.run()
-        state = classify_flags(u, f.flags)
+        state = classify_rows(u, f.flag_rows) if self._classify_rows else classify_small(u, f.flags)
         self.state = state
         state0 = state[:, 0]
         params, u0, zrange, sm01, means, sm24, row_state = self._views
         row[0] = self.t
         row[1] = lr
         np.copyto(params, u0)  # w1, w2, b, alpha, loss, grad_w1, grad_w2, grad_b, grad_alpha
-        np.copyto(zrange, sm01)  # z_min, z_max
-        np.multiply(sm24, self._inv_n, out=means)  # z_mean, a_mean, active_fraction
+        if self._summary_in_row:  # z_min and z_max are in place; sums become means
+            np.multiply(means, self._inv_n, out=means)
+        else:
+            np.copyto(zrange, sm01)  # z_min, z_max
+            np.multiply(sm24, self._inv_n, out=means)  # z_mean, a_mean, active_fraction
         np.copyto(row_state, state0)
         self.history.append(row)
         if self._tracking:
             self._track_recovery(state0)
         self._current = None
-        dw = self._dw
-        np.multiply(u[U_GW1:U_GB + 1], lr, out=dw)
+        dw, rows = self._dw, self._rows
+        if lr != self._rates_lr:
+            self._rates[:3] = lr
+            self._rates_lr = lr
+        np.multiply(u[U_GW1:U_GW1 + rows], self._rates, out=dw)  # (alpha: alpha_lr x grad)
         diverged = _DIVERGED_BYTE in state.tobytes()
         if diverged or self._any_divergence:
             self._note_divergence(state0)
         if diverged:  # a diverged neuron is frozen where it broke
             dw[:, state == _DIVERGED] = 0.0
-        u[U_W1:U_B + 1] -= dw
-        for lane, rate in self._prelu_rates:
-            step = rate * u[U_GALPHA, lane]
-            if diverged:
-                step = np.where(state[lane] != _DIVERGED, step, 0.0)
-            u[U_ALPHA, lane] -= step
+        u[:rows] -= dw
         self.t += 1
 
     def run(self, n: int) -> None:

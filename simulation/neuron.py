@@ -6,9 +6,12 @@ Every chain-rule factor of the seed is kept: dL/da, da/dz, dz/dw1 = x1, dz/dw2 =
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -139,14 +142,22 @@ class Network:
 
 # --- the fused full-batch step -------------------------------------------------------------------
 SATURATION_THRESHOLD = 1e-3  # |da/dz| below this for every sample: saturated (simulation.health)
-BLOCK_ELEMENTS = 1 << 18  # values (lane x neuron x sample) per block
-THREAD_ELEMENTS = 1 << 19  # from this many values per step, blocks run on every core
+# |x| < 5e-324 is x == 0; |x| < SATURATION_THRESHOLD: the two tests of da/dz, in one call
+_THRESHOLDS = np.array([5e-324, SATURATION_THRESHOLD]).reshape(2, 1, 1)
+WIDE_MIN = 16  # neurons per lane the population layout (_Wide) needs at least
+WIDE_ELEMENTS = 1 << 15  # and values (lane x neuron x sample) a step: below, _Small's
+# fewer numpy calls are faster
+BLOCK_ELEMENTS = 1 << 17  # values (lane x sample x neuron) per block of the population layout
+THREAD_ELEMENTS = 1 << 18  # from this many values per step, blocks run on every core
 
 # rows of the (9, L, P) array a FusedStep reads and writes: the parameters, then what a step
 # records about them, in the order of simulation.history.COLUMNS[2:11]
 U_W1, U_W2, U_B, U_ALPHA, U_LOSS, U_GW1, U_GW2, U_GB, U_GALPHA = range(9)
 # rows of FusedStep.flags, the facts the health state follows from (see health.classify_flags)
 F_SLOPE, F_STEEP, F_ALIVE = 0, 1, 2  # some da/dz != 0; some not |da/dz| < threshold; some z > 0
+# rows 11 and 12 (not read by the health table): lanes without the exponential, some z < thr and
+# every z < thr, from which finish_flags makes their F_SLOPE and F_STEEP
+F_SOME, F_EVERY = 11, 12
 try:  # np.einsum without its Python wrapper (half the cost of a call on a few hundred values)
     from numpy._core.multiarray import c_einsum as _einsum
 except ImportError:  # pragma: no cover
@@ -172,13 +183,348 @@ class _Group:
         return slice(self.start, self.stop)
 
 
-def _select(mask: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
-    """``out = a where mask else b`` bit for bit, ``mask`` -1 or 0 (int64); ``out`` may be ``a``
-    but not ``b``. Unlike np.where it writes into ``out``, at the same cost for any mask."""
-    ai, bi, oi = a.view(np.int64), b.view(np.int64), out.view(np.int64)
-    np.bitwise_xor(ai, bi, out=oi)
-    np.bitwise_and(oi, mask, out=oi)
-    np.bitwise_xor(oi, bi, out=oi)
+# Sums over the samples, with the samples along an outer axis (many sums per numpy call), in
+# numpy's order of additions. Along a contiguous axis np.add.reduce (ndarray.sum) computes
+# 0 + pairwise(values): below 8 values one after the other; up to 128, eight running sums of
+# every eighth value, combined ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), then the rest
+# one by one; above, the halves (the first a multiple of 8) summed so and added. The eight
+# running sums are np.add.reduce over the outer axis of the values shaped (n // 8, 8, M), which
+# adds the slabs one after the other (its start, the first slab or 0 + it, can differ only in
+# the sign of a zero, which the final 0 + undoes). sums_agree checks the whole against numpy for
+# the number of samples at hand; where it differs (another numpy), FusedStep keeps the samples
+# contiguous (_Small) instead.
+def sums_agree(n: int) -> bool:
+    """Whether :class:`ColumnStep` sums ``n`` samples' products as numpy does, bit for bit, one
+    way or the other (see :func:`_grads_mode`)."""
+    return _grads_mode(n) is not None
+
+
+_MODES: dict[int, str | None] = {}
+
+
+def _grads_mode(n: int) -> str | None:
+    """How :class:`ColumnStep` forms the eight running sums of dL/dz x1 and dL/dz x2 for ``n``
+    samples: "einsum" (np.einsum's sum over the slabs of the products, one after the other, as
+    this numpy computes it: no fused multiply-add), else "reduce" (the products, then
+    np.add.reduce over the slabs), whichever first gives numpy's own sums bit for bit (checked
+    on values of every size and sign, zeros among them); None if neither does."""
+    if n not in _MODES:
+        rng = np.random.default_rng(n)
+        v = rng.normal(size=(3, n)) * np.exp(rng.normal(size=(3, n)) * 6)
+        v[0, ::3] = -0.0
+        v[1, 1::2] = 0.0
+        x = rng.normal(size=(2, n)) * np.exp(rng.normal(size=(2, n)))
+        want = np.add.reduce(v[None] * np.vstack([x, np.ones(n)])[:, None, :], axis=-1)
+        _MODES[n] = None
+        for mode in ("einsum", "reduce"):
+            cols = ColumnStep(x.T, np.zeros(n), np.zeros(3, dtype=int),
+                              [LaneKind(1.0, 0.0, 0.0, 0.0)], ColumnBuffers(n, 3), mode=mode)
+            got = np.empty((3, 3))
+            with np.errstate(all="ignore"):
+                cols._grads(np.ascontiguousarray(v.T), got)
+            if np.array_equal(want.view(np.int64), got.view(np.int64)):
+                _MODES[n] = mode
+                break
+    return _MODES[n]
+
+
+@dataclass(frozen=True)
+class LaneKind:
+    """A piecewise lane's (s, k, c, thr) (see :class:`Network`); ``prelu``: k is each neuron's
+    alpha."""
+
+    s: float
+    k: float
+    c: float
+    thr: float
+    prelu: bool = False
+
+    @property
+    def exp(self) -> bool:
+        return self.c != 0
+
+    @property
+    def group(self) -> int:
+        """The kind of run its columns belong to: 0 no exponential, 1 the exponential, 2 the
+        exponential with k + c == s (ELU and SELU with alpha 1): there k + c e^min(z, 0) is s
+        itself where z >= 0, so da/dz needs no select."""
+        if not self.exp:
+            return 0
+        return 2 if self.k + self.c == self.s else 1
+
+
+def lane_kinds(network: Network) -> list[LaneKind]:
+    """The kinds of ``network``'s lanes (all piecewise)."""
+    return [LaneKind(float(s), float(k), float(c), float(t), bool(p)) for s, k, c, t, p in zip(
+        network._s[:, 0, 0], network._k[:, 0, 0], network._c[:, 0, 0], network._thr[:, 0, 0],
+        network.prelu, strict=True)]
+
+
+def finish_flags(flags: np.ndarray, k: np.ndarray, s: np.ndarray, tmp: np.ndarray) -> None:
+    """F_SLOPE and F_STEEP of neurons of lanes without the exponential, from rows F_SOME and
+    F_EVERY of ``flags`` (some z < thr, every z < thr, as :class:`ColumnStep` leaves them). There
+    da/dz is k (z < thr) or s (else), so: some da/dz != 0 iff (some and k != 0) or (not every
+    and s != 0); some not |da/dz| < threshold iff (some and not |k| < threshold) or (not every
+    and not |s| < threshold). ``flags`` (16, ...) rows; ``k``, ``s`` broadcast to a row;
+    ``tmp``: bool scratch (2, ...) of a row's shape."""
+    some, every = flags[F_SOME], flags[F_EVERY]
+    t1, t2 = tmp
+    np.greater(some, np.abs(k) < SATURATION_THRESHOLD, out=t1)  # some, not |k| < threshold
+    np.greater(~(np.abs(s) < SATURATION_THRESHOLD), every, out=t2)  # not every, not |s| < thr.
+    np.logical_or(t1, t2, out=flags[F_STEEP])
+    np.logical_and(some, k != 0, out=t1)
+    np.greater(s != 0, every, out=t2)  # not every and s != 0
+    np.logical_or(t1, t2, out=flags[F_SLOPE])
+
+
+class ColumnBuffers:
+    """Arrays for :class:`ColumnStep` s of up to ``columns`` columns (one worker's)."""
+
+    def __init__(self, n: int, columns: int):
+        self.n, self.columns = n, columns
+        self._flat: dict[str, np.ndarray] = {}
+
+    def get(self, name: str, shape: tuple[int, ...], dtype: Any = float) -> np.ndarray:
+        """A contiguous array of ``shape`` (its memory shared by every ColumnStep asking for
+        ``name``)."""
+        count = math.prod(shape)
+        buf = self._flat.get(name)
+        if buf is None or buf.size < count or buf.dtype != dtype:
+            buf = self._flat[name] = np.empty(count, dtype=dtype)
+        return buf[:count].reshape(shape)
+
+
+class ColumnStep:
+    """One full-batch step of M columns, each a neuron of a piecewise lane (``lanes[j]`` is the
+    lane of column j, ``kinds`` the lanes' activations): what :meth:`Network.run` computes that a
+    step records, element by element the same operations, so the same numbers bit for bit (an
+    exact zero may differ in sign where a +-0 term is left out).
+
+    Arrays are (N, M), samples first: every operation runs along the M columns, a per-sample value
+    is one number per run and a per-column one a row. The loss is np.einsum of the errors
+    transposed to (M, N), as in :meth:`Network.run`; the gradients are numpy's pairwise sums, the
+    same additions in the same order (see :func:`sums_agree`). Each run of columns of one kind
+    (with or without the exponential) costs its own numpy calls: keep lanes of a kind together.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, lanes: np.ndarray, kinds: list[LaneKind],
+                 buffers: ColumnBuffers, summary_stride: int = 0, mode: str | None = None):
+        n, m = len(y), len(lanes)
+        self.n, self.m = n, m
+        self.mode = mode or _grads_mode(n) or "reduce"
+        xt = np.ascontiguousarray(x.T, dtype=float)
+        self.x3 = np.vstack([xt, np.ones(n)]).reshape(3, n, 1)  # x1, x2, 1 per sample
+        self.x2 = self.x3[:2]
+        self.x2_flat = self.x3[:2, :, 0]
+        self.y = np.ascontiguousarray(y, dtype=float).reshape(n, 1)
+        self.two_over_n = 2.0 / n
+        self.n_float = float(n)  # loss = sum / n, the same division as by the int
+        lanes = np.asarray(lanes, dtype=np.intp)
+        self.s, self.k, self.c, self.thr = (np.array([getattr(q, name) for q in kinds])[lanes]
+                                            for name in ("s", "k", "c", "thr"))
+        self.s_bits = self.s.view(np.int64)
+        self.ks = self.k.view(np.int64) ^ self.s_bits  # k xor s: PReLU's refreshed each step
+        prelu = np.array([q.prelu for q in kinds])[lanes]
+        self.prelu = [slice(a, b) for a, b, p in _runs(prelu) if p]
+        self.summary_stride = summary_stride
+        b = buffers
+        if summary_stride:
+            self.z0 = b.get("z0", (m // summary_stride, n))
+        shape = (n, m)
+        self.z, self.a, self.d, self.t = (b.get(k, shape) for k in "zadt")
+        self.e = b.get("e", shape)  # also the errors transposed, (M, N)
+        self.tt = b.get("e", (m, n))
+        self.bits = b.get("bits", shape, bool)
+        self.bits2 = b.get("bits2", (2, n, m), bool)
+        self.col2 = b.get("col2", (2, m), bool)
+        self.mask = b.get("mask", shape, np.int64)
+        if self.mode == "reduce":
+            self.te = b.get("te", (2, n, m))  # dL/dz x1, dL/dz x2
+        self.r = b.get("r", (3, 8, m))
+        self.q, self.s2 = b.get("q", (3, 4, m)), b.get("s2", (3, 2, m))
+        self.one = b.get("one", (3, m))
+        mp = max((sl.stop - sl.start for sl in self.prelu), default=0)
+        self.dlp, self.znp = b.get("dlp", (mp, n)), b.get("znp", (mp, n))
+        self._halves = [b.get(f"half{i}", (3, m)) for i in range(max(0, math.ceil(
+            math.log2(max(n, 1) / 128)) + 1))]
+        i64 = np.int64
+        self.groups = []
+        for a0, b0, group in _runs(np.array([q.group for q in kinds])[lanes]):
+            sl = slice(a0, b0)
+            views = tuple(v[:, sl] for v in (self.z, self.a, self.d, self.t, self.e, self.bits,
+                                              self.mask))
+            dg, eg = views[2], views[4]
+            s_one = bool((self.s[sl] == 1.0).all())
+            # x 1 and + 0 change no value (but the sign of a zero): left out (ELU's c is 1)
+            c_one, k_zero = bool((self.c[sl] == 1.0).all()), bool((self.k[sl] == 0.0).all())
+            self.groups.append((group, sl, views, (
+                self.thr[sl], self.k[sl], self.c[sl], self.s[sl], s_one, self.ks[sl],
+                self.s_bits[sl], dg.view(i64), eg.view(i64),
+                np.broadcast_to(self.s_bits[sl], eg.shape), self.bits2[:, :, sl],
+                self.col2[:, sl], c_one, k_zero)))
+        self.bufsize = max(16, min(g[1].stop - g[1].start for g in self.groups) // 16 * 16)
+
+    def run(self, par: np.ndarray, out: np.ndarray, grad_alpha: np.ndarray, flags: np.ndarray,
+            summary: np.ndarray | None = None) -> None:
+        """From ``par`` (4, M: w1, w2, b, alpha), write ``out`` (4, M: loss, grad_w1, grad_w2,
+        grad_b), ``grad_alpha`` (M; PReLU columns only), rows of ``flags`` (16, M): F_ALIVE, and
+        F_SLOPE, F_STEEP of columns with the exponential, F_SOME, F_EVERY of the others (for
+        :func:`finish_flags`), and with ``summary`` (5, L), column 0 of every
+        ``summary_stride``: z min, max, sum, a sum, count of z > 0. Call it inside np.errstate
+        (numpy's warnings are the caller's)."""
+        old = np.setbufsize(self.bufsize)  # numpy buffers broadcast operands when a run is
+        try:  # shorter than its buffer size: runs here have >= bufsize values
+            self._run(par, out, grad_alpha, flags, summary)
+        finally:
+            np.setbufsize(old)
+
+    def _run(self, par, out, grad_alpha, flags, summary) -> None:
+        z, a, d, t, bits = self.z, self.a, self.d, self.t, self.bits
+        mul, add, xor, i64 = np.multiply, np.add, np.bitwise_xor, np.int64
+        x3 = self.x3
+        # z = (w1 x1 + w2 x2) + b, as Network.forward
+        mul(par[0], x3[0], out=z)
+        mul(par[1], x3[1], out=t)
+        add(z, t, out=z)
+        add(z, par[2], out=z)
+        np.greater(z, 0.0, out=bits)
+        bits.any(axis=0, out=flags[F_ALIVE])
+        if summary is not None:  # z of column 0 of every lane, contiguous as recorded
+            stride = self.summary_stride
+            z0 = self.z0
+            np.copyto(z0, z[:, ::stride].T)
+            z0.min(-1, out=summary[0])
+            z0.max(-1, out=summary[1])
+            z0.sum(-1, out=summary[2])
+            bits[:, ::stride].sum(0, out=summary[4])
+        for sl in self.prelu:  # PReLU's k is its alpha, per neuron
+            np.copyto(self.k[sl], par[U_ALPHA, sl])
+            xor(self.k[sl].view(i64), self.s_bits[sl], out=self.ks[sl])
+        for group, sl, (zg, ag, dg, tg, eg, bg, mg), v in self.groups:
+            thr, k, c, s, s_one, ks, s_bits, di, ei, s_full, b2, c2, c_one, k_zero = v
+            # Network._piecewise: a = k z + c (e^z - 1) where z < thr else s z, and da/dz =
+            # k + c e^z or s; "x where mask else y" is ((x ^ y) & mask) ^ y on the bits
+            if group != 2:
+                np.less(zg, thr, out=bg)
+                np.negative(bg.view(np.int8), out=mg, casting="unsafe")  # -1 where z < thr
+            if group:  # with the exponential (thr 0, k 0): zn = min(z, 0), and a is
+                # (k zn + c (e^zn - 1)) + s max(z, 0): where z < 0 the first term (exactly the
+                # reference's, s x 0 adds a zero), else the second (the first is a zero)
+                np.minimum(zg, 0.0, out=eg)
+                np.expm1(eg, out=tg)
+                if not c_one:
+                    mul(tg, c, out=tg)
+                mul(k, eg, out=ag)  # (k zn, even with k 0: NaN where z is -inf, as k z)
+                add(ag, tg, out=ag)
+                np.maximum(zg, 0.0, out=tg)
+                if not s_one:
+                    mul(tg, s, out=tg)
+                add(ag, tg, out=ag)
+                # da/dz: k + c e^zn; with k + c == s (group 2) that is s itself where z >= 0
+                target = dg if group == 2 else eg
+                if c_one and k_zero:
+                    np.exp(eg, out=target)
+                else:
+                    np.exp(eg, out=eg)
+                    if k_zero:
+                        mul(eg, c, out=target)
+                    else:
+                        mul(eg, c, out=eg)
+                        add(eg, k, out=target)
+                if group == 1:
+                    xor(ei, s_full, out=ei)
+                    np.bitwise_and(ei, mg, out=ei)
+                    xor(ei, s_full, out=di)
+                # some da/dz != 0 is not every |da/dz| < 5e-324; steep: not every < threshold
+                np.abs(dg, out=tg)
+                np.less(tg, _THRESHOLDS, out=b2)
+                np.logical_and.reduce(b2, axis=1, out=c2)
+                np.logical_not(c2, out=flags[F_SLOPE:F_STEEP + 1, sl])
+            else:  # da/dz = k where z < thr else s, and a = (da/dz) z: k z or s z, the very
+                # products Network._piecewise selects from
+                np.bitwise_and(mg, ks, out=di)
+                xor(di, s_bits, out=di)
+                mul(dg, zg, out=ag)
+                bg.any(axis=0, out=flags[F_SOME, sl])  # (finish_flags)
+                bg.all(axis=0, out=flags[F_EVERY, sl])
+        if summary is not None:
+            np.copyto(z0, a[:, ::stride].T)
+            z0.sum(-1, out=summary[3])
+        # Network.run's backward pass
+        np.subtract(a, self.y, out=t)  # a - y
+        tt = self.tt
+        np.copyto(tt, t.T)  # the errors, (M, N): the loss is np.einsum's sum of their squares
+        _einsum("pn,pn->p", tt, tt, out=out[0])
+        np.true_divide(out[0], self.n_float, out=out[0])
+        for sl in self.prelu:  # dL/dalpha = einsum(dL/da, min(z, 0))
+            w = sl.stop - sl.start
+            dl, zn = self.dlp[:w], self.znp[:w]
+            mul(tt[sl], self.two_over_n, out=dl)
+            np.minimum(z[:, sl].T, 0.0, out=zn)
+            _einsum("pn,pn->p", dl, zn, out=grad_alpha[sl])
+        mul(t, self.two_over_n, out=t)  # dL/da
+        mul(t, d, out=a)  # dL/dz
+        self._grads(a, out[1:4])
+
+    def _grads(self, dz: np.ndarray, out: np.ndarray) -> None:
+        """``out`` (3, M) = numpy's sums over the samples of dz (N, M) times x1, x2 and 1."""
+        if self.mode == "reduce":
+            np.multiply(dz, self.x2, out=self.te)
+        self._pair(dz, 0, self.n, out, 0)
+        np.add(out, 0.0, out=out)  # numpy's reduction starts from 0
+
+    def _pair(self, dz: np.ndarray, i0: int, i1: int, out: np.ndarray, depth: int) -> None:
+        n, m = i1 - i0, self.m
+        add, mul = np.add, np.multiply
+        one = self.one
+        if n < 8:
+            mul(dz[i0], self.x2[:, i0], out=out[:2])
+            np.copyto(out[2], dz[i0])
+            add(out, 0.0, out=out)
+            stop = i0 + 1
+        elif n <= 128:
+            chunks = n // 8
+            stop = i0 + 8 * chunks
+            r = self.r
+            # the eight running sums: slab after slab
+            slabs = dz[i0:stop].reshape(chunks, 8, m)
+            if self.mode == "einsum":
+                _einsum("cjm,xcj->xjm", slabs, self.x2_flat[:, i0:stop].reshape(2, chunks, 8),
+                        out=r[:2])
+            else:
+                add.reduce(self.te[:, i0:stop].reshape(2, chunks, 8, m), axis=1, out=r[:2])
+            add.reduce(slabs, axis=0, out=r[2])
+            q, s = self.q, self.s2
+            add(r[:, 0::2], r[:, 1::2], out=q)
+            add(q[:, 0::2], q[:, 1::2], out=s)
+            add(s[:, 0], s[:, 1], out=out)
+        else:
+            n2 = n // 2
+            n2 -= n2 % 8
+            self._pair(dz, i0, i0 + n2, out, depth + 1)
+            right = self._halves[depth]
+            self._pair(dz, i0 + n2, i1, right, depth + 1)
+            add(out, right, out=out)
+            return
+        for i in range(stop, i1):
+            mul(dz[i], self.x2[:, i], out=one[:2])
+            add(out[:2], one[:2], out=out[:2])
+            add(out[2], dz[i], out=out[2])
+
+
+def flag_rows(count: int) -> np.ndarray:
+    """Zeroed (16, Q) bool rows for ``count`` neurons' flags, Q = ``count`` rounded up to a
+    multiple of 8."""
+    return np.zeros((16, -(-count // 8) * 8), dtype=bool)
+
+
+def _runs(values: Any) -> list[tuple[int, int, Any]]:
+    """(start, stop, value) of the runs of equal values (a sequence or a 1-d array)."""
+    v = np.asarray(values)
+    if not len(v):
+        return []
+    cuts = [0, *(np.flatnonzero(v[1:] != v[:-1]) + 1).tolist(), len(v)]
+    return [(a, b, v[a].item()) for a, b in itertools.pairwise(cuts)]
 
 
 class FusedStep:
@@ -187,175 +533,197 @@ class FusedStep:
     Element by element the same operations as :meth:`Network.run` (so the same numbers, bit for
     bit, except that an exact zero may differ in sign where a term of +-0 is left out), into
     preallocated arrays: large temporaries would cost a page fault per 4 KiB each time the
-    allocator gives memory back. Sums over the samples are numpy's own reductions along the
-    contiguous sample axis, as in :meth:`Network.run`, so neither the block size nor the
-    population changes a neuron's numbers.
+    allocator gives memory back. Sums over the samples are numpy's own, or the same additions in
+    the same order (:func:`sums_agree`), so neither the layout nor the population changes a
+    neuron's numbers.
 
     ``u`` (9, L, P) holds the parameters (rows U_W1..U_ALPHA); :meth:`run` writes the loss and
     the gradients into the other rows, the facts of the health state into ``flags`` (16, L, P)
     rows F_SLOPE, F_STEEP, F_ALIVE, and, for neuron 0, ``summary`` (5, L): z min, z max, z sum,
-    a sum, count of z > 0.
+    a sum, count of z > 0 (into the caller's ``summary`` array if given and not :attr:`wide`;
+    a wide step leaves the rows of lanes it skips as they were).
 
-    A population is evaluated in blocks of neurons that stay in cache, by every core for large
-    ones (numpy releases the GIL inside each operation); a single block (the app's one neuron
-    per lane) takes a path with as few numpy calls as possible, since there the calls, not the
-    arithmetic, are the cost.
+    A few neurons per lane (the app's one) take :class:`_Small`, as few numpy calls as possible,
+    since there the calls, not the arithmetic, are the cost; a population takes :class:`_Wide`,
+    blocks of neurons as :class:`ColumnStep` columns, on every core for large ones (numpy
+    releases the GIL inside each operation).
     """
 
-    def __init__(self, network: Network, x: np.ndarray, y: np.ndarray, u: np.ndarray):
+    def __init__(self, network: Network, x: np.ndarray, y: np.ndarray, u: np.ndarray,
+                 summary: np.ndarray | None = None):
         if not network.all_fast:
             raise ValueError("FusedStep needs piecewise activations only")
         n_lanes, population = u.shape[1:]
         n = len(y)
         self.n_lanes, self.population, self.n = n_lanes, population, n
         self.u = u
+        self.x, self.y = x, y
         self._y = np.ascontiguousarray(y, dtype=float)
         self._x = np.ascontiguousarray(x.T, dtype=float)  # (2, N): x1 and x2 rows
         self._x3 = np.vstack([self._x, np.ones(n)])[:, None, None, :]  # (3, 1, 1, N)
         self._two_over_n = 2.0 / n
-        self.flags = np.zeros((16, n_lanes, population), dtype=bool)
+        # (16, L, P) flags, each row padded to a multiple of 8 bytes (flag_rows): classifying
+        # many neurons reads 8 of them per uint64 (engine.classify_rows)
+        self.flag_rows = flag_rows(n_lanes * population)
+        self.flags = self.flag_rows[:, :n_lanes * population].reshape(16, n_lanes, population)
         self.summary = np.empty((5, n_lanes))
-        per_neuron = n_lanes * n
-        size = min(max(1, BLOCK_ELEMENTS // per_neuron), population)
-        blocks = [(p, min(p + size, population)) for p in range(0, population, size)]
-        workers = 1
-        if len(blocks) > 1 and population * per_neuron >= THREAD_ELEMENTS:
-            workers = min(os.cpu_count() or 1, len(blocks))
-        self._work = [blocks[i::workers] for i in range(workers)]
-        # one group of every lane when the whole step is one block (fewer calls), else runs of
-        # lanes with and without the exponential branch (exp only where it is needed)
-        s, k, c = network._s[:, 0, 0], network._k[:, 0, 0], network._c[:, 0, 0]
-        kinds = [bool(ci != 0) for ci in c]
-        if len(blocks) == 1:
-            runs = [(0, n_lanes, any(kinds))]
+        self.kinds = lane_kinds(network)
+        self.wide = (population >= WIDE_MIN and population * n_lanes * n >= WIDE_ELEMENTS
+                     and sums_agree(n))
+        if self.wide:
+            self._impl: _Small | _Wide = _Wide(self)
         else:
-            runs, start = [], 0
-            for i in range(1, n_lanes + 1):
-                if i == n_lanes or kinds[i] != kinds[start]:
-                    runs.append((start, i, kinds[start]))
-                    start = i
-        shape = (-1, 1, 1)
-        prelu = network.prelu
-        self.groups = [
-            _Group(a, b, e, s[a:b].reshape(shape).copy(), k[a:b].reshape(shape).copy(),
-                   c[a:b].reshape(shape).copy(), network._thr[a:b].reshape(shape).copy(),
-                   bool((s[a:b] == 1.0).all()), [int(r) for r in np.flatnonzero(prelu[a:b])])
-            for a, b, e in runs]
-        self._k = [np.repeat(g.k, population, axis=1) if g.prelu else None for g in self.groups]
-        if len(blocks) == 1:
-            self._small = _Small(self)
-        else:
-            self._small = None
-            self._scratch = [_Scratch(n_lanes, size, n) for _ in range(workers)]
+            if summary is not None:  # (the caller's (5, L) array: written every step)
+                self.summary = summary
+            kinds = [q.exp for q in self.kinds]
+            shape = (-1, 1, 1)
+            s, k, c = network._s[:, 0, 0], network._k[:, 0, 0], network._c[:, 0, 0]
+            self.groups = [_Group(0, n_lanes, any(kinds), s.reshape(shape).copy(),
+                                  k.reshape(shape).copy(), c.reshape(shape).copy(),
+                                  network._thr.reshape(shape).copy(), bool((s == 1.0).all()),
+                                  [int(r) for r in np.flatnonzero(network.prelu)])]
+            self._impl = _Small(self)
 
     def run(self) -> None:
         """One pass over the parameters in ``u``."""
-        if self._small is not None:
-            self._small.run()
-            return
-        w = self.u
-        for g, k in zip(self.groups, self._k, strict=True):
-            for r in g.prelu:  # PReLU's k is its alpha, per neuron
-                k[r, :, 0] = w[U_ALPHA, g.start + r]
-        if len(self._work) > 1:
-            list(_pool().map(self._blocks, self._work, self._scratch))
+        self._impl.run()
+
+
+class _Wide:
+    """FusedStep for a population: blocks of neurons, each a :class:`ColumnStep` of L x m columns
+    (lane by lane), of about BLOCK_ELEMENTS values (cache); from THREAD_ELEMENTS values a step,
+    the blocks are shared among the cores.
+
+    A lane whose every neuron has the parameters of the last step computed (ReLU once all are
+    dead, or every neuron diverged and frozen) is left out: a step is a function of the
+    parameters, so what it recorded then (loss, gradients, flags, neuron 0's summary) still
+    holds, bit for bit."""
+
+    def __init__(self, f: FusedStep):
+        n_lanes, population, n = f.n_lanes, f.population, f.n
+        self.f = f
+        self.last = np.empty((4, n_lanes, population))  # the parameters last computed
+        self._computed = False
+        workers = os.cpu_count() or 1
+        if population * n_lanes * n < THREAD_ELEMENTS:
+            workers = 1
+        self.buffers = [ColumnBuffers(n, 1) for _ in range(workers)]
+        self._plans: dict[tuple[int, ...], _WidePlan] = {}
+        # lanes without the exponential: their slope and steepness flags, from the blocks' facts
+        self.finish = []
+        for a, b, exp in _runs([q.exp for q in f.kinds]):
+            if not exp:
+                kinds = f.kinds[a:b]
+                prelu = [i for i, q in enumerate(kinds) if q.prelu]
+                k = np.array([[q.k] for q in kinds])
+                if prelu:
+                    k = np.repeat(k, population, axis=1)
+                s = np.array([[q.s] for q in kinds])
+                tmp = np.empty((2, b - a, population), dtype=bool)
+                self.finish.append((slice(a, b), k, s, prelu, tmp))
+
+    @property
+    def work(self) -> list[list[tuple[int, int]]]:
+        """The blocks (neurons p0:p1) of every lane, per worker."""
+        return self._plan(tuple(range(self.f.n_lanes))).work
+
+    def _plan(self, lanes: tuple[int, ...]) -> _WidePlan:
+        plan = self._plans.get(lanes)
+        if plan is None:
+            plan = self._plans[lanes] = _WidePlan(self, lanes)
+        return plan
+
+    def run(self) -> None:
+        f = self.f
+        u = f.u
+        params = u[:4]
+        if self._computed:  # lanes whose parameters all are those last computed: left out
+            same = np.equal(params.view(np.int64), self.last.view(np.int64)).all(axis=(0, 2))
+            lanes = tuple(np.flatnonzero(~same).tolist())
         else:
-            self._blocks(self._work[0], self._scratch[0])
-
-    def _blocks(self, blocks: list[tuple[int, int]], sc: _Scratch) -> None:
-        with np.errstate(all="ignore"):  # the caller's errstate does not reach pool threads
-            for p0, p1 in blocks:
-                self._block(p0, p1, sc)
-
-    def _block(self, p0: int, p1: int, sc: _Scratch) -> None:
-        m = p1 - p0
-        x, w, flags = self._x, self.u, self.flags
-        z, a, d, t, e = sc.z[:, :m], sc.a[:, :m], sc.d[:, :m], sc.t[:, :m], sc.e[:, :m]
-        # z = w1 x1 + w2 x2 + b, in the order of Network.forward
-        np.multiply(w[U_W1, :, p0:p1, None], x[0], out=z)
-        np.multiply(w[U_W2, :, p0:p1, None], x[1], out=t)
-        np.add(z, t, out=z)
-        np.add(z, w[U_B, :, p0:p1, None], out=z)
-        first = p0 == 0
-        if first:
-            z0, sm = z[:, 0], self.summary
-            z0.min(-1, out=sm[0])
-            z0.max(-1, out=sm[1])
-            z0.sum(-1, out=sm[2])
-        for g, kfull in zip(self.groups, self._k, strict=True):
-            lanes = g.lanes
-            zg, ag, dg, tg, eg = z[lanes], a[lanes], d[lanes], t[lanes], e[lanes]
-            neg, mask = sc.neg[lanes, :m], sc.mask[lanes, :m]
-            k = g.k if kfull is None else kfull[:, p0:p1]
-            slope, steep = flags[F_SLOPE, lanes, p0:p1], flags[F_STEEP, lanes, p0:p1]
-            # Network._piecewise: a = k z + c (e^z - 1) where neg else s z; da/dz = k + c e^z or s
-            np.less(zg, g.thr, out=neg)
-            np.negative(neg.view(np.int8), out=mask, casting="unsafe")  # -1 where neg
-            np.multiply(k, zg, out=ag)
-            if g.exp:
-                np.minimum(zg, 0.0, out=eg)
-                np.expm1(eg, out=tg)
-                np.multiply(tg, g.c, out=tg)
-                np.add(ag, tg, out=ag)
-            _select(mask, ag, zg if g.s_one else np.multiply(g.s, zg, out=tg), out=ag)
-            if first:
-                ag[:, 0].sum(-1, out=self.summary[3, lanes])
-            if g.exp:
-                np.exp(eg, out=eg)
-                np.multiply(eg, g.c, out=eg)
-                np.add(eg, k, out=eg)
-                _select(mask, eg, np.broadcast_to(g.s, eg.shape), out=eg)  # eg is da/dz now
-                np.not_equal(eg, 0.0, out=neg)
-                neg.any(-1, out=slope)
-                np.abs(eg, out=dg)
-                np.less(dg, SATURATION_THRESHOLD, out=neg)
-                np.logical_not(neg, out=neg)  # not (|da/dz| < threshold): NaN counts
-                neg.any(-1, out=steep)
-            else:  # every da/dz is k (where neg) or s: which occur decides
-                some, every = sc.some[lanes, :m], sc.every[lanes, :m]
-                neg.any(-1, out=some)
-                neg.all(-1, out=every)
-                kr, sr = k[..., 0], g.s[..., 0]
-                slope[...] = (some & (kr != 0)) | (~every & (sr != 0))
-                steep[...] = (some & ~(np.abs(kr) < SATURATION_THRESHOLD)) | (
-                    ~every & ~(np.abs(sr) < SATURATION_THRESHOLD))
-            np.greater(zg, 0.0, out=neg)
-            neg.any(-1, out=flags[F_ALIVE, lanes, p0:p1])
-            if first:
-                self.summary[4, lanes] = np.count_nonzero(neg[:, 0], axis=-1)
-            # Network.run's backward pass
-            np.subtract(ag, self._y, out=tg)  # a - y
-            loss = w[U_LOSS, lanes, p0:p1]
-            _einsum("lpn,lpn->lp", tg, tg, out=loss)
-            loss /= self.n
-            np.multiply(tg, self._two_over_n, out=tg)  # dL/da
-            for r in g.prelu:
-                np.minimum(zg[r], 0.0, out=dg[r])
-                _einsum("pn,pn->p", tg[r], dg[r], out=w[U_GALPHA, g.start + r, p0:p1])
-            if g.exp:  # dL/dz = dL/da * da/dz
-                np.multiply(tg, eg, out=ag)
+            lanes = tuple(range(f.n_lanes))
+        if lanes:
+            plan = self._plan(lanes)
+            if len(plan.work) > 1:
+                list(_pool().map(plan.blocks, range(len(plan.work))))
             else:
-                np.multiply(tg, k, out=ag)
-                _select(mask, ag, tg if g.s_one else np.multiply(tg, g.s, out=dg), out=ag)
-            gg = sc.g[:2, lanes, :m]
-            np.multiply(ag, self._x3[:2], out=gg)  # dL/dz x1, dL/dz x2
-            np.add.reduce(gg, axis=-1, out=w[U_GW1:U_GW2 + 1, lanes, p0:p1])
-            np.add.reduce(ag, axis=-1, out=w[U_GB, lanes, p0:p1])
+                plan.blocks(0)
+            np.copyto(self.last, params)
+            self._computed = True
+        flags = f.flags
+        for sl, k, s, prelu, tmp in self.finish:
+            for r in prelu:  # PReLU's k is its alpha, per neuron
+                np.copyto(k[r], u[U_ALPHA, sl.start + r])
+            finish_flags(flags[:, sl], k, s, tmp)
 
 
+class _WidePlan:
+    """The blocks of :class:`_Wide` for some of the lanes."""
 
+    def __init__(self, wide: _Wide, lanes: tuple[int, ...]):
+        f = wide.f
+        self.wide, self.f = wide, f
+        n_lanes, population, n = len(lanes), f.population, f.n
+        self.n_lanes = n_lanes
+        first, last = lanes[0], lanes[-1]
+        contiguous = last - first + 1 == n_lanes
+        self.lanes = slice(first, last + 1) if contiguous else np.array(lanes)
+        self.kinds = [f.kinds[i] for i in lanes]
+        per_neuron = n_lanes * n
+        workers = len(wide.buffers)
+        if population * per_neuron < THREAD_ELEMENTS:
+            workers = 1
+        # as many blocks for every worker, of about BLOCK_ELEMENTS values
+        count = workers * max(1, round(population * per_neuron / (BLOCK_ELEMENTS * workers)))
+        workers = min(workers, count, population)
+        size = -(-population // count)  # blocks of nearly equal size
+        blocks = [(p, min(p + size, population)) for p in range(0, population, size)]
+        self.work = [blocks[i::workers] for i in range(workers)]
+        self._steps: list[dict[int, tuple]] = [{} for _ in range(workers)]
 
-class _Scratch:
-    """One worker's arrays for a block of ``size`` neurons."""
+    def blocks(self, worker: int) -> None:
+        with np.errstate(all="ignore"):  # the caller's errstate does not reach pool threads
+            for p0, p1 in self.work[worker]:
+                self._block(worker, p0, p1)
 
-    def __init__(self, n_lanes: int, size: int, n: int):
-        shape = (n_lanes, size, n)
-        self.z, self.a, self.d, self.t, self.e = (np.empty(shape) for _ in range(5))
-        self.g = np.empty((2, *shape))
-        self.neg = np.empty(shape, dtype=bool)
-        self.mask = np.empty(shape, dtype=np.int64)
-        self.some = np.empty((n_lanes, size), dtype=bool)
-        self.every = np.empty((n_lanes, size), dtype=bool)
+    def _block(self, worker: int, p0: int, p1: int) -> None:
+        f, m, n_lanes, lanes = self.f, p1 - p0, self.n_lanes, self.lanes
+        got = self._steps[worker].get(m)
+        if got is None:
+            b = self.wide.buffers[worker]
+            got = self._steps[worker][m] = (
+                ColumnStep(f.x, f.y, np.repeat(np.arange(n_lanes), m), self.kinds, b, m),
+                b.get("par", (4, n_lanes, m)), b.get("out", (4, n_lanes, m)),
+                b.get("flags", (16, n_lanes, m), bool), b.get("galpha", (n_lanes, m)),
+                b.get("summary", (5, n_lanes)))
+        cols, par, out, flags, galpha, summary = got
+        if p0:
+            summary = None
+        u = f.u
+        sub = isinstance(lanes, slice)
+        if sub:
+            np.copyto(par, u[:4, lanes, p0:p1])
+        else:
+            np.copyto(par, u[:4][:, lanes, p0:p1])
+        cols.run(par.reshape(4, -1), out.reshape(4, -1), galpha.reshape(-1),
+                 flags.reshape(16, -1), summary)
+        rows = (slice(F_SLOPE, F_ALIVE + 1), slice(F_SOME, F_EVERY + 1))
+        if sub:
+            np.copyto(u[U_LOSS:U_GB + 1, lanes, p0:p1], out)
+            for r in rows:
+                np.copyto(f.flags[r, lanes, p0:p1], flags[r])
+            if summary is not None:
+                np.copyto(f.summary[:, lanes], summary)
+        else:
+            u[U_LOSS:U_GB + 1, lanes, p0:p1] = out
+            for r in rows:
+                f.flags[r, lanes, p0:p1] = flags[r]
+            if summary is not None:
+                f.summary[:, lanes] = summary
+        for sl in cols.prelu:
+            for i in range(sl.start // m, sl.stop // m):
+                lane = lanes.start + i if sub else int(lanes[i])
+                np.copyto(u[U_GALPHA, lane, p0:p1], galpha[i])
 
 
 class _Small:
@@ -371,7 +739,7 @@ class _Small:
         self.za = np.empty((2, *shape))  # z and a, side by side: one call sums both for neuron 0
         self.z, self.a = self.za
         self.e, self.t = np.empty(shape), np.empty(shape)
-        self.mask = np.empty(shape, dtype=np.int64)
+        self.pos = np.empty(shape, dtype=bool)  # not z < thr (or NaN: see run)
         self.bits = np.empty((3, *shape), dtype=bool)
         self.k = np.repeat(g.k, population, axis=1)  # (L, P, 1)
         self.k_prelu = [(self.k[r, :, 0], u[U_ALPHA, r]) for r in g.prelu]
@@ -383,16 +751,13 @@ class _Small:
         self.s_full = np.broadcast_to(g.s, shape)
         self.k_full = np.broadcast_to(self.k, shape)
         self.flags3 = f.flags[:3]
-        i64 = np.int64
-        self.ints = (self.a.view(i64), self.z.view(i64), self.e.view(i64), self.s_full.view(i64))
         sm = f.summary
         self.sm = (self.z[:, 0], sm[0], sm[1], self.za[:, :, 0], sm[2:4], self.bits[2, :, 0], sm[4])
 
     def run(self) -> None:
         g, f = self.g, self.f
-        z, a, e, t, t3, mask = self.z, self.a, self.e, self.t, self.t3, self.mask
-        ai, zi, ei, si = self.ints
-        xor, mul = np.bitwise_xor, np.multiply
+        z, a, e, t, t3, pos = self.z, self.a, self.e, self.t, self.t3, self.pos
+        mul = np.multiply
         for k, alpha in self.k_prelu:
             np.copyto(k, alpha)
         k = self.k
@@ -400,28 +765,25 @@ class _Small:
         mul(self.w3, f._x3, out=t3)
         np.add(t3[0], t3[1], out=z)
         np.add(z, t3[2], out=z)
-        # Network._piecewise: a = k z + c (e^z - 1) where z < thr else s z, and
-        # da/dz = k + c e^z or s; "x where mask else y" is ((x ^ y) * mask) ^ y on the bits
-        np.less(z, g.thr, out=mask, casting="unsafe")
+        # Network._piecewise: a = k z + c (e^z - 1) where z < thr else s z, and da/dz =
+        # k + c e^z or s: the first forms everywhere, then the second copied where z >= thr.
+        # (Where z is NaN the first stays: a is NaN either way, and so is dL/da there, so
+        # da/dz (k + ..., not s) changes nothing recorded: the loss is NaN, the lane diverged.)
+        np.greater_equal(z, g.thr, out=pos)
         mul(k, z, out=a)
         if g.exp:
             np.minimum(z, 0.0, out=e)
             np.expm1(e, out=t)
             mul(t, g.c, out=t)
             np.add(a, t, out=a)
-        yi = zi if g.s_one else mul(g.s, z, out=t).view(np.int64)
-        xor(ai, yi, out=ai)
-        mul(ai, mask, out=ai)
-        xor(ai, yi, out=ai)
+        np.copyto(a, z if g.s_one else mul(g.s, z, out=t), where=pos)
         if g.exp:
             np.exp(e, out=e)
             mul(e, g.c, out=e)
             np.add(e, k, out=e)
         else:
             np.copyto(e, self.k_full)
-        xor(ei, si, out=ei)
-        mul(ei, mask, out=ei)
-        xor(ei, si, out=ei)
+        np.copyto(e, self.s_full, where=pos)
         d, bits = e, self.bits
         np.not_equal(d, 0.0, out=bits[0])
         np.abs(d, out=t)

@@ -110,7 +110,9 @@ def replay(config: RunConfig, actions: Sequence[dict[str, Any]], steps: int,
     return sim
 
 
-_SKIP = {"history", "config", "_current"}  # rebuilt, shared, or a cache
+# rebuilt, shared, a cache, or the fused step and its scratch (views of the simulation's own
+# arrays and buffers every step overwrites: a fresh simulation has its own)
+_SKIP = {"history", "config", "_current", "_fused", "_views", "_row", "_dw"}
 _ATOMS = (str, int, float, bool, complex, bytes, type(None), np.generic)
 _SEEN = object()  # an object met before (a back reference): the fresh simulation has its own
 STATE_BUDGET = 256 * 2**20  # bytes of captured states a Timeline keeps at most (roughly)

@@ -9,8 +9,12 @@ never stopped being alive; NaN if it is not alive again by the end), exactly as 
 How it is fast and still exact:
 
 * before the shock every cell is the same neuron: it is run once, then copied into every cell;
-* after it, the cells of a lane are the population axis of one fused step, each cell with its
-  own learning rate (one number per cell instead of one per run; the same multiplication);
+* after it, every (lane, cell) pair of the piecewise lanes is a column of neuron.ColumnStep
+  blocks, each with its own learning rate (one number per cell instead of one per run; the same
+  multiplication); the columns are shared among the cores, each thread stepping its own set
+  through a whole chunk of steps (the sets are independent: no thread waits on another within
+  a chunk); other lanes (GELU, SiLU) take the engine's reference step, their cells the
+  population axis;
 * once the lr shock is over, a cell whose parameters came out of a step unchanged is at a fixed
   point (the step is a function of the parameters alone): every later step is the same, so its
   state and recovery are final and it leaves the computation. Dead neurons (every gradient 0),
@@ -19,6 +23,7 @@ How it is fast and still exact:
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import time
@@ -28,14 +33,33 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulation.config import ConfigError, LaneSpec, RunConfig, ShockSpec
-from simulation.engine import Simulation
-from simulation.health import State, classify, classify_flags
-from simulation.neuron import U_ALPHA, U_B, U_GALPHA, U_GB, U_GW1, U_W1, FusedStep, Network, Params
+from simulation.engine import Simulation, classify_rows
+from simulation.health import State, classify
+from simulation.neuron import (
+    BLOCK_ELEMENTS,
+    U_ALPHA,
+    U_B,
+    U_GALPHA,
+    U_GB,
+    U_GW1,
+    U_LOSS,
+    U_W1,
+    ColumnBuffers,
+    ColumnStep,
+    LaneKind,
+    Network,
+    Params,
+    finish_flags,
+    flag_rows,
+    lane_kinds,
+    sums_agree,
+)
 
 _ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
 COMPACT_EVERY = 16  # steps between looks for cells at a fixed point
-CHUNK = 32  # steps each lane runs before the others catch up (and a time check)
-PARALLEL_ELEMENTS = 1 << 16  # from this many values per step, the lanes run on every core
+CHUNK = 32  # steps each set of columns runs before the others catch up (and a time check)
+PARALLEL_ELEMENTS = 1 << 16  # from this many values per step, the columns run on every core
+SET_MIN = 64  # columns a thread takes at least
 MAX_CELLS = 250_000
 
 
@@ -79,7 +103,8 @@ def cell_config(base: RunConfig, spec: SweepSpec, i: int, j: int) -> RunConfig:
 
 
 class _Lane:
-    """The cells of one lane still moving, stepped together (fused when the activation allows)."""
+    """The cells of one lane still moving, by the engine's reference step (lanes whose activation
+    has no piecewise form: GELU, SiLU)."""
 
     def __init__(self, spec: LaneSpec, sim: Simulation, lane: int, cells: np.ndarray):
         self.network = Network([spec])
@@ -90,31 +115,20 @@ class _Lane:
         for row, v in enumerate((p.w1, p.w2, p.b, p.alpha)):
             self.u[row] = v[lane, 0]
         self.cells = cells  # indices into the grid
-        self._build()
-
-    def _build(self) -> None:
-        self.fused = FusedStep(self.network, self.x, self.y, self.u) if self.network.all_fast \
-            else None
 
     def keep(self, mask: np.ndarray) -> None:
         """Go on with the cells where ``mask`` only."""
         self.u = np.ascontiguousarray(self.u[:, :, mask])
         self.cells = self.cells[mask]
-        self._build()
 
     def step(self, lr: float | np.ndarray) -> np.ndarray:
         """One step of every cell (the engine's, each cell with its own ``lr``): the states."""
         u = self.u
-        if self.fused is not None:
-            self.fused.run()
-            state = classify_flags(u, self.fused.flags)
-            dw = u[U_GW1:U_GB + 1] * lr
-        else:  # the engine's reference step
-            p = Params(*u[:4])
-            fb = self.network.run(p, self.x, self.y)
-            state = classify(p, fb)
-            dw = np.stack([lr * fb.grad_w1, lr * fb.grad_w2, lr * fb.grad_b])
-            u[U_GALPHA] = fb.grad_alpha
+        p = Params(*u[:4])
+        fb = self.network.run(p, self.x, self.y)
+        state = classify(p, fb)
+        dw = np.stack([lr * fb.grad_w1, lr * fb.grad_w2, lr * fb.grad_b])
+        u[U_GALPHA] = fb.grad_alpha
         diverged = state == _DIVERGED
         if diverged.any():  # a diverged neuron is frozen where it broke
             dw[:, diverged] = 0.0
@@ -123,6 +137,111 @@ class _Lane:
             step = self.prelu_rate * u[U_GALPHA, 0]
             u[U_ALPHA, 0] -= np.where(~diverged[0], step, 0.0)
         return state[0]
+
+
+_FIELDS = ("lane", "cell", "rate", "lr_shocked", "left", "back", "state")
+
+
+class _Columns:
+    """Moving (lane, cell) pairs of the piecewise lanes, the columns of :class:`neuron.ColumnStep`
+    blocks (cache-sized), stepped by one thread: columns of lanes with the exponential last,
+    PReLU's first, so each kind is one run of columns.
+
+    Per column: the parameters and what a step records (``u`` (9, 1, M), rows as in the engine),
+    the lane, the cell, the learning rate under the lr shock, PReLU's alpha rate, the recovery
+    bookkeeping (the step it left ALIVE and the step it came back, -1 until then) and the last
+    state.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, kinds: list[LaneKind],
+                 u: np.ndarray, fields: dict[str, np.ndarray]):
+        self.x, self.y, self.kinds = x, y, kinds
+        self.n = len(y)
+        self.u = u
+        for name in _FIELDS:
+            setattr(self, name, fields[name])
+        self._buffers = ColumnBuffers(self.n, 1)
+        self._build()
+
+    @staticmethod
+    def order(lane: np.ndarray, cell: np.ndarray, kinds: list[LaneKind]) -> np.ndarray:
+        """The order of columns that keeps each kind one run."""
+        key = np.array([(q.group + 1 if q.exp else 0 if q.prelu else 1) for q in kinds])[lane]
+        return np.lexsort((cell, lane, key))
+
+    def fields(self) -> dict[str, np.ndarray]:
+        return {name: getattr(self, name) for name in _FIELDS}
+
+    def __len__(self) -> int:
+        return len(self.lane)
+
+    def _build(self) -> None:
+        m = len(self.lane)
+        self._tracked: np.ndarray | None = None  # the states the bookkeeping last saw
+        lanes, counts = np.unique(self.lane, return_counts=True)
+        self.counts = [(int(a), int(b)) for a, b in zip(lanes, counts, strict=True)]
+        self.flag_rows = flag_rows(m)
+        self.flags = self.flag_rows[:, :m].reshape(16, 1, m)
+        # the columns of lanes without the exponential come first: their slope and steepness
+        # flags from the blocks' facts (neuron.finish_flags), k per column (PReLU's: alpha)
+        kinds = self.kinds
+        plain_lanes = self.lane[~np.array([q.exp for q in kinds])[self.lane]]
+        plain = len(plain_lanes)
+        self._plain = plain
+        self._k = np.array([q.k for q in kinds])[plain_lanes]
+        self._s = np.array([q.s for q in kinds])[plain_lanes]
+        self._k_prelu = np.flatnonzero(np.array([q.prelu for q in kinds])[plain_lanes])
+        self._flag_tmp = np.empty((2, plain), dtype=bool)
+        self._prelu = self.rate != 0
+        self._any_prelu = bool(self._prelu.any())
+        # blocks of columns that stay in cache
+        count = max(1, -(-m * self.n // BLOCK_ELEMENTS))
+        bounds = np.linspace(0, m, count + 1).astype(int).tolist()
+        self._blocks = [(ColumnStep(self.x, self.y, self.lane[a:b], kinds, self._buffers),
+                         slice(a, b)) for a, b in itertools.pairwise(bounds) if b > a]
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Go on with the columns where ``mask`` only."""
+        self.u = np.ascontiguousarray(self.u[:, :, mask])
+        for name in _FIELDS:
+            setattr(self, name, getattr(self, name)[mask])
+        self._build()
+
+    def step(self, t: int, lr: float | None) -> None:
+        """Step ``t`` of every column, with learning rate ``lr`` (None: each its shocked one):
+        the engine's step, and its recovery bookkeeping. Inside np.errstate."""
+        u = self.u
+        for step, sl in self._blocks:
+            v = u[:, 0, sl]
+            step.run(v[:4], v[U_LOSS:U_GB + 1], v[U_GALPHA], self.flags[:, 0, sl])
+        plain = self._plain
+        if plain:
+            if len(self._k_prelu):
+                self._k[self._k_prelu] = u[U_ALPHA, 0, self._k_prelu]
+            finish_flags(self.flags[:, 0, :plain], self._k, self._s, self._flag_tmp)
+        state = classify_rows(u, self.flag_rows)[0]
+        self.state = state
+        dw = u[U_GW1:U_GB + 1, 0] * (self.lr_shocked if lr is None else lr)
+        diverged = state == _DIVERGED
+        any_diverged = bool(diverged.any())
+        if any_diverged:  # a diverged neuron is frozen where it broke
+            dw[:, diverged] = 0.0
+        u[U_W1:U_B + 1, 0] -= dw
+        if self._any_prelu:
+            pr = self._prelu
+            step = self.rate[pr] * u[U_GALPHA, 0, pr]
+            if any_diverged:
+                step = np.where(~diverged[pr], step, 0.0)
+            u[U_ALPHA, 0, pr] -= step
+        # Recovery: when it left ALIVE after the shock, and when it came back (only a change of
+        # state can mark either, after the first step)
+        if self._tracked is not None and np.array_equal(state, self._tracked):
+            return
+        self._tracked = state
+        alive = state == _ALIVE
+        left, back = self.left, self.back
+        np.copyto(back, t, where=(left >= 0) & (back < 0) & alive)
+        np.copyto(left, t, where=(left < 0) & ~alive)
 
 
 @dataclass
@@ -159,17 +278,69 @@ class Sweep:
         cells = np.arange(self.n_cells)
         self.bias = np.tile(np.asarray(spec.bias, dtype=float), nf)  # per cell
         self.lr_shocked = self.base_lr * np.repeat(np.asarray(spec.factor, dtype=float), nb)
-        self.lanes = [_Lane(s, pre, i, cells) for i, s in enumerate(base.lanes)]
-        for lane in self.lanes:
-            lane.u[U_B, 0] = self.bias
         n_lanes = len(base.lanes)
+        network = Network(list(base.lanes))
+        self._x, self._y, self._n = pre.data.x, pre.data.y, pre.data.n
+        # piecewise lanes: every (lane, cell) pair a column, the columns shared among the cores
+        # (each set stepped by one thread); other lanes (GELU, SiLU) lane by lane
+        fused = [i for i in range(n_lanes) if network.fast[i]] if sums_agree(self._n) else []
+        self._kinds = [LaneKind(1.0, 0.0, 0.0, 0.0)] * n_lanes
+        self.sets: list[_Columns] = []
+        if fused:
+            for j, q in zip(fused, lane_kinds(Network([base.lanes[i] for i in fused])),
+                            strict=True):
+                self._kinds[j] = q
+            lane = np.repeat(np.array(fused, dtype=np.intp), self.n_cells)
+            cell = np.tile(cells, len(fused))
+            u = np.full((9, 1, len(lane)), np.nan)
+            for row, v in enumerate((pre.params.w1, pre.params.w2, pre.params.b,
+                                     pre.params.alpha)):
+                u[row, 0] = v[lane, 0]
+            u[U_B, 0] = self.bias[cell]
+            alpha_lr = np.array([float(network.alpha_lr[i]) if self._kinds[i].prelu else 0.0
+                                 for i in range(n_lanes)])
+            m = len(lane)
+            self._split(u, {"lane": lane, "cell": cell, "rate": alpha_lr[lane],
+                            "lr_shocked": self.lr_shocked[cell], "left": np.full(m, -1),
+                            "back": np.full(m, -1), "state": np.zeros(m, dtype=np.int8)})
+        self.lanes = {i: _Lane(s, pre, i, cells) for i, s in enumerate(base.lanes)
+                      if not network.fast[i]}
+        for lane_ in self.lanes.values():
+            lane_.u[U_B, 0] = self.bias
         self.state = np.zeros((n_lanes, self.n_cells), dtype=np.int8)
         self.left_at = np.full((n_lanes, self.n_cells), -1)
         self.recovered_at = np.full((n_lanes, self.n_cells), -1)
         self.seconds = 0.0
         self.cell_steps = [0] * n_lanes  # (cell, step) pairs computed after the shock, per lane
-        self._n = pre.data.n
-        self._cost = 0.0  # seconds per step of every lane, the last slice's
+        self._cost = 0.0  # seconds per step, the last slice's
+
+    # --- the columns' sets ----------------------------------------------------------------------
+    def _workers(self, columns: int) -> int:
+        if columns * self._n < PARALLEL_ELEMENTS:
+            return 1
+        return max(1, min(os.cpu_count() or 1, columns // SET_MIN))
+
+    def _split(self, u: np.ndarray, fields: dict[str, np.ndarray]) -> None:
+        """Share the columns ``u``, ``fields`` among sets, one per core when there are many (every
+        set a like mix of kinds)."""
+        order = _Columns.order(fields["lane"], fields["cell"], self._kinds)
+        workers = self._workers(len(order))
+        self.sets = [_Columns(self._x, self._y, self._kinds, np.ascontiguousarray(u[:, :, idx]),
+                              {k: v[idx] for k, v in fields.items()})
+                     for idx in (order[i::workers] for i in range(workers)) if len(idx)]
+
+    def _rebalance(self) -> None:
+        """Share the columns again when the sets have grown unequal (cells leave at their own
+        pace) or fewer threads would do."""
+        sizes = [len(c) for c in self.sets]
+        if not sizes:
+            return
+        want = self._workers(sum(sizes))
+        if len(sizes) == want and max(sizes) <= 1.2 * min(sizes) + 32:
+            return
+        u = np.concatenate([c.u for c in self.sets], axis=2)
+        fields = {k: np.concatenate([c.fields()[k] for c in self.sets]) for k in _FIELDS}
+        self._split(u, fields)
 
     @property
     def done(self) -> bool:
@@ -183,7 +354,8 @@ class Sweep:
     @property
     def moving(self) -> int:
         """(cell, lane) pairs still computed."""
-        return sum(len(lane.cells) for lane in self.lanes)
+        return (sum(len(c) for c in self.sets)
+                + sum(len(lane.cells) for lane in self.lanes.values()))
 
     def advance(self, seconds: float | None = None) -> bool:
         """Run until done, or for about ``seconds``; True once done."""
@@ -196,12 +368,18 @@ class Sweep:
                     chunk = max(1, min(CHUNK, int(left / self._cost) if self._cost else 1))
                 stop = min(self.spec.steps, self.t + chunk)
                 t0 = time.perf_counter()
-                if len(self.lanes) > 1 and self.moving * self._n >= PARALLEL_ELEMENTS:
-                    n = len(self.lanes)
-                    list(_pool().map(self._run_lane, range(n), [self.t] * n, [stop] * n))
-                else:
-                    for li in range(len(self.lanes)):
-                        self._run_lane(li, self.t, stop)
+                counts = [[0] * len(self.cell_steps) for _ in self.sets]
+                jobs = [(i, self.t, stop, counts[i]) for i in range(len(self.sets))]
+                if len(jobs) > 1:
+                    list(_pool().map(lambda job: self._run_set(*job), jobs))
+                elif jobs:
+                    self._run_set(*jobs[0])
+                for li, lane in self.lanes.items():
+                    self._run_lane(li, lane, self.t, stop)
+                for c in counts:
+                    for li, v in enumerate(c):
+                        self.cell_steps[li] += v
+                self._rebalance()
                 self._cost = (time.perf_counter() - t0) / (stop - self.t)
                 self.t = stop
                 if seconds is not None and time.perf_counter() - start >= seconds:
@@ -209,18 +387,38 @@ class Sweep:
         self.seconds += time.perf_counter() - start
         return self.done
 
-    def _run_lane(self, li: int, t0: int, t1: int) -> None:
-        """Steps t0..t1-1 of lane ``li`` (lanes are independent: one thread each)."""
-        with np.errstate(all="ignore"):  # (numpy's errstate is per thread)
-            self._lane_steps(li, t0, t1)
+    def _look(self, t: int) -> tuple[bool, bool]:
+        """(the lr shock is in force at step t, look for cells at a fixed point after it)."""
+        s = self.spec
+        shocked = t < s.shock_step + s.lr_steps
+        return shocked, not shocked and (t - s.shock_step) % COMPACT_EVERY == 0
 
-    def _lane_steps(self, li: int, t0: int, t1: int) -> None:
-        lane, s = self.lanes[li], self.spec
+    def _run_set(self, i: int, t0: int, t1: int, counts: list[int]) -> None:
+        """Steps t0..t1-1 of the columns of set ``i`` (sets are independent: one thread each)."""
+        cols = self.sets[i]
+        with np.errstate(all="ignore"):  # (numpy's errstate is per thread)
+            for t in range(t0, t1):
+                if not len(cols):
+                    return
+                shocked, look = self._look(t)
+                before = cols.u[:4].copy() if look else None
+                cols.step(t, None if shocked else self.base_lr)
+                for li, count in cols.counts:
+                    counts[li] += count
+                if before is not None:
+                    after = cols.u[:4]
+                    same = ((before == after) | (np.isnan(before) & np.isnan(after))).all(
+                        axis=(0, 1))
+                    if same.any():
+                        self._save(cols)
+                        cols.keep(~same)
+
+    def _run_lane(self, li: int, lane: _Lane, t0: int, t1: int) -> None:
+        """Steps t0..t1-1 of a lane without the piecewise form (the reference step)."""
         for t in range(t0, t1):
             if not len(lane.cells):
                 return
-            shocked = t < s.shock_step + s.lr_steps
-            look = not shocked and (t - s.shock_step) % COMPACT_EVERY == 0
+            shocked, look = self._look(t)
             before = lane.u[:4].copy() if look else None
             state = lane.step(self.lr_shocked[lane.cells] if shocked else self.base_lr)
             self.cell_steps[li] += len(lane.cells)
@@ -230,6 +428,12 @@ class Sweep:
                 same = ((before == after) | (np.isnan(before) & np.isnan(after))).all(axis=(0, 1))
                 if same.any():
                     lane.keep(~same)
+
+    def _save(self, cols: _Columns) -> None:
+        """The columns' states and recovery steps, into the grid."""
+        self.state[cols.lane, cols.cell] = cols.state
+        self.left_at[cols.lane, cols.cell] = cols.left
+        self.recovered_at[cols.lane, cols.cell] = cols.back
 
     def _track(self, li: int, cells: np.ndarray, state: np.ndarray, t: int) -> None:
         """The engine's recovery bookkeeping (Recovery), per cell: when it left ALIVE after the
@@ -246,8 +450,10 @@ class Sweep:
 
     def result(self) -> SweepResult:
         """What is known so far (final once :attr:`done`)."""
+        for cols in self.sets:
+            self._save(cols)
         s = self.spec
-        shape = (len(self.lanes), len(s.factor), len(s.bias))
+        shape = (len(self.base.lanes), len(s.factor), len(s.bias))
         rec = np.where(self.left_at < 0, 0.0,
                        np.where(self.recovered_at < 0, np.nan,
                                 (self.recovered_at - s.shock_step).astype(float)))

@@ -4,9 +4,11 @@
 import numpy as np
 import pytest
 
-from simulation import presets
+from simulation import neuron, presets
 from simulation.config import DataSpec, LaneSpec, RunConfig, ShockSpec
-from simulation.engine import Simulation
+from simulation.engine import Simulation, classify_rows, classify_small
+from simulation.health import State, classify_flags
+from simulation.neuron import _Wide, flag_rows, sums_agree
 
 ALT_LANES = [LaneSpec("relu"), LaneSpec("leaky_relu", {"negative_slope": 0.2}, id="lk2"),
              LaneSpec("prelu", {"alpha_init": 0.1, "alpha_lr": 0.05}),
@@ -67,9 +69,84 @@ def test_fused_step_records_what_the_reference_step_records(name):
 def test_population_case_takes_several_blocks():
     cfg, population, _ = CASES["population"]
     f = Simulation(cfg, population=population)._fused
-    assert f._small is None and sum(len(w) for w in f._work) > 1
+    assert isinstance(f._impl, _Wide) and sum(len(w) for w in f._impl.work) > 1
 
 
 def test_mini_batches_and_other_activations_take_the_reference_step():
     assert Simulation(RunConfig(batch_size=8))._fused is None
     assert Simulation(RunConfig(lanes=[LaneSpec("gelu")]))._fused is None
+
+
+# --- populations in the wide layout (neuron._Wide: blocks of ColumnStep columns) ---------------
+WIDE_LANES = [*ALT_LANES, LaneSpec("elu", id="elu1"),  # k + c == s: da/dz without a select
+              LaneSpec("selu", {"alpha": 1.0}, id="selu1")]
+WIDE = {
+    # every kind of lane; ReLU dies at the b = -800 shock (its lane is then left out of the step)
+    # and comes back at b = 3; 37 samples (pairwise sums with a rest)
+    "lanes-and-shocks": (RunConfig(seed=5, init="random", lanes=WIDE_LANES, shocks=SHOCKS,
+                                   data=DataSpec(n=37, noise=0.1)), 64, 120),
+    "tiny-data": (RunConfig(data=DataSpec(n=5, noise=0.2), init="random", lanes=WIDE_LANES),
+                  60, 40),
+    "many-samples": (RunConfig(seed=2, init="random", lanes=REORDERED,
+                               data=DataSpec(n=300, noise=0.2), shocks=SHOCKS[:2]), 50, 30),
+    "diverges": (RunConfig(init="random", lanes=WIDE_LANES,
+                           shocks=[ShockSpec(10, "lr_shock", {"factor": 1e6, "steps": 5})]),
+                 64, 40),
+}
+
+
+@pytest.fixture
+def wide_always(monkeypatch):
+    """Populations this small take the wide layout too (normally from 32,768 values a step)."""
+    monkeypatch.setattr(neuron, "WIDE_ELEMENTS", 0)
+
+
+@pytest.mark.parametrize("name", list(WIDE))
+def test_wide_population_steps_as_the_reference_every_neuron(name, wide_always):
+    cfg, population, steps = WIDE[name]
+    fused = Simulation(cfg, population=population)
+    reference = Simulation(cfg, population=population)
+    assert isinstance(fused._fused._impl, _Wide)
+    reference._fused = None
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            fused.step()
+            reference.step()
+            np.testing.assert_array_equal(fused.state, reference.state)
+    np.testing.assert_array_equal(fused.history.window(), reference.history.window())
+    for f in ("w1", "w2", "b", "alpha"):
+        np.testing.assert_array_equal(getattr(fused.params, f), getattr(reference.params, f))
+
+
+def test_a_lane_at_a_fixed_point_is_left_out_and_computed_again_when_it_moves(wide_always):
+    cfg, population, _ = WIDE["lanes-and-shocks"]
+    sim = Simulation(cfg, population=population)
+    sim.run(79)  # ReLU dead since the b = -800 shock at step 70
+    wide = sim._fused._impl
+    assert any(0 not in lanes for lanes in wide._plans)
+    computed = dict(wide._plans)
+    sim.run(15)  # w1 = w2 = 0 at 80, b = 0 at 81, b = 3 at 90: every lane moves again
+    assert len(wide._plans) >= len(computed)
+    np.testing.assert_array_equal(sim.state[0] == State.ALIVE, np.ones(population, dtype=bool))
+
+
+def test_classify_rows_gives_the_states_of_classify_flags():
+    rng = np.random.default_rng(0)
+    for n_lanes, population in ((3, 7), (5, 64), (2, 1001)):
+        count = n_lanes * population
+        rows = flag_rows(count)
+        flags = rows[:, :count].reshape(16, n_lanes, population)
+        flags[:3] = rng.random((3, n_lanes, population)) < 0.5
+        u = rng.normal(size=(9, n_lanes, population))
+        for row in range(9):
+            u[row][rng.random((n_lanes, population)) < 0.1] = np.nan
+            u[row][rng.random((n_lanes, population)) < 0.05] = np.inf
+        u[8][rng.random((n_lanes, population)) < 0.2] = 0.0
+        want = classify_flags(u, flags.copy())
+        np.testing.assert_array_equal(classify_rows(u, rows), want)
+        np.testing.assert_array_equal(classify_small(u, flags.copy()), want)
+
+
+def test_column_sums_are_numpys_for_any_number_of_samples():
+    for n in (1, 3, 7, 8, 9, 16, 37, 64, 127, 128, 129, 300, 1000):
+        assert sums_agree(n), n

@@ -101,3 +101,36 @@ def test_dropout_and_mini_batches_are_refused():
     d["lanes"] = [{"activation": "relu", "dropout": 0.5}]
     with pytest.raises(ConfigError):
         sweep.Sweep(RunConfig.from_dict(d), SPEC)
+
+
+KINDS = [LaneSpec("relu"), LaneSpec("prelu", {"alpha_init": 0.1, "alpha_lr": 0.05}),
+         LaneSpec("elu", {"alpha": 0.7}), LaneSpec("selu"), LaneSpec("elu", id="elu1"),
+         LaneSpec("leaky_relu", {"negative_slope": 0.2}), LaneSpec("selu", {"alpha": 1.0},
+                                                                  id="selu1")]
+
+
+def test_every_kind_of_lane_on_every_core_equals_individual_runs(monkeypatch):
+    """Lanes of each kind of column run (plain, exponential with and without a select), the
+    columns shared among two threads in several blocks each: every cell as its own run."""
+    base = presets.get("healthy").config()
+    d = base.to_dict()
+    d["lanes"] = [vars(lane) for lane in KINDS]
+    base = RunConfig.from_dict(d)
+    spec = sweep.SweepSpec(bias=(-6.0, 0.2, 5.0), factor=(1.0, 40.0), shock_step=8,
+                           lr_steps=2, steps=150)
+    monkeypatch.setattr(sweep, "PARALLEL_ELEMENTS", 0)
+    monkeypatch.setattr(sweep, "SET_MIN", 1)
+    monkeypatch.setattr(sweep, "BLOCK_ELEMENTS", 64 * 3)
+    monkeypatch.setattr(sweep.os, "cpu_count", lambda: 2)
+    sw = sweep.Sweep(base, spec)
+    assert len(sw.sets) == 2 and all(len(c._blocks) > 1 for c in sw.sets)
+    sw.advance()
+    res = sw.result()
+    for i in range(2):
+        for j in range(3):
+            cfg = sweep.cell_config(base, spec, i, j)
+            sim = Simulation(cfg)
+            sim.run(cfg.steps)
+            np.testing.assert_array_equal(res.state[:, i, j], sim.history.last()[-1])
+            want = [np.nan if r.steps is None else r.steps for r in sim.recoveries]
+            np.testing.assert_array_equal(res.recovery[:, i, j], want)
