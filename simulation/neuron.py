@@ -787,8 +787,9 @@ class _Small:
         d, bits = e, self.bits
         np.not_equal(d, 0.0, out=bits[0])
         np.abs(d, out=t)
-        np.less(t, SATURATION_THRESHOLD, out=bits[1])
-        np.logical_not(bits[1], out=bits[1])  # not (|da/dz| < threshold): NaN counts
+        # not |da/dz| < threshold; a NaN da/dz would count too, but it comes only with a NaN
+        # loss (z or PReLU's alpha NaN): the lane is diverged whatever this flag says
+        np.greater_equal(t, SATURATION_THRESHOLD, out=bits[1])
         np.greater(z, 0.0, out=bits[2])
         bits.any(-1, out=self.flags3)
         z0, zmin, zmax, za0, sums, pos0, count = self.sm

@@ -92,9 +92,6 @@ def test_window_options_refuse_bad_numbers_before_any_window(capsys, tmp_path, a
     check_refused(capsys, argv, tmp_path)
 
 
-@pytest.mark.xfail(strict=False, reason="simulation/sweep.py: `range() arg 3 must not be zero` "
-                   "when every cell of a lane settles at the same check (a 1x1 grid); the fix "
-                   "is another change's")
 def test_the_smallest_sweep_grid_is_accepted(tmp_path):
     """1 x 1 is in range (the refusals above are not off by one)."""
     out = tmp_path / "m.json"
