@@ -42,20 +42,25 @@ def test_cell_equals_an_individual_run(result, cell):
         assert (np.isnan(got) and steps is None) or got == steps, (lane, got, steps)
 
 
-def test_every_cell_equals_an_individual_run_on_a_tiny_grid():
-    """All cells, including those that left the computation at a fixed point."""
-    base = presets.get("healthy").config()
-    spec = sweep.SweepSpec(bias=(-3.0, 0.1, 4.0), factor=(1.0, 50.0), shock_step=5,
-                           lr_steps=3, steps=300)
-    res = sweep.run(base, spec)
-    for i in range(2):
-        for j in range(3):
+def assert_cells_equal_individual_runs(res, base, spec) -> None:
+    """Every cell of ``res`` has the state and recovery of its own ``simulate`` run."""
+    for i in range(len(spec.factor)):
+        for j in range(len(spec.bias)):
             cfg = sweep.cell_config(base, spec, i, j)
             sim = Simulation(cfg)
             sim.run(cfg.steps)
             np.testing.assert_array_equal(res.state[:, i, j], sim.history.last()[-1])
             want = [np.nan if r.steps is None else r.steps for r in sim.recoveries]
             np.testing.assert_array_equal(res.recovery[:, i, j], want)
+
+
+def test_every_cell_equals_an_individual_run_on_a_tiny_grid():
+    """All cells, including those that left the computation at a fixed point."""
+    base = presets.get("healthy").config()
+    spec = sweep.SweepSpec(bias=(-3.0, 0.1, 4.0), factor=(1.0, 50.0), shock_step=5,
+                           lr_steps=3, steps=300)
+    res = sweep.run(base, spec)
+    assert_cells_equal_individual_runs(res, base, spec)
 
 
 def test_the_map_has_the_outcomes_the_seed_describes(result):
@@ -126,11 +131,4 @@ def test_every_kind_of_lane_on_every_core_equals_individual_runs(monkeypatch):
     assert len(sw.sets) == 2 and all(len(c._blocks) > 1 for c in sw.sets)
     sw.advance()
     res = sw.result()
-    for i in range(2):
-        for j in range(3):
-            cfg = sweep.cell_config(base, spec, i, j)
-            sim = Simulation(cfg)
-            sim.run(cfg.steps)
-            np.testing.assert_array_equal(res.state[:, i, j], sim.history.last()[-1])
-            want = [np.nan if r.steps is None else r.steps for r in sim.recoveries]
-            np.testing.assert_array_equal(res.recovery[:, i, j], want)
+    assert_cells_equal_individual_runs(res, base, spec)
