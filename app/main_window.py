@@ -130,7 +130,7 @@ class MainWindow(QMainWindow):
         self.cards.lane_selected.connect(self.select_lane)
         self.tabs.currentChanged.connect(self._on_tab)
         c.running_changed.connect(t.set_running)
-        c.running_changed.connect(lambda on: on or self._on_frame(c.sim))  # all views, at rest
+        c.running_changed.connect(lambda on: on or self.draw(c.sim))  # all views, at rest
         c.model_changed.connect(self._on_model)
         c.frame.connect(self._on_frame)
         c.stats.connect(lambda sps, fps: self.rate_label.setText(
@@ -272,7 +272,7 @@ class MainWindow(QMainWindow):
         if rewind is not None:  # the rewind scrubs the single-neuron run: shown with it only
             rewind.bar.setVisible(index == 0)
         if index == 0 and not (rewind is not None and rewind.active):
-            self._on_frame(self.controller.sim)  # catch up with the steps run meanwhile
+            self.draw(self.controller.sim)  # every view catches up with the steps run meanwhile
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
