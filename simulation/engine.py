@@ -178,9 +178,11 @@ class Simulation:
         self._tracked_states: list[int] | None = None
         # full-batch runs of piecewise lanes (every preset) take the fused step
         self._fused: FusedStep | None = None
-        if self.network.all_fast and config.batch_size is None and self._drop_rng is None:
+        if self.network.all_fast and config.batch_size is None and (
+                self._drop_rng is None or FusedStep.is_wide(
+                    self.n_lanes, population, self.data.n)):
             self._fused = FusedStep(self.network, self.data.x, self.data.y, self._u,
-                                    summary=self._row[11:16])
+                                    summary=self._row[11:16], dropout=self.dropout)
             f = self._fused
             self._classify_rows = self.n_lanes * population >= CLASSIFY_ROWS_MIN
             # the update of w1, w2, b and alpha, one multiplication: rates (4, L, 1) are lr three
@@ -303,15 +305,16 @@ class Simulation:
         idx, self._batch_order = self._batch_order[:size], self._batch_order[size:]
         return np.sort(idx)
 
-    def _keep(self, n: int) -> np.ndarray | None:
-        """This step's dropout factors, (L, P, n): 1 / (1 - p) where kept, 0 where dropped."""
+    def _keep(self, n: int, factors: bool = True) -> np.ndarray | None:
+        """This step's dropout factors, (L, P, n): 1 / (1 - p) where kept, 0 where dropped (with
+        ``factors``; the mask is :attr:`kept` either way)."""
         if self._drop_rng is None:
             return None
         kept = self._drop_rng.random((self.population, n)) >= self.dropout[:, None, None]
         self.kept = kept  # the last step's mask, every neuron's (read by simulation.population)
         if self.masks is not None:
             self.masks.append(kept[:, 0].copy())
-        return kept / (1.0 - self.dropout)[:, None, None]
+        return kept / (1.0 - self.dropout)[:, None, None] if factors else None
 
     def step(self) -> None:
         """One gradient-descent update of every lane."""
@@ -361,6 +364,9 @@ class Simulation:
         """:meth:`step` through :class:`FusedStep` (the caller silences numpy's warnings): the
         same numbers, in far fewer numpy calls, no per-sample arrays kept."""
         f, u, row = self._fused, self._u, self._row
+        if self._drop_rng is not None:
+            self._keep(self.data.n, factors=False)
+            f.kept = self.kept
         f.run()
         state = classify_rows(u, f.flag_rows) if self._classify_rows else classify_small(u, f.flags)
         self.state = state

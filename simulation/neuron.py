@@ -365,20 +365,23 @@ class ColumnStep:
         self.bufsize = max(16, min(g[1].stop - g[1].start for g in self.groups) // 16 * 16)
 
     def run(self, par: np.ndarray, out: np.ndarray, grad_alpha: np.ndarray, flags: np.ndarray,
-            summary: np.ndarray | None = None) -> None:
+            summary: np.ndarray | None = None, keep: np.ndarray | None = None) -> None:
         """From ``par`` (4, M: w1, w2, b, alpha), write ``out`` (4, M: loss, grad_w1, grad_w2,
         grad_b), ``grad_alpha`` (M; PReLU columns only), rows of ``flags`` (16, M): F_ALIVE, and
         F_SLOPE, F_STEEP of columns with the exponential, F_SOME, F_EVERY of the others (for
         :func:`finish_flags`), and with ``summary`` (5, L), column 0 of every
-        ``summary_stride``: z min, max, sum, a sum, count of z > 0. Call it inside np.errstate
-        (numpy's warnings are the caller's)."""
+        ``summary_stride``: z min, max, sum, a sum, count of z > 0. With ``keep`` (N, M),
+        dropout's factors (1 / (1 - p) where kept, 0 where dropped), the gradients are those of
+        the training pass (a -> a keep, da/dz -> da/dz keep, as :meth:`Network.run`); the loss,
+        the flags and the summary stay the full pass's. Call it inside np.errstate (numpy's
+        warnings are the caller's)."""
         old = np.setbufsize(self.bufsize)  # numpy buffers broadcast operands when a run is
         try:  # shorter than its buffer size: runs here have >= bufsize values
-            self._run(par, out, grad_alpha, flags, summary)
+            self._run(par, out, grad_alpha, flags, summary, keep)
         finally:
             np.setbufsize(old)
 
-    def _run(self, par, out, grad_alpha, flags, summary) -> None:
+    def _run(self, par, out, grad_alpha, flags, summary, keep) -> None:
         z, a, d, t, bits = self.z, self.a, self.d, self.t, self.bits
         mul, add, xor, i64 = np.multiply, np.add, np.bitwise_xor, np.int64
         x3 = self.x3
@@ -456,13 +459,23 @@ class ColumnStep:
         np.copyto(tt, t.T)  # the errors, (M, N): the loss is np.einsum's sum of their squares
         _einsum("pn,pn->p", tt, tt, out=out[0])
         np.true_divide(out[0], self.n_float, out=out[0])
-        for sl in self.prelu:  # dL/dalpha = einsum(dL/da, min(z, 0))
+        if keep is not None:  # dropout's training pass: its errors, then as below
+            mul(a, keep, out=a)
+            np.subtract(a, self.y, out=t)
+            mul(t, self.two_over_n, out=t)  # dL/da
+            mul(d, keep, out=d)
+        for sl in self.prelu:  # dL/dalpha = einsum(dL/da, min(z, 0) (x keep))
             w = sl.stop - sl.start
             dl, zn = self.dlp[:w], self.znp[:w]
-            mul(tt[sl], self.two_over_n, out=dl)
             np.minimum(z[:, sl].T, 0.0, out=zn)
+            if keep is None:
+                mul(tt[sl], self.two_over_n, out=dl)
+            else:
+                np.copyto(dl, t[:, sl].T)
+                mul(zn, keep[:, sl].T, out=zn)
             _einsum("pn,pn->p", dl, zn, out=grad_alpha[sl])
-        mul(t, self.two_over_n, out=t)  # dL/da
+        if keep is None:
+            mul(t, self.two_over_n, out=t)  # dL/da
         mul(t, d, out=a)  # dL/dz
         self._grads(a, out[1:4])
 
@@ -550,13 +563,18 @@ class FusedStep:
     """
 
     def __init__(self, network: Network, x: np.ndarray, y: np.ndarray, u: np.ndarray,
-                 summary: np.ndarray | None = None):
+                 summary: np.ndarray | None = None, dropout: np.ndarray | None = None):
         if not network.all_fast:
             raise ValueError("FusedStep needs piecewise activations only")
         n_lanes, population = u.shape[1:]
         n = len(y)
         self.n_lanes, self.population, self.n = n_lanes, population, n
         self.u = u
+        # dropout rate per lane (wide steps only): the caller sets :attr:`kept` (L, P, N), the
+        # step's mask, before each run
+        self.dropout = (np.zeros(n_lanes) if dropout is None
+                        else np.asarray(dropout, dtype=float))
+        self.kept: np.ndarray | None = None
         self.x, self.y = x, y
         self._y = np.ascontiguousarray(y, dtype=float)
         self._x = np.ascontiguousarray(x.T, dtype=float)  # (2, N): x1 and x2 rows
@@ -568,8 +586,9 @@ class FusedStep:
         self.flags = self.flag_rows[:, :n_lanes * population].reshape(16, n_lanes, population)
         self.summary = np.empty((5, n_lanes))
         self.kinds = lane_kinds(network)
-        self.wide = (population >= WIDE_MIN and population * n_lanes * n >= WIDE_ELEMENTS
-                     and sums_agree(n))
+        self.wide = self.is_wide(n_lanes, population, n)
+        if self.dropout.any() and not self.wide:
+            raise ValueError("FusedStep takes dropout only in the wide layout")
         if self.wide:
             self._impl: _Small | _Wide = _Wide(self)
         else:
@@ -583,6 +602,13 @@ class FusedStep:
                                   network._thr.reshape(shape).copy(), bool((s == 1.0).all()),
                                   [int(r) for r in np.flatnonzero(network.prelu)])]
             self._impl = _Small(self)
+
+    @staticmethod
+    def is_wide(n_lanes: int, population: int, n: int) -> bool:
+        """Whether a step of this size takes the wide layout (:class:`_Wide`; the one that applies
+        dropout)."""
+        return (population >= WIDE_MIN and population * n_lanes * n >= WIDE_ELEMENTS
+                and sums_agree(n))
 
     def run(self) -> None:
         """One pass over the parameters in ``u``."""
@@ -638,7 +664,9 @@ class _Wide:
         u = f.u
         params = u[:4]
         if self._computed:  # lanes whose parameters all are those last computed: left out
+            # (not with dropout: a new mask, another training pass)
             same = np.equal(params.view(np.int64), self.last.view(np.int64)).all(axis=(0, 2))
+            same &= self.f.dropout == 0
             lanes = tuple(np.flatnonzero(~same).tolist())
         else:
             lanes = tuple(range(f.n_lanes))
@@ -680,6 +708,9 @@ class _WidePlan:
         blocks = [(p, min(p + size, population)) for p in range(0, population, size)]
         self.work = [blocks[i::workers] for i in range(workers)]
         self._steps: list[dict[int, tuple]] = [{} for _ in range(workers)]
+        # dropout: (lane, its place in the block, 1 - p) of each lane
+        self.scales = [(lane, i, 1.0 - float(f.dropout[lane]))
+                       for i, lane in enumerate(lanes)] if f.dropout.any() else []
 
     def blocks(self, worker: int) -> None:
         with np.errstate(all="ignore"):  # the caller's errstate does not reach pool threads
@@ -695,10 +726,17 @@ class _WidePlan:
                 ColumnStep(f.x, f.y, np.repeat(np.arange(n_lanes), m), self.kinds, b, m),
                 b.get("par", (4, n_lanes, m)), b.get("out", (4, n_lanes, m)),
                 b.get("flags", (16, n_lanes, m), bool), b.get("galpha", (n_lanes, m)),
-                b.get("summary", (5, n_lanes)))
-        cols, par, out, flags, galpha, summary = got
+                b.get("summary", (5, n_lanes)),
+                b.get("keep", (f.n, n_lanes, m)) if self.scales else None)
+        cols, par, out, flags, galpha, summary, keep = got
         if p0:
             summary = None
+        if keep is not None:  # the mask's factors, as Simulation._keep: kept / (1 - p)
+            for lane, i, scale in self.scales:
+                kl = keep[:, i]
+                np.copyto(kl, f.kept[lane, p0:p1].T)
+                np.true_divide(kl, scale, out=kl)
+            keep = keep.reshape(f.n, -1)
         u = f.u
         sub = isinstance(lanes, slice)
         if sub:
@@ -706,7 +744,7 @@ class _WidePlan:
         else:
             np.copyto(par, u[:4][:, lanes, p0:p1])
         cols.run(par.reshape(4, -1), out.reshape(4, -1), galpha.reshape(-1),
-                 flags.reshape(16, -1), summary)
+                 flags.reshape(16, -1), summary, keep)
         rows = (slice(F_SLOPE, F_ALIVE + 1), slice(F_SOME, F_EVERY + 1))
         if sub:
             np.copyto(u[U_LOSS:U_GB + 1, lanes, p0:p1], out)

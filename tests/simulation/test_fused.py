@@ -150,3 +150,39 @@ def test_classify_rows_gives_the_states_of_classify_flags():
 def test_column_sums_are_numpys_for_any_number_of_samples():
     for n in (1, 3, 7, 8, 9, 16, 37, 64, 127, 128, 129, 300, 1000):
         assert sums_agree(n), n
+
+
+# --- dropout in the wide layout ------------------------------------------------------------------
+DROPOUT_LANES = [LaneSpec("relu", id="relu-do", dropout=0.5),
+                 LaneSpec("prelu", {"alpha_init": 0.1, "alpha_lr": 0.05}, id="prelu-do",
+                          dropout=0.25),
+                 LaneSpec("elu", id="elu-do", dropout=0.5), LaneSpec("leaky_relu"),
+                 LaneSpec("selu", {"scale": 1.2, "alpha": 1.5}, id="selu-do", dropout=0.9)]
+
+
+@pytest.mark.parametrize("n", [37, 64])
+def test_wide_dropout_steps_as_the_reference_every_neuron(n, wide_always):
+    """Masks from the same stream; the gradients of the training pass, the loss, states and
+    summary of the full pass: bit for bit what the reference step records, every neuron."""
+    cfg = RunConfig(seed=6, init="random", lanes=DROPOUT_LANES, shocks=SHOCKS,
+                    data=DataSpec(n=n, noise=0.1))
+    fused = Simulation(cfg, population=40, record_batches=True)
+    reference = Simulation(cfg, population=40, record_batches=True)
+    assert isinstance(fused._fused._impl, _Wide)
+    reference._fused = None
+    with np.errstate(all="ignore"):
+        for _ in range(100):
+            fused.step()
+            reference.step()
+            np.testing.assert_array_equal(fused.state, reference.state)
+            np.testing.assert_array_equal(fused.kept, reference.kept)
+    np.testing.assert_array_equal(fused.history.window(), reference.history.window())
+    for f in ("w1", "w2", "b", "alpha"):
+        np.testing.assert_array_equal(getattr(fused.params, f), getattr(reference.params, f))
+    assert all(np.array_equal(a, b) for a, b in zip(fused.masks, reference.masks, strict=True))
+
+
+def test_dropout_takes_the_fused_step_only_in_the_wide_layout():
+    cfg = RunConfig(lanes=DROPOUT_LANES[:1], init="random")
+    assert Simulation(cfg, population=1)._fused is None  # one neuron: the reference step
+    assert isinstance(Simulation(cfg, population=1_000)._fused._impl, _Wide)
