@@ -13,17 +13,13 @@ from typing import Any
 
 import numpy as np
 
+from simulation.columns import U_GW1
 from simulation.config import RunConfig, ShockSpec, _finite
 from simulation.data import Dataset, make_dataset
+from simulation.fused import FusedStep
 from simulation.health import _TABLE, State, classify
 from simulation.history import COLUMNS, History
-from simulation.neuron import (
-    U_GW1,
-    FusedStep,
-    Network,
-    Params,
-    Pass,
-)
+from simulation.neuron import Network, Params, Pass
 
 _ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
 CLASSIFY_ROWS_MIN = 64  # from this many neurons, classify_rows (fewer, wider numpy calls)
@@ -35,7 +31,7 @@ _DIVERGED_BYTE = bytes([_DIVERGED])
 
 def classify_rows(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """:func:`health.classify_flags` for many neurons, the same states: ``rows`` (16, Q) is the
-    padded buffer of the flags (``neuron.flag_rows``; its first L x P columns are the flags of
+    padded buffer of the flags (``columns.flag_rows``; its first L x P columns are the flags of
     ``u`` (9, L, P), rows F_SLOPE, F_STEEP, F_ALIVE set). The eleven facts of 8 neurons at a time
     are packed into two bytes each by shifting and or-ing uint64 words (numpy's packbits along
     the rows costs ~35 ns a neuron), then looked up in health's table."""
@@ -142,7 +138,7 @@ class Simulation:
         self.network = Network(config.lanes)
         self.n_lanes = len(config.lanes)
         # w1, w2, b and alpha are rows of one (9, L, P) array; a fused step writes the loss and
-        # the gradients into the rows after them (see neuron.FusedStep): one update, one copy
+        # the gradients into the rows after them (see fused.FusedStep): one update, one copy
         # of nine columns into each history row
         init = self._initial_params()
         self._u = np.full((9, self.n_lanes, population), np.nan)

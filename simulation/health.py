@@ -6,7 +6,7 @@ from enum import IntEnum
 
 import numpy as np
 
-from simulation.neuron import (
+from simulation.columns import (
     F_ALIVE,
     F_SLOPE,
     F_STEEP,
@@ -14,6 +14,8 @@ from simulation.neuron import (
     U_ALPHA,
     U_GALPHA,
     U_LOSS,
+)
+from simulation.neuron import (
     Params,
     Pass,
 )
@@ -64,7 +66,7 @@ def combine(p: Params, loss: np.ndarray, grad_alpha: np.ndarray, alive: np.ndarr
 
 
 # --- the same decision from packed facts (the fused step) -----------------------------------------
-# rows of neuron.FusedStep.flags (16, L, P) after F_SLOPE, F_STEEP, F_ALIVE: filled here
+# rows of fused.FusedStep.flags (16, L, P) after F_SLOPE, F_STEEP, F_ALIVE: filled here
 _W1_FIN, _W2_FIN, _B_FIN, _A_FIN, _LOSS_FIN, _A_NAN, _GA_NAN, _GA_ZERO = range(3, 11)
 _N_BITS = 11
 
@@ -91,7 +93,7 @@ _TABLE = _flag_table()
 
 
 def classify_flags(u: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """:func:`combine` for a fused step, (L, P) int8: ``u`` (9, L, P) as in neuron.FusedStep,
+    """:func:`combine` for a fused step, (L, P) int8: ``u`` (9, L, P) as in fused.FusedStep,
     ``flags`` (16, L, P) bool with rows F_SLOPE, F_STEEP, F_ALIVE set. Seven numpy calls
     whatever L and P: the facts are packed into bytes that index a table of states."""
     # (every output contiguous: numpy 2.4's isnan/isfinite write wrong values into a strided

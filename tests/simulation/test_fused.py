@@ -1,14 +1,17 @@
-"""The fused step (neuron.FusedStep, health.classify_flags) records what the reference step
+"""The fused step (fused.FusedStep, health.classify_flags) records what the reference step
 (Network.run, health.classify, one operation per factor) records, bit for bit."""
 
 import numpy as np
 import pytest
 
-from simulation import neuron, presets
+from simulation import fused as fused_step
+from simulation import presets
+from simulation.column_sums import sums_agree
+from simulation.columns import flag_rows
 from simulation.config import DataSpec, LaneSpec, RunConfig, ShockSpec
 from simulation.engine import Simulation, classify_rows, classify_small
+from simulation.fused import _Wide
 from simulation.health import State, classify_flags
-from simulation.neuron import _Wide, flag_rows, sums_agree
 
 ALT_LANES = [LaneSpec("relu"), LaneSpec("leaky_relu", {"negative_slope": 0.2}, id="lk2"),
              LaneSpec("prelu", {"alpha_init": 0.1, "alpha_lr": 0.05}),
@@ -77,7 +80,7 @@ def test_mini_batches_and_other_activations_take_the_reference_step():
     assert Simulation(RunConfig(lanes=[LaneSpec("gelu")]))._fused is None
 
 
-# --- populations in the wide layout (neuron._Wide: blocks of ColumnStep columns) ---------------
+# --- populations in the wide layout (fused._Wide: blocks of ColumnStep columns) ---------------
 WIDE_LANES = [*ALT_LANES, LaneSpec("elu", id="elu1"),  # k + c == s: da/dz without a select
               LaneSpec("selu", {"alpha": 1.0}, id="selu1")]
 WIDE = {
@@ -98,7 +101,7 @@ WIDE = {
 @pytest.fixture
 def wide_always(monkeypatch):
     """Populations this small take the wide layout too (normally from 32,768 values a step)."""
-    monkeypatch.setattr(neuron, "WIDE_ELEMENTS", 0)
+    monkeypatch.setattr(fused_step, "WIDE_ELEMENTS", 0)
 
 
 @pytest.mark.parametrize("name", list(WIDE))
