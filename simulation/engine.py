@@ -7,7 +7,6 @@ step t is recorded (values, gradients, state), then the parameters become those 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,99 +16,20 @@ from simulation.columns import U_GW1
 from simulation.config import RunConfig, ShockSpec, _finite
 from simulation.data import Dataset, make_dataset
 from simulation.fused import FusedStep
-from simulation.health import _TABLE, State, classify
+from simulation.health import (
+    CLASSIFY_ROWS_MIN,
+    State,
+    classify,
+    classify_rows,
+    classify_small,
+)
 from simulation.history import COLUMNS, History
 from simulation.neuron import Network, Params, Pass
+from simulation.tracking import LrWindow, Recovery, divergence_cause
 
 _ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
-CLASSIFY_ROWS_MIN = 64  # from this many neurons, classify_rows (fewer, wider numpy calls)
-_TABLE_FLAT = np.ascontiguousarray(_TABLE.reshape(-1))  # index: high byte x 256 + low byte
-_SHIFTS = np.array([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2], dtype=np.uint64)[:, None]
 DROPOUT_STREAM = 2  # dropout draws come from np.random.default_rng([seed, DROPOUT_STREAM])
 _DIVERGED_BYTE = bytes([_DIVERGED])
-
-
-def classify_rows(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """:func:`health.classify_flags` for many neurons, the same states: ``rows`` (16, Q) is the
-    padded buffer of the flags (``columns.flag_rows``; its first L x P columns are the flags of
-    ``u`` (9, L, P), rows F_SLOPE, F_STEEP, F_ALIVE set). The eleven facts of 8 neurons at a time
-    are packed into two bytes each by shifting and or-ing uint64 words (numpy's packbits along
-    the rows costs ~35 ns a neuron), then looked up in health's table."""
-    n_lanes, population = u.shape[1:]
-    count = n_lanes * population
-    flags = rows[:, :count].reshape(16, n_lanes, population)
-    # the facts of health.classify_flags (every output row contiguous: numpy 2.4's isnan and
-    # isfinite write wrong values into a strided boolean output)
-    np.isfinite(u[:5], out=flags[3:8])  # w1, w2, b, alpha, loss
-    np.isnan(u[3], out=flags[8])  # alpha
-    np.isnan(u[8], out=flags[9])  # grad_alpha
-    np.equal(u[8], 0.0, out=flags[10])
-    words = rows[:11].view(np.uint64)  # 8 neurons' fact i per word of row i, a byte each
-    shifted = np.left_shift(words, _SHIFTS)
-    packed = np.empty((rows.shape[1], 2), dtype=np.uint8)  # low byte, high byte per neuron
-    np.copyto(packed[:, 0], np.bitwise_or.reduce(shifted[:8], axis=0).view(np.uint8))
-    np.copyto(packed[:, 1], np.bitwise_or.reduce(shifted[8:], axis=0).view(np.uint8))
-    index = packed.view("<u2")[:count, 0]
-    return _TABLE_FLAT.take(index).reshape(n_lanes, population)
-
-
-def classify_small(u: np.ndarray, flags: np.ndarray) -> np.ndarray:
-    """:func:`health.classify_flags` in one numpy call fewer (alpha and grad_alpha, rows 3 and 8
-    of ``u``, are tested for NaN together): the same states."""
-    np.isfinite(u[:5], out=flags[3:8])  # w1, w2, b, alpha, loss (contiguous outputs: see above)
-    np.isnan(u[3::5], out=flags[8:10])  # alpha, grad_alpha
-    np.equal(u[8], 0.0, out=flags[10])
-    low, high = np.packbits(flags, axis=0, bitorder="little")
-    return _TABLE[high, low]
-
-
-@dataclass
-class Recovery:
-    """What a lane did after the last shock: when it left ALIVE and when it came back."""
-
-    shock_step: int
-    left_alive_at: int | None = None
-    recovered_at: int | None = None
-
-    @property
-    def steps(self) -> int | None:
-        """Steps from the shock to being alive again; 0 if never knocked out; None if not yet."""
-        if self.left_alive_at is None:
-            return 0
-        return None if self.recovered_at is None else self.recovered_at - self.shock_step
-
-    def to_dict(self) -> dict[str, int | None]:
-        return {"shock_step": self.shock_step, "left_alive_at": self.left_alive_at,
-                "recovered_at": self.recovered_at, "recovery_steps": self.steps}
-
-
-@dataclass
-class LrWindow:
-    """An lr shock in force for steps [start, stop)."""
-
-    start: int
-    stop: int
-    factor: float | None = None
-    value: float | None = None
-
-    def apply(self, lr: float) -> float:
-        return self.value if self.value is not None else lr * float(self.factor)
-
-
-def divergence_cause(w1: float, w2: float, b: float, alpha: float, loss: float,
-                     prelu: bool) -> tuple[str, str]:
-    """Why a neuron is DIVERGED (health.combine's test), as (what, a short sentence): the first
-    non-finite parameter (alpha only for PReLU), else the loss."""
-    for name, v in (("w1", w1), ("w2", w2), ("b", b), ("alpha", alpha if prelu else 0.0)):
-        if math.isnan(v):
-            return name, f"{name} is NaN"
-        if math.isinf(v):
-            return name, f"{name} overflowed to {'+' if v > 0 else '-'}inf"
-    if math.isinf(loss):
-        name, v = max((("w1", w1), ("w2", w2), ("b", b)), key=lambda p: abs(p[1]))
-        size = f"|{name}| = {abs(v):.1e}" + (f", |alpha| = {abs(alpha):.1e}" if prelu else "")
-        return "loss", f"loss overflowed to inf ({size})"
-    return "loss", "loss is NaN"
 
 
 @dataclass

@@ -104,3 +104,43 @@ def classify_flags(u: np.ndarray, flags: np.ndarray) -> np.ndarray:
     np.equal(u[U_GALPHA], 0.0, out=flags[_GA_ZERO])
     low, high = np.packbits(flags, axis=0, bitorder="little")
     return _TABLE[high, low]
+
+
+# --- the states of many neurons at once, from a fused step's flags ---------------------------
+CLASSIFY_ROWS_MIN = 64  # from this many neurons, classify_rows (fewer, wider numpy calls)
+_TABLE_FLAT = np.ascontiguousarray(_TABLE.reshape(-1))  # index: high byte x 256 + low byte
+_SHIFTS = np.array([0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2], dtype=np.uint64)[:, None]
+
+
+def classify_rows(u: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """:func:`health.classify_flags` for many neurons, the same states: ``rows`` (16, Q) is the
+    padded buffer of the flags (``columns.flag_rows``; its first L x P columns are the flags of
+    ``u`` (9, L, P), rows F_SLOPE, F_STEEP, F_ALIVE set). The eleven facts of 8 neurons at a time
+    are packed into two bytes each by shifting and or-ing uint64 words (numpy's packbits along
+    the rows costs ~35 ns a neuron), then looked up in :data:`_TABLE`."""
+    n_lanes, population = u.shape[1:]
+    count = n_lanes * population
+    flags = rows[:, :count].reshape(16, n_lanes, population)
+    # the facts of health.classify_flags (every output row contiguous: numpy 2.4's isnan and
+    # isfinite write wrong values into a strided boolean output)
+    np.isfinite(u[:5], out=flags[3:8])  # w1, w2, b, alpha, loss
+    np.isnan(u[3], out=flags[8])  # alpha
+    np.isnan(u[8], out=flags[9])  # grad_alpha
+    np.equal(u[8], 0.0, out=flags[10])
+    words = rows[:11].view(np.uint64)  # 8 neurons' fact i per word of row i, a byte each
+    shifted = np.left_shift(words, _SHIFTS)
+    packed = np.empty((rows.shape[1], 2), dtype=np.uint8)  # low byte, high byte per neuron
+    np.copyto(packed[:, 0], np.bitwise_or.reduce(shifted[:8], axis=0).view(np.uint8))
+    np.copyto(packed[:, 1], np.bitwise_or.reduce(shifted[8:], axis=0).view(np.uint8))
+    index = packed.view("<u2")[:count, 0]
+    return _TABLE_FLAT.take(index).reshape(n_lanes, population)
+
+
+def classify_small(u: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """:func:`health.classify_flags` in one numpy call fewer (alpha and grad_alpha, rows 3 and 8
+    of ``u``, are tested for NaN together): the same states."""
+    np.isfinite(u[:5], out=flags[3:8])  # w1, w2, b, alpha, loss (contiguous outputs: see above)
+    np.isnan(u[3::5], out=flags[8:10])  # alpha, grad_alpha
+    np.equal(u[8], 0.0, out=flags[10])
+    low, high = np.packbits(flags, axis=0, bitorder="little")
+    return _TABLE[high, low]
