@@ -8,8 +8,8 @@ they already show.
 A theme change sets ``widgets.style``'s theme and pyqtgraph's defaults, then the application
 palette: Qt sends every widget of every window (tabs added at any time included) a palette change,
 and each view that draws its own colours repaints from the theme when it gets one (the network
-diagram, the step-through, the tab pages). The lane cards and time plots are restyled here, with
-their fonts.
+diagram, the step-through, the tab pages). The lane cards and time plots are restyled in place,
+with their fonts, by :mod:`app.restyle`.
 """
 
 from __future__ import annotations
@@ -17,56 +17,21 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QKeySequence, QPalette
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QWidget
 
 from app import settings
+from app.restyle import (  # make_palette: tests import it from here too
+    make_palette,
+    restyle_cards,
+    restyle_items,
+    restyle_plots,
+    scale_widget_fonts,
+)
 from widgets import style
 
 LINE_SCALE = 1.6  # presentation lines: 2 px curves become ~3 px
-TICK_PT, LABEL_PT, KEY_PT, CARD_TICK_PT = 11, 12, 11, 7.5  # the views' base sizes
-AXIS_WIDTH = 84
-KEY_WIDTH = 104
-
-
-def make_palette(theme: style.Theme) -> QPalette:
-    """A Qt palette for ``theme`` (Fusion style draws it faithfully on every platform)."""
-    if theme is style.LIGHT:
-        return QApplication.style().standardPalette()
-    p = QPalette()
-    roles = QPalette.ColorRole
-    for role, color in ((roles.Window, theme.window), (roles.WindowText, theme.text),
-                        (roles.Base, theme.base), (roles.AlternateBase, theme.card_bg),
-                        (roles.Text, theme.text), (roles.Button, "#2D3034"),
-                        (roles.ButtonText, theme.text), (roles.ToolTipBase, "#2D3034"),
-                        (roles.ToolTipText, theme.text), (roles.Highlight, "#3D7CC9"),
-                        (roles.HighlightedText, "#FFFFFF"), (roles.Link, "#7FB2F0"),
-                        (roles.PlaceholderText, theme.muted), (roles.BrightText, "#FF6B6B")):
-        p.setColor(role, QColor(color))
-    disabled = QPalette.ColorGroup.Disabled
-    for role in (roles.WindowText, roles.Text, roles.ButtonText):
-        p.setColor(disabled, role, QColor("#7A7D82"))
-    return p
-
-
-def _scale_widget_fonts(root: QWidget, scale: float) -> None:
-    """Widgets that set their own font get it scaled from the size they were built with."""
-    for w in [root, *root.findChildren(QWidget)]:
-        if not w.testAttribute(Qt.WidgetAttribute.WA_SetFont):
-            continue
-        font = QFont(w.font())
-        base = w.property("drlBasePt")
-        if base is None:
-            base = font.pointSizeF() if font.pointSizeF() > 0 else -float(font.pixelSize())
-            w.setProperty("drlBasePt", base)
-        base = float(base)
-        if base > 0:
-            font.setPointSizeF(base * scale)
-        else:
-            font.setPixelSize(max(1, round(-base * scale)))
-        if font != w.font():
-            w.setFont(font)
 
 
 class Presentation(QObject):
@@ -179,15 +144,15 @@ class Presentation(QObject):
         app.setFont(font)
         app.setPalette(make_palette(style.theme()))  # -> every view's PaletteChange
         style.restyle(self.window)  # what was built in the other theme (docks, dialogs)
-        _scale_widget_fonts(self.window, font_scale)
-        self._restyle_plots()
-        self._restyle_cards()
+        scale_widget_fonts(self.window, font_scale)
+        restyle_plots(self.window.plots)
+        restyle_cards(self.window.cards)
         self._redraw()
 
     def _restyle_new(self) -> None:
         """After a new model: cards made for new lanes get the current fonts."""
         if self.on:
-            _scale_widget_fonts(self.window, style.scales()[0])
+            scale_widget_fonts(self.window, style.scales()[0])
             self._show_numbers()
 
     def _shown(self) -> Any:
@@ -197,97 +162,16 @@ class Presentation(QObject):
         return self.window.controller.sim
 
     def _redraw(self) -> None:
-        """Restyle the items the views already have (pens, fonts, colours) and redraw them.
-
-        Items are changed in place, never rebuilt: removing pyqtgraph items while the app runs
-        is what PySide6 handles worst (a deleted item's wrapper can be painted later).
-        """
-        from PySide6.QtGui import QPen
-
-        from simulation.health import State
-        from widgets import time_plots
-
-        plots, th = self.window.plots, style.theme()
+        """Restyle the items the views already have (pens, fonts, colours) and redraw them."""
         line = style.scales()[1]
         ratio = line / self._line
         self._line = line
-        if ratio != 1.0:
-            for lane in plots.lanes:
-                for _plot, item in lane.placed():
-                    if isinstance(item, pg.PlotCurveItem):
-                        pen = QPen(item.opts["pen"])
-                        pen.setWidthF(pen.widthF() * ratio)
-                        item.setPen(pen)
-        plots._apply_grad_styles()
-        plots._update_legend()
-        for marker in plots.markers:
-            for name, label in marker.labels.items():
-                label.setFont(time_plots._font(time_plots.FONT_PT, bold=True))
-                label.setColor(th.shock)
-                label.fill = pg.mkBrush(*th.label_fill)
-                marker.lines[name].setPen(pg.mkPen(th.shock, width=style.lw(2),
-                                                   style=Qt.PenStyle.DashLine))
-        for card in self.window.cards._pool:
-            card._apply_style(card.state if card.state is not None else State.ALIVE)
-            card._snap = None  # redraw its text with the new fonts
+        restyle_items(self.window, ratio)
+        plots = self.window.plots
         sim = self._shown()
         plots._redraw()
         for view in self.window.views:
             view.refresh(sim)
-
-    def _restyle_plots(self) -> None:
-        plots, th = self.window.plots, style.theme()
-        fs = style.scales()[0]
-        plots.view.setBackground(th.plot_bg)
-        tick = QFont()
-        tick.setPointSizeF(TICK_PT * fs)
-        label_style = {"font-size": f"{LABEL_PT * fs:g}pt", "color": th.text}
-        for p in plots.plots.values():
-            for name in ("left", "bottom"):
-                axis = p.getAxis(name)
-                axis.setTickPen(pg.mkPen(th.grid))
-                axis.setTextPen(th.text)
-                axis.setPen(pg.mkPen(th.muted))
-                axis.setTickFont(tick)
-                if axis.labelText:
-                    axis.setLabel(axis.labelText, **label_style)
-            p.getAxis("left").setWidth(int(AXIS_WIDTH * max(1.0, fs * 0.9)))
-        plots.view.ci.layout.setColumnFixedWidth(1, KEY_WIDTH * max(1.0, fs * 0.9))
-        for key in (plots.params_key, plots.grad_key, plots.z_key, plots.a_key):
-            for sample, label in key.items:
-                label.setText(label.text, color=th.text, size=f"{KEY_PT * fs:g}pt")
-                pen = sample.item.opts.get("pen")
-                if sample.item.opts.get("fillLevel") is not None:  # the band's sample
-                    band = QColor(th.text)
-                    band.setAlpha(70)
-                    sample.item.setBrush(pg.mkBrush(band))
-                    sample.item.opts["fillBrush"] = pg.mkBrush(band)
-                elif pen is not None:
-                    styled = pg.mkPen(th.text, width=style.lw(2), style=pg.mkPen(pen).style())
-                    sample.item.setPen(styled)
-        plots.z_negative.setBrush(pg.mkBrush(th.dead_region))
-        plots.z_negative.update()
-        plots.rail_label.setColor(th.text)
-        plots.rail_label.fill = pg.mkBrush(*th.label_fill)
-        label_font = QFont()
-        label_font.setPointSizeF(TICK_PT * fs)
-        plots.z_label.setFont(label_font)
-        label_font.setBold(True)
-        plots.rail_label.setFont(label_font)
-        plots.legend_label.setStyleSheet(f"color: {th.text};")
-
-    def _restyle_cards(self) -> None:
-        th, fs = style.theme(), style.scales()[0]
-        for card in self.window.cards._pool:
-            axis = card.plot.getPlotItem().getAxis("bottom")
-            tick = QFont()
-            tick.setPointSizeF(CARD_TICK_PT * fs)
-            axis.setStyle(tickFont=tick)
-            axis.setHeight(int(tick.pointSizeF() * 1.6) + 4)
-            axis.setTextPen(pg.mkPen(th.muted))
-            card.off_chart.setStyleSheet(f"color: {th.muted}; background: transparent;")
-            card.axis_line.setPen(pg.mkPen(th.grid if th is style.DARK else "#C4C4C4",
-                                           width=style.lw(1)))
 
 
 def install(window: Any) -> Presentation:

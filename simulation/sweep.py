@@ -1,15 +1,13 @@
 """The death map: every activation under a grid of shocks, one neuron per cell, vectorized.
 
-Cell (i, j) is the run ``simulate`` would make of the base configuration (its own shocks
-dropped) with two shocks at ``shock_step``: the bias set to ``bias[j]``, and the learning rate
-multiplied by ``factor[i]`` for ``lr_steps`` steps. What each cell reports, per lane: its state at
-the last step (``steps - 1``) and its recovery (steps from the shock until alive again; 0 if it
-never stopped being alive; NaN if it is not alive again by the end), exactly as that run would.
+The grid, the cells' configurations and the result are :mod:`simulation.sweep_grid`; the cells
+stepped after the shock :mod:`simulation.sweep_cells` (both re-exported here). Each cell reports
+exactly what the individual ``simulate`` run of :func:`cell_config` would.
 
 How it is fast and still exact:
 
 * before the shock every cell is the same neuron: it is run once, then copied into every cell;
-* after it, every (lane, cell) pair of the piecewise lanes is a column of neuron.ColumnStep
+* after it, every (lane, cell) pair of the piecewise lanes is a column of columns.ColumnStep
   blocks, each with its own learning rate (one number per cell instead of one per run; the same
   multiplication); the columns are shared among the cores, each thread stepping its own set
   through a whole chunk of steps (the sets are independent: no thread waits on another within
@@ -23,241 +21,28 @@ How it is fast and still exact:
 
 from __future__ import annotations
 
-import itertools
-import math
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import numpy as np
 
-from simulation.config import ConfigError, LaneSpec, RunConfig, ShockSpec
-from simulation.engine import Simulation, classify_rows
-from simulation.health import State, classify
-from simulation.neuron import (
-    BLOCK_ELEMENTS,
-    U_ALPHA,
-    U_B,
-    U_GALPHA,
-    U_GB,
-    U_GW1,
-    U_LOSS,
-    U_W1,
-    ColumnBuffers,
-    ColumnStep,
-    LaneKind,
-    Network,
-    Params,
-    finish_flags,
-    flag_rows,
-    lane_kinds,
-    sums_agree,
+from simulation.config import ConfigError, RunConfig
+from simulation.engine import Simulation
+from simulation.neuron import U_B, LaneKind, Network, lane_kinds, sums_agree
+from simulation.sweep_cells import ALIVE, FIELDS, ColumnSet, ReferenceLane
+from simulation.sweep_grid import (  # noqa: F401  (re-exported: the death map's public names)
+    MAX_CELLS,
+    SweepResult,
+    SweepSpec,
+    cell_config,
+    nan_median,
 )
 
-_ALIVE, _DIVERGED = int(State.ALIVE), int(State.DIVERGED)
 COMPACT_EVERY = 16  # steps between looks for cells at a fixed point
 CHUNK = 32  # steps each set of columns runs before the others catch up (and a time check)
 PARALLEL_ELEMENTS = 1 << 16  # from this many values per step, the columns run on every core
 SET_MIN = 64  # columns a thread takes at least
-MAX_CELLS = 250_000
-
-
-@dataclass(frozen=True)
-class SweepSpec:
-    """The grid (bias shock values x lr shock factors) and the timing of the shocks."""
-
-    bias: tuple[float, ...] = tuple(np.linspace(-10.0, 10.0, 40).tolist())
-    factor: tuple[float, ...] = tuple(np.geomspace(1.0, 100.0, 40).tolist())
-    shock_step: int = 300
-    lr_steps: int = 2
-    steps: int = 2300
-
-    def __post_init__(self) -> None:
-        if not self.bias or not self.factor:
-            raise ConfigError("the grid needs at least one bias value and one lr factor")
-        if len(self.bias) * len(self.factor) > MAX_CELLS:
-            raise ConfigError(f"at most {MAX_CELLS:,} cells, got "
-                              f"{len(self.bias) * len(self.factor):,}")
-        for b in self.bias:  # the checks a bias shock makes
-            ShockSpec(0, "bias_shock", {"b": b})
-        for f in self.factor:
-            ShockSpec(0, "lr_shock", {"factor": f, "steps": self.lr_steps})
-        if not 0 <= self.shock_step < self.steps:
-            raise ConfigError(f"the shock step must be in 0..steps-1 = {self.steps - 1}, "
-                              f"got {self.shock_step}")
-
-    def cell_shocks(self, i: int, j: int) -> list[ShockSpec]:
-        """The two shocks of cell (factor ``i``, bias ``j``)."""
-        return [ShockSpec(self.shock_step, "bias_shock", {"b": self.bias[j]}),
-                ShockSpec(self.shock_step, "lr_shock",
-                          {"factor": self.factor[i], "steps": self.lr_steps})]
-
-
-def cell_config(base: RunConfig, spec: SweepSpec, i: int, j: int) -> RunConfig:
-    """The configuration of one cell, as an individual run (``simulate``) would take it."""
-    d = base.to_dict()
-    d["steps"] = spec.steps
-    d["shocks"] = [vars(s) for s in spec.cell_shocks(i, j)]
-    return RunConfig.from_dict(d)
-
-
-class _Lane:
-    """The cells of one lane still moving, by the engine's reference step (lanes whose activation
-    has no piecewise form: GELU, SiLU)."""
-
-    def __init__(self, spec: LaneSpec, sim: Simulation, lane: int, cells: np.ndarray):
-        self.network = Network([spec])
-        self.x, self.y = sim.data.x, sim.data.y
-        self.prelu_rate = float(self.network.alpha_lr[0]) if self.network.prelu[0] else None
-        p = sim.params
-        self.u = np.full((9, 1, len(cells)), np.nan)
-        for row, v in enumerate((p.w1, p.w2, p.b, p.alpha)):
-            self.u[row] = v[lane, 0]
-        self.cells = cells  # indices into the grid
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Go on with the cells where ``mask`` only."""
-        self.u = np.ascontiguousarray(self.u[:, :, mask])
-        self.cells = self.cells[mask]
-
-    def step(self, lr: float | np.ndarray) -> np.ndarray:
-        """One step of every cell (the engine's, each cell with its own ``lr``): the states."""
-        u = self.u
-        p = Params(*u[:4])
-        fb = self.network.run(p, self.x, self.y)
-        state = classify(p, fb)
-        dw = np.stack([lr * fb.grad_w1, lr * fb.grad_w2, lr * fb.grad_b])
-        u[U_GALPHA] = fb.grad_alpha
-        diverged = state == _DIVERGED
-        if diverged.any():  # a diverged neuron is frozen where it broke
-            dw[:, diverged] = 0.0
-        u[U_W1:U_B + 1] -= dw
-        if self.prelu_rate is not None:
-            step = self.prelu_rate * u[U_GALPHA, 0]
-            u[U_ALPHA, 0] -= np.where(~diverged[0], step, 0.0)
-        return state[0]
-
-
-_FIELDS = ("lane", "cell", "rate", "lr_shocked", "left", "back", "state")
-
-
-class _Columns:
-    """Moving (lane, cell) pairs of the piecewise lanes, the columns of :class:`neuron.ColumnStep`
-    blocks (cache-sized), stepped by one thread: columns of lanes with the exponential last,
-    PReLU's first, so each kind is one run of columns.
-
-    Per column: the parameters and what a step records (``u`` (9, 1, M), rows as in the engine),
-    the lane, the cell, the learning rate under the lr shock, PReLU's alpha rate, the recovery
-    bookkeeping (the step it left ALIVE and the step it came back, -1 until then) and the last
-    state.
-    """
-
-    def __init__(self, x: np.ndarray, y: np.ndarray, kinds: list[LaneKind],
-                 u: np.ndarray, fields: dict[str, np.ndarray]):
-        self.x, self.y, self.kinds = x, y, kinds
-        self.n = len(y)
-        self.u = u
-        for name in _FIELDS:
-            setattr(self, name, fields[name])
-        self._buffers = ColumnBuffers(self.n, 1)
-        self._build()
-
-    @staticmethod
-    def order(lane: np.ndarray, cell: np.ndarray, kinds: list[LaneKind]) -> np.ndarray:
-        """The order of columns that keeps each kind one run."""
-        key = np.array([(q.group + 1 if q.exp else 0 if q.prelu else 1) for q in kinds])[lane]
-        return np.lexsort((cell, lane, key))
-
-    def fields(self) -> dict[str, np.ndarray]:
-        return {name: getattr(self, name) for name in _FIELDS}
-
-    def __len__(self) -> int:
-        return len(self.lane)
-
-    def _build(self) -> None:
-        m = len(self.lane)
-        self._tracked: np.ndarray | None = None  # the states the bookkeeping last saw
-        lanes, counts = np.unique(self.lane, return_counts=True)
-        self.counts = [(int(a), int(b)) for a, b in zip(lanes, counts, strict=True)]
-        self.flag_rows = flag_rows(m)
-        self.flags = self.flag_rows[:, :m].reshape(16, 1, m)
-        # the columns of lanes without the exponential come first: their slope and steepness
-        # flags from the blocks' facts (neuron.finish_flags), k per column (PReLU's: alpha)
-        kinds = self.kinds
-        plain_lanes = self.lane[~np.array([q.exp for q in kinds])[self.lane]]
-        plain = len(plain_lanes)
-        self._plain = plain
-        self._k = np.array([q.k for q in kinds])[plain_lanes]
-        self._s = np.array([q.s for q in kinds])[plain_lanes]
-        self._k_prelu = np.flatnonzero(np.array([q.prelu for q in kinds])[plain_lanes])
-        self._flag_tmp = np.empty((2, plain), dtype=bool)
-        self._prelu = self.rate != 0
-        self._any_prelu = bool(self._prelu.any())
-        # blocks of columns that stay in cache
-        count = max(1, -(-m * self.n // BLOCK_ELEMENTS))
-        bounds = np.linspace(0, m, count + 1).astype(int).tolist()
-        self._blocks = [(ColumnStep(self.x, self.y, self.lane[a:b], kinds, self._buffers),
-                         slice(a, b)) for a, b in itertools.pairwise(bounds) if b > a]
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Go on with the columns where ``mask`` only."""
-        self.u = np.ascontiguousarray(self.u[:, :, mask])
-        for name in _FIELDS:
-            setattr(self, name, getattr(self, name)[mask])
-        self._build()
-
-    def step(self, t: int, lr: float | None) -> None:
-        """Step ``t`` of every column, with learning rate ``lr`` (None: each its shocked one):
-        the engine's step, and its recovery bookkeeping. Inside np.errstate."""
-        u = self.u
-        for step, sl in self._blocks:
-            v = u[:, 0, sl]
-            step.run(v[:4], v[U_LOSS:U_GB + 1], v[U_GALPHA], self.flags[:, 0, sl])
-        plain = self._plain
-        if plain:
-            if len(self._k_prelu):
-                self._k[self._k_prelu] = u[U_ALPHA, 0, self._k_prelu]
-            finish_flags(self.flags[:, 0, :plain], self._k, self._s, self._flag_tmp)
-        state = classify_rows(u, self.flag_rows)[0]
-        self.state = state
-        dw = u[U_GW1:U_GB + 1, 0] * (self.lr_shocked if lr is None else lr)
-        diverged = state == _DIVERGED
-        any_diverged = bool(diverged.any())
-        if any_diverged:  # a diverged neuron is frozen where it broke
-            dw[:, diverged] = 0.0
-        u[U_W1:U_B + 1, 0] -= dw
-        if self._any_prelu:
-            pr = self._prelu
-            step = self.rate[pr] * u[U_GALPHA, 0, pr]
-            if any_diverged:
-                step = np.where(~diverged[pr], step, 0.0)
-            u[U_ALPHA, 0, pr] -= step
-        # Recovery: when it left ALIVE after the shock, and when it came back (only a change of
-        # state can mark either, after the first step)
-        if self._tracked is not None and np.array_equal(state, self._tracked):
-            return
-        self._tracked = state
-        alive = state == _ALIVE
-        left, back = self.left, self.back
-        np.copyto(back, t, where=(left >= 0) & (back < 0) & alive)
-        np.copyto(left, t, where=(left < 0) & ~alive)
-
-
-@dataclass
-class SweepResult:
-    """Per lane and cell (lane, factor, bias): the state at the end and the recovery steps."""
-
-    spec: SweepSpec
-    lanes: list[LaneSpec]
-    state: np.ndarray  # int8 (L, F, B): the state at step spec.steps - 1 (so far, while running)
-    recovery: np.ndarray  # float (L, F, B): steps to alive again; 0 never left; NaN not (yet)
-    seconds: float = 0.0
-    cell_steps: int = 0  # (cell, lane) steps computed after the shock
-
-    def survival(self) -> np.ndarray:
-        """(L,) share of cells alive at the end."""
-        return (self.state == _ALIVE).mean(axis=(1, 2))
 
 
 class Sweep:
@@ -285,7 +70,7 @@ class Sweep:
         # (each set stepped by one thread); other lanes (GELU, SiLU) lane by lane
         fused = [i for i in range(n_lanes) if network.fast[i]] if sums_agree(self._n) else []
         self._kinds = [LaneKind(1.0, 0.0, 0.0, 0.0)] * n_lanes
-        self.sets: list[_Columns] = []
+        self.sets: list[ColumnSet] = []
         if fused:
             for j, q in zip(fused, lane_kinds(Network([base.lanes[i] for i in fused])),
                             strict=True):
@@ -303,7 +88,7 @@ class Sweep:
             self._split(u, {"lane": lane, "cell": cell, "rate": alpha_lr[lane],
                             "lr_shocked": self.lr_shocked[cell], "left": np.full(m, -1),
                             "back": np.full(m, -1), "state": np.zeros(m, dtype=np.int8)})
-        self.lanes = {i: _Lane(s, pre, i, cells) for i, s in enumerate(base.lanes)
+        self.lanes = {i: ReferenceLane(s, pre, i, cells) for i, s in enumerate(base.lanes)
                       if not network.fast[i]}
         for lane_ in self.lanes.values():
             lane_.u[U_B, 0] = self.bias
@@ -323,9 +108,9 @@ class Sweep:
     def _split(self, u: np.ndarray, fields: dict[str, np.ndarray]) -> None:
         """Share the columns ``u``, ``fields`` among sets, one per core when there are many (every
         set a like mix of kinds)."""
-        order = _Columns.order(fields["lane"], fields["cell"], self._kinds)
+        order = ColumnSet.order(fields["lane"], fields["cell"], self._kinds)
         workers = self._workers(len(order))
-        self.sets = [_Columns(self._x, self._y, self._kinds, np.ascontiguousarray(u[:, :, idx]),
+        self.sets = [ColumnSet(self._x, self._y, self._kinds, np.ascontiguousarray(u[:, :, idx]),
                               {k: v[idx] for k, v in fields.items()})
                      for idx in (order[i::workers] for i in range(workers)) if len(idx)]
 
@@ -339,7 +124,7 @@ class Sweep:
         if len(sizes) == want and max(sizes) <= 1.2 * min(sizes) + 32:
             return
         u = np.concatenate([c.u for c in self.sets], axis=2)
-        fields = {k: np.concatenate([c.fields()[k] for c in self.sets]) for k in _FIELDS}
+        fields = {k: np.concatenate([c.fields()[k] for c in self.sets]) for k in FIELDS}
         self._split(u, fields)
 
     @property
@@ -413,7 +198,7 @@ class Sweep:
                         self._save(cols)
                         cols.keep(~same)
 
-    def _run_lane(self, li: int, lane: _Lane, t0: int, t1: int) -> None:
+    def _run_lane(self, li: int, lane: ReferenceLane, t0: int, t1: int) -> None:
         """Steps t0..t1-1 of a lane without the piecewise form (the reference step)."""
         for t in range(t0, t1):
             if not len(lane.cells):
@@ -429,7 +214,7 @@ class Sweep:
                 if same.any():
                     lane.keep(~same)
 
-    def _save(self, cols: _Columns) -> None:
+    def _save(self, cols: ColumnSet) -> None:
         """The columns' states and recovery steps, into the grid."""
         self.state[cols.lane, cols.cell] = cols.state
         self.left_at[cols.lane, cols.cell] = cols.left
@@ -439,7 +224,7 @@ class Sweep:
         """The engine's recovery bookkeeping (Recovery), per cell: when it left ALIVE after the
         shock and when it came back."""
         self.state[li, cells] = state
-        alive = state == _ALIVE
+        alive = state == ALIVE
         left, back = self.left_at[li, cells], self.recovered_at[li, cells]
         newly_left = (left < 0) & ~alive
         newly_back = (left >= 0) & (back < 0) & alive
@@ -476,9 +261,3 @@ def run(base: RunConfig, spec: SweepSpec) -> SweepResult:
     sweep = Sweep(base, spec)
     sweep.advance()
     return sweep.result()
-
-
-def nan_median(values: np.ndarray) -> float:
-    """The median of the finite values (NaN if there are none), without numpy's warning."""
-    v = values[np.isfinite(values)]
-    return float(np.median(v)) if v.size else math.nan

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from simulation import presets, sweep
+from simulation import presets, sweep, sweep_cells
 from simulation.config import ConfigError, LaneSpec, RunConfig
 from simulation.engine import Simulation
 from simulation.health import State
@@ -125,7 +125,7 @@ def test_every_kind_of_lane_on_every_core_equals_individual_runs(monkeypatch):
                            lr_steps=2, steps=150)
     monkeypatch.setattr(sweep, "PARALLEL_ELEMENTS", 0)
     monkeypatch.setattr(sweep, "SET_MIN", 1)
-    monkeypatch.setattr(sweep, "BLOCK_ELEMENTS", 64 * 3)
+    monkeypatch.setattr(sweep_cells, "BLOCK_ELEMENTS", 64 * 3)
     monkeypatch.setattr(sweep.os, "cpu_count", lambda: 2)
     sw = sweep.Sweep(base, spec)
     assert len(sw.sets) == 2 and all(len(c._blocks) > 1 for c in sw.sets)
