@@ -16,6 +16,7 @@ from simulation.columns import U_GW1
 from simulation.config import RunConfig, ShockSpec, _finite
 from simulation.data import Dataset, make_dataset
 from simulation.fused import FusedStep
+from simulation.fused_block import MIN_STEPS, BlockSteps, block_steps
 from simulation.health import (
     CLASSIFY_ROWS_MIN,
     State,
@@ -94,6 +95,7 @@ class Simulation:
         self._tracked_states: list[int] | None = None
         # full-batch runs of piecewise lanes (every preset) take the fused step
         self._fused: FusedStep | None = None
+        self._block: BlockSteps | None = None  # many steps at once between events
         if self.network.all_fast and config.batch_size is None and (
                 self._drop_rng is None or FusedStep.is_wide(
                     self.n_lanes, population, self.data.n)):
@@ -116,6 +118,10 @@ class Simulation:
             self._summary_in_row = not f.wide
             self._views = (self._row[2:11], self._u[:, :, 0], self._row[11:13],
                            f.summary[:2], self._row[13:16], f.summary[2:], self._row[16])
+            size = 0 if f.wide or self._drop_rng is not None else block_steps(
+                self.n_lanes, population, self.data.n)
+            if size:
+                self._block = BlockSteps(f, size, self._rates, self._dw)
 
     # --- set-up -----------------------------------------------------------------------------
     def _initial_params(self) -> Params:
@@ -315,10 +321,67 @@ class Simulation:
         self.t += 1
 
     def run(self, n: int) -> None:
-        """``n`` steps."""
+        """``n`` steps (between events, in blocks where the step allows: see fused_block)."""
         with np.errstate(all="ignore"):
-            for _ in range(n):
-                self._step()
+            while n > 0:
+                if self._block is not None and not self._any_divergence:
+                    while self._schedule and self._schedule[0].step <= self.t:
+                        self._apply(self._schedule.pop(0))
+                    lr = self.current_lr()
+                    k = min(n, self._block.size, self._steps_to_event())
+                    if k >= MIN_STEPS:
+                        done = self._run_block(k, lr)
+                        n -= done
+                        if done == k:
+                            continue
+                self._step()  # (after a block cut short: its diverging step, step by step)
+                n -= 1
+
+    def _steps_to_event(self) -> int:
+        """Steps until the next scheduled shock or change of an lr shock's rate (after
+        :meth:`current_lr`)."""
+        ahead = [s.step - self.t for s in self._schedule[:1]]
+        ahead += [(w.start if w.start > self.t else w.stop) - self.t for w in self._lr_windows]
+        return min(ahead, default=1 << 30)
+
+    def _run_block(self, k: int, lr: float) -> int:
+        """``k`` steps at rate ``lr`` as a block (see fused_block): recorded as
+        :meth:`_fused_step` records them. Returns the steps that stand: fewer than ``k`` when a
+        neuron diverged, and then the parameters are those of the first step it did."""
+        block = self._block
+        if lr != self._rates_lr:
+            self._rates[:3] = lr
+            self._rates_lr = lr
+        block.run(k)
+        u, states, summary = block.records(k, float(self.data.n))
+        diverged = np.flatnonzero((states == _DIVERGED).reshape(k, -1).any(axis=1))
+        done = int(diverged[0]) if len(diverged) else k
+        if done < k:  # that step again, step by step (a diverged neuron is frozen)
+            np.copyto(self._u[:4], u[:4, done])
+        if not done:
+            return 0
+        lanes0 = states[:done, :, 0]
+        rows = np.empty((done, len(COLUMNS), self.n_lanes))
+        rows[:, 0] = np.arange(self.t, self.t + done)[:, None]
+        rows[:, 1] = lr
+        rows[:, 2:11] = u[:, :done, :, 0].transpose(1, 0, 2)
+        rows[:, 11:13] = summary[:2, :done].transpose(1, 0, 2)
+        np.multiply(summary[2:, :done].transpose(1, 0, 2), self._inv_n, out=rows[:, 13:16])
+        rows[:, 16] = lanes0
+        self.history.extend(rows)
+        t0 = self.t
+        if self._tracking:  # at the block's first step and wherever neuron 0's states change
+            changes = np.flatnonzero((lanes0[1:] != lanes0[:-1]).any(axis=1)) + 1
+            for j in [0, *changes.tolist()]:
+                if not self._tracking:
+                    break
+                self.t = t0 + j
+                self._track_recovery(lanes0[j])
+        self.state = states[done - 1].copy()
+        np.copyto(self._u[4:], u[4:, done - 1])  # the last step's loss and gradients
+        self.t = t0 + done
+        self._current = None
+        return done
 
     def _record(self, p: Params, fb: Pass, grads: Pass, state: np.ndarray, lr: float) -> None:
         z = fb.z[:, 0]

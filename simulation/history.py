@@ -46,6 +46,27 @@ class History:
             self._buf[i + self.capacity] = row
         self._count += 1
 
+    def extend(self, rows: np.ndarray) -> None:
+        """Add rows of shape (k, len(COLUMNS), L), as k calls of :meth:`append`."""
+        k = len(rows)
+        cap = self.capacity
+        if cap is None:
+            while self._count + k > len(self._buf):
+                self._buf = np.concatenate([self._buf, np.empty_like(self._buf)])
+            self._buf[self._count:self._count + k] = rows
+        else:
+            if k > cap:  # only the newest cap rows stay
+                self._count += k - cap
+                rows, k = rows[-cap:], cap
+            i = self._count % cap
+            first = min(k, cap - i)
+            for start in (i, i + cap):
+                self._buf[start:start + first] = rows[:first]
+            if first < k:
+                for start in (0, cap):
+                    self._buf[start:start + k - first] = rows[first:]
+        self._count += k
+
     def window(self) -> np.ndarray:
         """The kept rows, oldest first, shape (len, len(COLUMNS), L): a read-only view."""
         if self.capacity is None or self._count <= self.capacity:
