@@ -5,7 +5,9 @@ the bias set to b (x axis) and the learning rate multiplied by a factor for a fe
 log). Top row: the state at the end; bottom row: steps from the shock until alive again. The
 sweep (:class:`simulation.sweep.Sweep`) runs a slice per timer tick; the maps fill in as it goes.
 The side panel puts the seed's framework ("speed critical → Leaky ReLU", "very deep → SELU", ...)
-next to what the maps measured.
+next to what the maps measured. This module builds the view and draws into it;
+:mod:`widgets.death_map_images` makes the map images and their key, and
+:mod:`widgets.death_map_framework` the framework text (their names are re-exported here).
 """
 
 from __future__ import annotations
@@ -26,102 +28,41 @@ from PySide6.QtWidgets import (
 
 from simulation import activations, presets, sweep
 from simulation.config import ConfigError, RunConfig
-from simulation.health import STATE_NAMES, State
+from simulation.health import STATE_NAMES
 from widgets import style
-from widgets.claim_common import (
-    ClaimView,
-    form,
-    hbox,
-    plot_area,
-    side_panel,
-    spin,
-    style_plot,
-    vbox,
-    wrap_label,
+from widgets.claim_common import ClaimView
+from widgets.claim_controls import form, hbox, side_panel, spin, vbox, wrap_label
+from widgets.claim_plots import plot_area, style_plot
+from widgets.death_map_framework import FRAMEWORK, framework_text
+from widgets.death_map_images import (
+    NEVER_COLOR,
+    RECOVERY_MAP,
+    UNTOUCHED_COLOR,
+    FactorAxis,
+    legend_text,
+    recovery_image,
+    state_image,
 )
-from widgets.palette import STATE_COLORS
+
+__all__ = [
+    "CURRENT",
+    "FRAMEWORK",
+    "GRIDS",
+    "NEVER_COLOR",
+    "RECOVERY_MAP",
+    "REDRAW_S",
+    "UNTOUCHED_COLOR",
+    "DeathMapView",
+    "FactorAxis",
+    "framework_text",
+    "legend_text",
+    "recovery_image",
+    "state_image",
+]
 
 CURRENT = "current"  # the base: the live lanes' settings
 GRIDS = (20, 40, 60, 80)
-NEVER_COLOR = "#BDBDBD"  # not alive again by the end (grey, as dead; not in the colour map)
-UNTOUCHED_COLOR = "#FFFFFF"  # never stopped being alive
-RECOVERY_MAP = pg.colormap.get("viridis")
 REDRAW_S = 0.25  # while the sweep runs, the maps are redrawn at most this often
-# the seed's decision framework, and what a death map can say about each branch
-FRAMEWORK = (
-    ("Dying ReLU no problem", "relu", "ReLU"),
-    ("Speed critical", "leaky_relu", "Leaky ReLU"),
-    ("Accuracy critical, very deep", "selu", "SELU"),
-    ("Accuracy critical, not deep", "elu", "ELU"),
-    ("Research / experimentation", "prelu", "PReLU"),
-)
-
-
-class FactorAxis(pg.AxisItem):
-    """A y axis over log10(factor), labelled ×1, ×10, ×100."""
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        lo, hi = sorted((minVal, maxVal))
-        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-            return []
-        vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
-                for m in ((1, 3) if hi - lo > 1.5 else (1, 2, 5))]
-        return [(1.0, [v for v in vals if lo <= v <= hi])]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [f"×{10 ** v:.3g}" for v in values]
-
-
-def state_image(states: np.ndarray) -> np.ndarray:
-    """(F, B) states -> (B, F, 4) RGBA bytes (x = bias, y = factor)."""
-    lut = np.array([pg.mkColor(STATE_COLORS[s]).getRgb() for s in State], dtype=np.ubyte)
-    return lut[states].transpose(1, 0, 2)
-
-
-def recovery_image(rec: np.ndarray, top: float) -> np.ndarray:
-    """(F, B) recovery steps -> (B, F, 4) RGBA: log colour scale 1..top, NaN dark, 0 white."""
-    with np.errstate(all="ignore"):
-        scaled = np.clip(np.log10(np.maximum(rec, 1.0)) / math.log10(max(top, 10.0)), 0.0, 1.0)
-    rgba = RECOVERY_MAP.map(np.nan_to_num(scaled).ravel(), mode="byte").reshape(*rec.shape, 4)
-    rgba[rec == 0] = pg.mkColor(UNTOUCHED_COLOR).getRgb()
-    rgba[np.isnan(rec)] = pg.mkColor(NEVER_COLOR).getRgb()
-    return rgba.transpose(1, 0, 2)
-
-
-def framework_text(res: sweep.SweepResult, done: bool) -> str:
-    """The seed's framework beside the measurements: one row per activation, as HTML."""
-    th = style.theme()
-    cells = res.state.shape[1] * res.state.shape[2]
-    branch = {act: text for text, act, _ in FRAMEWORK}
-    order = [a for _, a, _ in FRAMEWORK]
-    lanes = sorted(range(len(res.lanes)), key=lambda i: order.index(res.lanes[i].activation)
-                   if res.lanes[i].activation in order else len(order))
-    head = "".join(f"<th align='right'>&nbsp;{h}</th>" for h in
-                   ("alive", "recovering", "saturated", "dead", "diverged", "back in (median)"))
-    rows = []
-    for i in lanes:
-        act = res.lanes[i].activation
-        st, rec = res.state[i], res.recovery[i]
-        pct = "".join(f"<td align='right'>{100 * float((st == k).mean()):.0f} %</td>"
-                      for k in range(len(State)))
-        med = sweep.nan_median(rec[rec > 0])
-        back = f"{med:,.0f} steps" if math.isfinite(med) else "—"
-        label = html.escape(activations.get(act).label)
-        rows.append(f"<tr><td>{html.escape(branch.get(act, '(not in the seed)'))} → </td>"
-                    f"<td><b style='color:{style.lane_color(act)}'>{label}</b></td>{pct}"
-                    f"<td align='right'>{back}</td></tr>")
-    best = max(range(len(res.lanes)), key=lambda i: float((res.state[i] == State.ALIVE).mean()))
-    never_dead = [activations.get(lane.activation).label for i, lane in enumerate(res.lanes)
-                  if not (res.state[i] == State.DEAD).any()]
-    status = "" if done else " (so far)"
-    return (f"<b>The seed's decision framework beside the death map{status}</b>, share of the "
-            f"{cells:,} cells by state at the end: "
-            f"<table cellspacing='0' cellpadding='1' style='color:{th.text}'>"
-            f"<tr><th align='left'>seed: if …</th><th align='left'>use</th>{head}</tr>"
-            f"{''.join(rows)}</table>"
-            f"Most cells alive at the end: <b>{activations.get(res.lanes[best].activation).label}"
-            f"</b>; never dead in any cell: {', '.join(never_dead) or 'none'}. One neuron cannot "
-            "measure compute speed or depth: the Activation cost and Self-normalization tabs do.")
 
 
 class DeathMapView(ClaimView):
@@ -173,7 +114,7 @@ class DeathMapView(ClaimView):
 
         self.area = plot_area()
         self.maps: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotItem, pg.ImageItem]] = []
-        self.legend = wrap_label(self._legend_text(2000), rich=True)
+        self.legend = wrap_label(legend_text(2000), rich=True)
         self.place(scroll, (self.area, 1), self.legend, self.framework)
         self.area.scene().sigMouseMoved.connect(self._mouse_moved)
         self.runner.progressed.connect(self._progressed)
@@ -188,20 +129,6 @@ class DeathMapView(ClaimView):
         s.setValue(value)
         s.setMaximumWidth(96)  # two to a row in a narrow panel
         return s
-
-    @staticmethod
-    def _legend_text(top: float) -> str:
-        def chip(color: str) -> str:
-            return f"<span style='color:{color}; background:{color}'>██</span>"
-        states = " ".join(f"{chip(STATE_COLORS[s])} {s.label}" for s in State)
-        stops = [1, 10, 100, 1000, 10_000]
-        stops = [v for v in stops if v <= top] or [1]
-        span = math.log10(max(top, 10.0))
-        ramp = " ".join(f"{chip(RECOVERY_MAP.map(math.log10(v) / span, mode='qcolor').name())}"
-                        f" {v:,}" for v in stops)
-        return (f"x: bias shock b, y: lr shock factor. <b>Top: state at the end</b> {states}"
-                f" &nbsp; <b>Bottom: steps until alive again</b> {chip(UNTOUCHED_COLOR)} never "
-                f"knocked out {ramp} {chip(NEVER_COLOR)} not by the end")
 
     # --- intents ---------------------------------------------------------------------------------
     def spec(self) -> sweep.SweepSpec:
@@ -292,7 +219,7 @@ class DeathMapView(ClaimView):
             f"{len(s.factor)} × {len(s.bias)} = {cells:,} cells × {len(res.lanes)} activations "
             f"· step {job.t:,} of {s.steps:,} · {job.seconds:.1f} s"
             + (f" · {job.moving:,} cell-lanes still moving" if not job.done else " · done"))
-        self.legend.setText(self._legend_text(top))
+        self.legend.setText(legend_text(top))
         self.framework.setText(framework_text(res, job.done))
 
     def _mouse_moved(self, pos: Any) -> None:

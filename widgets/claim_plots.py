@@ -1,0 +1,96 @@
+"""Styled plots of the claim tabs: the plot area, readable axes and labels, a log axis with few
+ticks, and the pen of an activation's lane (dashed for its dropout variant).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from widgets import style
+from widgets.claim_controls import FONT_PT, font
+from widgets.style import lane_color
+
+LABEL_STYLE = {"font-size": "12pt"}
+GRID_ALPHA = 0.25
+DROPOUT_STYLE = Qt.PenStyle.DashLine
+
+
+class LogTicks(pg.AxisItem):
+    """A log-mode axis with few, readable ticks: 1..9 × 10ⁿ within a decade, 1, 2, 5 × 10ⁿ
+    over a few, whole decades (every k-th) over more."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
+            return []
+        if not self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        if hi - lo <= 2.5:
+            mantissas = (1, 2, 5) if hi - lo > 1 else range(1, 10)
+            vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
+                    for m in mantissas]
+            return [(1.0, [v for v in vals if lo <= v <= hi])]
+        per_decade = size / (hi - lo)
+        stride = next((k for k in (1, 2, 5, 10, 20, 50) if k * per_decade >= 28), 100)
+        return [(float(stride), [float(e) for e in range(math.ceil(lo), math.floor(hi) + 1)
+                                 if e % stride == 0])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if not self.logMode:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{10 ** v:.3g}" if -3 <= v <= 3 else f"1e{round(v)}" for v in values]
+
+
+def plot_area() -> pg.GraphicsLayoutWidget:
+    """An empty area for plots, in the theme's plot background (white in the light theme)."""
+    area = pg.GraphicsLayoutWidget()
+    area.setBackground(style.theme().plot_bg)
+    return area
+
+
+def style_plot(plot: pg.PlotItem, tick_pt: int = FONT_PT, left_width: int = 78) -> None:
+    """Mouse zoom, menu and buttons off; axes in the theme's colours, ticks of ``tick_pt``
+    points without SI prefixes, the left axis ``left_width`` pixels wide."""
+    th = style.theme()
+    plot.setMenuEnabled(False)
+    plot.setMouseEnabled(x=False, y=False)
+    plot.hideButtons()
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setStyle(tickFont=font(tick_pt))
+        axis.setTextPen(th.text)
+        axis.setPen(th.muted)
+        axis.enableAutoSIPrefix(False)
+    plot.getAxis("left").setWidth(left_width)
+
+
+def make_plot(layout: Any, row: int, y_label: str, x_label: str | None = None, col: int = 0,
+              log_y: bool = False, grid: bool = True, left: pg.AxisItem | None = None,
+              left_width: int = 78) -> pg.PlotItem:
+    """A plot at (row, col) of ``layout`` (a plot area or a layout in it) with readable axes and
+    labels, a grid unless ``grid`` is False, ``left`` as its left axis if given; mouse zoom
+    off (see :func:`style_plot`)."""
+    th = style.theme()
+    if log_y and left is None:
+        left = LogTicks("left")
+    plot = layout.addPlot(row=row, col=col, axisItems={"left": left} if left else None)
+    if log_y:
+        plot.setLogMode(y=True)
+    if grid:
+        plot.showGrid(x=True, y=True, alpha=GRID_ALPHA)
+    style_plot(plot, left_width=left_width)
+    label_style = {**LABEL_STYLE, "color": th.text}
+    plot.setLabel("left", y_label, **label_style)
+    if x_label:
+        plot.setLabel("bottom", x_label, **label_style)
+    return plot
+
+
+def pen(activation: str, dashed: bool = False, width: float = 2.5) -> Any:
+    """The lane colour of ``activation``, dashed for the dropout variant."""
+    return pg.mkPen(lane_color(activation), width=width,
+                    style=DROPOUT_STYLE if dashed else Qt.PenStyle.SolidLine)

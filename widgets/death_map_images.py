@@ -1,0 +1,64 @@
+"""Colours and images of the death maps: a cell's state or recovery time as an RGBA pixel, the
+lr-factor axis (×1, ×10, ×100) and the colour key under the maps.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+
+from simulation.health import State
+from widgets.palette import STATE_COLORS
+
+NEVER_COLOR = "#BDBDBD"  # not alive again by the end (grey, as dead; not in the colour map)
+UNTOUCHED_COLOR = "#FFFFFF"  # never stopped being alive
+RECOVERY_MAP = pg.colormap.get("viridis")
+
+
+class FactorAxis(pg.AxisItem):
+    """A y axis over log10(factor), labelled ×1, ×10, ×100."""
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+            return []
+        vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
+                for m in ((1, 3) if hi - lo > 1.5 else (1, 2, 5))]
+        return [(1.0, [v for v in vals if lo <= v <= hi])]
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [f"×{10 ** v:.3g}" for v in values]
+
+
+def state_image(states: np.ndarray) -> np.ndarray:
+    """(F, B) states -> (B, F, 4) RGBA bytes (x = bias, y = factor)."""
+    lut = np.array([pg.mkColor(STATE_COLORS[s]).getRgb() for s in State], dtype=np.ubyte)
+    return lut[states].transpose(1, 0, 2)
+
+
+def recovery_image(rec: np.ndarray, top: float) -> np.ndarray:
+    """(F, B) recovery steps -> (B, F, 4) RGBA: log colour scale 1..top, NaN dark, 0 white."""
+    with np.errstate(all="ignore"):
+        scaled = np.clip(np.log10(np.maximum(rec, 1.0)) / math.log10(max(top, 10.0)), 0.0, 1.0)
+    rgba = RECOVERY_MAP.map(np.nan_to_num(scaled).ravel(), mode="byte").reshape(*rec.shape, 4)
+    rgba[rec == 0] = pg.mkColor(UNTOUCHED_COLOR).getRgb()
+    rgba[np.isnan(rec)] = pg.mkColor(NEVER_COLOR).getRgb()
+    return rgba.transpose(1, 0, 2)
+
+
+def legend_text(top: float) -> str:
+    """The key under the maps, as HTML: the state colours and the recovery colour scale
+    up to ``top`` steps."""
+    def chip(color: str) -> str:
+        return f"<span style='color:{color}; background:{color}'>██</span>"
+    states = " ".join(f"{chip(STATE_COLORS[s])} {s.label}" for s in State)
+    stops = [1, 10, 100, 1000, 10_000]
+    stops = [v for v in stops if v <= top] or [1]
+    span = math.log10(max(top, 10.0))
+    ramp = " ".join(f"{chip(RECOVERY_MAP.map(math.log10(v) / span, mode='qcolor').name())}"
+                    f" {v:,}" for v in stops)
+    return (f"x: bias shock b, y: lr shock factor. <b>Top: state at the end</b> {states}"
+            f" &nbsp; <b>Bottom: steps until alive again</b> {chip(UNTOUCHED_COLOR)} never "
+            f"knocked out {ramp} {chip(NEVER_COLOR)} not by the end")

@@ -1,0 +1,194 @@
+"""What a frame of the Population tab draws: the capacity-lost curves and their shock markers,
+the b and largest-z histograms, the dropped-versus-dead strip and the texts (counts by state, the
+dropout finding, the status line).
+
+:class:`PopulationDrawing` is a mix-in of :class:`widgets.population_view.PopulationView`, which
+builds the items it draws into. A frame only calls ``setData`` (at most every FRAME_S; the
+histograms and texts at most every SLOW_S).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from simulation import activations
+from simulation.health import State
+from simulation.population import Population
+from widgets import style
+from widgets.claim_controls import font
+from widgets.population_plots import bins_of, sticky_range
+from widgets.time_plots import event_label, nice_step
+
+FRAME_S = 1 / 30
+SLOW_S = 1 / 12
+BINS = 60
+STRIP_STEPS = 160  # steps shown in the dropped-versus-dead strip
+LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
+
+
+def lane_label(spec: Any) -> str:
+    """'ReLU', 'ReLU + dropout 0.5'."""
+    name = activations.get(spec.activation).label
+    return name + (f" + dropout {spec.dropout:g}" if spec.dropout else "")
+
+
+class PopulationDrawing:
+    """The drawing half of the Population view: ``refresh`` and the ``_draw_*`` steps it runs.
+
+    Draws into the items and labels the view builds (``capacity``, ``curves``, ``markers``,
+    ``b_plot``, ``z_plot``, ``hist``, ``z_note``, ``strip_*``, ``table``, ``finding``,
+    ``status``) and reads its ``follower`` and ``controller``.
+    """
+
+    follower: Any
+    controller: Any
+
+    def refresh(self, force: bool = False) -> None:
+        """Draw the population as it is (throttled unless ``force``)."""
+        pop = self.follower.pop
+        if pop is None:
+            return
+        now = time.perf_counter()
+        if not force and now - self._last_frame < FRAME_S:
+            return
+        self._last_frame = now
+        self._make_items(pop)
+        self._draw_capacity(pop)
+        self._draw_strip(pop)
+        if force or now - self._last_slow >= SLOW_S:
+            self._last_slow = now
+            self._draw_histograms(pop)
+            self._draw_texts(pop)
+
+    def _draw_capacity(self, pop: Population) -> None:
+        counts = pop.counts()
+        if not len(counts):
+            for c in self.curves:
+                c.setData([], [])
+            return
+        lost = counts[:, :, list(LOST)].sum(-1).T * (100.0 / pop.size)  # (L, T)
+        first = pop.first_step()
+        x = np.arange(first, first + len(counts), dtype=float)
+        xs, ys = bins_of(x, lost, int(self.capacity.vb.width()))
+        for c, y in zip(self.curves, ys, strict=True):
+            c.setData(xs, y)
+        last = first + len(counts)
+        q = nice_step(max(last - first, 10) * 0.05)  # the range moves in steps of ~5 %
+        xr = (math.floor(first / q) * q, (math.floor(last / q) + 1) * q)
+        if xr != self._xrange:
+            self._xrange = xr
+            self.capacity.setXRange(*xr, padding=0)
+        self._sync_markers(pop)
+
+    def _sync_markers(self, pop: Population) -> None:
+        events = pop.events
+        if len(events) < len(self.markers):
+            for line, label in self.markers:
+                self.capacity.removeItem(line)
+                self.capacity.removeItem(label)
+            self.markers = []
+        th = style.theme()
+        for e in events[len(self.markers):]:
+            line = pg.InfiniteLine(float(e["step"]), angle=90, movable=False,
+                                   pen=pg.mkPen(th.shock, width=1.5, style=Qt.PenStyle.DashLine))
+            label = pg.TextItem(event_label(e), color=th.shock, anchor=(-0.05, 0),
+                                fill=pg.mkBrush(*th.label_fill))
+            label.setFont(font(10, bold=True))
+            label.setPos(float(e["step"]), 113)
+            for item in (line, label):
+                self.capacity.addItem(item, ignoreBounds=True)
+            self.markers.append((line, label))
+
+    def _draw_histograms(self, pop: Population) -> None:
+        for name, values, plot in (("b", pop.biases(), self.b_plot),
+                                   ("z", pop.z_max(), self.z_plot)):
+            old = self._ranges[name]
+            lo, hi = self._ranges[name] = sticky_range(values, old)
+            edges = np.linspace(lo, hi, BINS + 1)
+            for h, v in zip(self.hist[name], values, strict=True):
+                counts, _ = np.histogram(np.clip(v[np.isfinite(v)], lo, hi), bins=edges)
+                h.setData(edges, np.log10(1.0 + counts))
+            top = math.log10(1 + pop.size) * 1.1
+            if (lo, hi) != old:
+                plot.setXRange(lo, hi, padding=0)
+                plot.setYRange(0, top, padding=0)
+            if name == "z":
+                self.z_note.setPos(0.0, top)
+
+    def _draw_strip(self, pop: Population) -> None:
+        trace = pop.trace()
+        lanes = [i for i, lane in enumerate(pop.lanes) if lane.activation == "relu"][:2]
+        for k, (plot, img) in enumerate(zip(self.strip_plots, self.strip_images, strict=True)):
+            if k >= len(lanes) or not len(trace):
+                img.clear()
+                plot.setVisible(k < len(lanes))
+                continue
+            plot.setVisible(True)
+            codes = trace[-STRIP_STEPS:, lanes[k]]  # (steps, neurons)
+            img.setImage(codes, autoLevels=False, levels=(0, 3))
+            plot.setXRange(0, STRIP_STEPS, padding=0)
+            plot.setYRange(0, codes.shape[1], padding=0)
+        names = [html.escape(lane_label(pop.lanes[i])) for i in lanes]
+        where = " · ".join(f"{pos}: <b>{n}</b>" for pos, n in zip(("top", "bottom"), names,
+                                                                  strict=False))
+        text = (f"First {pop.trace_size} neurons × last {STRIP_STEPS} steps, output on sample 1 "
+                f"({where}): dropped is off for one step, dead for good.")
+        if text != self.strip_title.text():
+            self.strip_title.setText(text)
+
+    def _draw_texts(self, pop: Population) -> None:
+        counts = pop.counts()
+        th = style.theme()
+        n = pop.size
+        head = ("<tr><th align='left'>activation</th><th>alive</th><th>recov.</th>"
+                "<th>satur.</th><th>dead</th><th>lost</th></tr>")
+        rows = []
+        for i, lane in enumerate(pop.lanes):
+            c = counts[-1, i] if len(counts) else np.zeros(5, dtype=int)
+            lost = int(c[list(LOST)].sum())
+            cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
+            rows.append(f"<tr><td><span style='color:{style.lane_color(lane.activation)}'>▬</span>"
+                        f" {html.escape(lane_label(lane))}</td>{cells}"
+                        f"<td align='right'><b>{100 * lost / n:.1f} %</b></td></tr>")
+        self.table.setText(
+            f"<b>{n:,} neurons per activation</b> at step {pop.t:,}, by state:"
+            f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
+            f"{''.join(rows)}</table>")
+        self.finding.setText(dropout_finding(pop))
+        lagging = self.follower.lagging(self.controller.sim)
+        capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"
+                  if n < self.follower.size else "")
+        self.status.setText(
+            f"catching up with the lanes: step {pop.t:,} of {self.controller.sim.t:,}"
+            if lagging else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
+            f"{1000 * self.follower.cost:.1f} ms a step")
+
+
+def dropout_finding(pop: Population) -> str:
+    """The seed-002 comparison on this run: ReLU against ReLU + dropout, dead counts now."""
+    counts = pop.counts()
+    relu = [i for i, lane in enumerate(pop.lanes) if lane.activation == "relu"]
+    plain = [i for i in relu if not pop.lanes[i].dropout]
+    dropped = [i for i in relu if pop.lanes[i].dropout]
+    if not plain or not dropped or not len(counts):
+        return ("<b>Dropout versus death:</b> set a dropout rate above 0 (with a ReLU lane) to "
+                "compare ReLU with ReLU + dropout on the same starts, data and shocks.")
+    a, b = plain[0], dropped[0]
+    n = pop.size
+    da, db = int(counts[-1, a, State.DEAD]), int(counts[-1, b, State.DEAD])
+    p = pop.lanes[b].dropout
+    diff = 100 * (db - da) / n
+    verdict = ("dies <b>more</b> often, against the claim" if diff > 0.5 else
+               "dies <b>less</b> often" if diff < -0.5 else
+               "dies about <b>as often</b>, as claimed")
+    return (f"<b>Dropout versus death, this run:</b> ReLU {da:,} of {n:,} dead "
+            f"({100 * da / n:.1f} %), ReLU + dropout {p:g} {db:,} ({100 * db / n:.1f} %), same "
+            f"starts, data and shocks. Seed 002: dropout does not make dying worse. Here ReLU + "
+            f"dropout {verdict} ({diff:+.1f} points).")
