@@ -61,55 +61,66 @@ class BlockSteps:
         u = self.u
         g = small.g
         rows = self.rows
+        one = (n_lanes, population, n)
+
+        def full(v: np.ndarray, to: tuple[int, ...] = one) -> np.ndarray:
+            return np.array(np.broadcast_to(v, to), dtype=float)  # (a copy: writable)
+
+        self.k, self.s, self.c, self.thr = full(g.k), full(g.s), full(g.c), full(g.thr)
+        self.y, self.two_over_n = full(f._y), full(f._two_over_n)
+        self.x3 = full(f._x3, (3, *one))
+        self.zn = np.empty(one)  # min(z, 0)
+        # PReLU's min(z, 0): zn's rows with the exponential, else a scratch row
+        zn_rows = self.zn if g.exp else small.t3[0]
         self.views = [(self.zs[k], self.a_s[k], self.ds[k], u[:3, k, :, :, None],
-                       [(small.k[r, :, 0], u[3, k, r]) for r in g.prelu],
+                       [(self.k[r], u[3, k, r, :, None]) for r in g.prelu],
                        u[U_GW1:U_GW1 + 3, k], u[U_GW1:U_GW1 + rows, k], u[:rows, k],
                        u[:rows, k + 1],
-                       [(self.zs[k, r], small.t3[0, r], small.t[r], u[U_GALPHA, k, r])
+                       [(self.zs[k, r], zn_rows[r], small.t[r], u[U_GALPHA, k, r])
                         for r in g.prelu]) for k in range(size)]
 
     def run(self, steps: int) -> None:
         """Run ``steps`` (<= size) steps from the parameters in ``f.u``, keeping what each
         step's records need (read them with :meth:`records`)."""
         f, small = self.f, self.small
-        g = small.g
-        t, t3, pos, dz = small.t, small.t3, small.pos, small.e
-        k_full, s_full, x3, y = small.k_full, small.s_full, f._x3, f._y
-        two_over_n, rates, dw = f._two_over_n, self.rates, self.dw
-        k = small.k
+        t, t3, pos, dz, zn = small.t, small.t3, small.pos, small.e, self.zn
+        k, s, c, thr, y, x3, two_over_n = self.k, self.s, self.c, self.thr, self.y, self.x3, \
+            self.two_over_n
+        rates, dw = self.rates, self.dw
         t30, t31, t32 = t3
-        exp, c, thr = g.exp, g.c, g.thr
-        sz = None if g.s_one else g.s
+        exp, s_one = small.g.exp, small.g.s_one
         mul, add, copyto = np.multiply, np.add, np.copyto
         copyto(self.u[:4, 0], f.u[:4])
         for j in range(steps):
             z, a, e, w3, k_prelu, grads, grads_rows, params, after, prelu = self.views[j]
-            for kr, alpha in k_prelu:
+            for kr, alpha in k_prelu:  # PReLU's k is its alpha
                 copyto(kr, alpha)
-            # the forward pass and f, f' as _Small.run
-            mul(w3, x3, out=t3)
+            # the forward pass and f, f' as _Small.run (its constants spelled out in full: a
+            # call on arrays of one shape costs a third of a broadcasting one)
+            mul(w3, f._x3, out=t3)
             add(t30, t31, out=z)
             add(z, t32, out=z)
             np.greater_equal(z, thr, out=pos)
             mul(k, z, out=a)
             if exp:
-                np.minimum(z, 0.0, out=e)
-                np.expm1(e, out=t)
+                np.minimum(z, 0.0, out=zn)
+                np.expm1(zn, out=t)
                 mul(t, c, out=t)
                 add(a, t, out=a)
-            copyto(a, z if sz is None else mul(sz, z, out=t), where=pos)
+            copyto(a, z if s_one else mul(s, z, out=t), where=pos)
             if exp:
-                np.exp(e, out=e)
+                np.exp(zn, out=e)
                 mul(e, c, out=e)
                 add(e, k, out=e)
             else:
-                copyto(e, k_full)
-            copyto(e, s_full, where=pos)
+                copyto(e, k)
+            copyto(e, s, where=pos)
             # the backward pass
             np.subtract(a, y, out=t)
             mul(t, two_over_n, out=t)  # dL/da
-            for zr, tmp, dl, out in prelu:
-                np.minimum(zr, 0.0, out=tmp)
+            for zr, tmp, dl, out in prelu:  # dL/dalpha = einsum(dL/da, min(z, 0))
+                if not exp:
+                    np.minimum(zr, 0.0, out=tmp)
                 _einsum("pn,pn->p", dl, tmp, out=out)
             mul(t, e, out=dz)  # dL/dz
             mul(dz, x3, out=t3)
