@@ -23,7 +23,7 @@ from simulation.health import State
 from simulation.population import Population
 from widgets import style
 from widgets.claim_controls import font
-from widgets.population_plots import bins_of, sticky_range
+from widgets.population_plots import bins_of, histogram_range
 from widgets.time_plots import event_label, nice_step
 
 FRAME_S = 1 / 30
@@ -109,8 +109,8 @@ class PopulationDrawing:
     def _draw_histograms(self, pop: Population) -> None:
         for name, values, plot in (("b", pop.biases(), self.b_plot),
                                    ("z", pop.z_max(), self.z_plot)):
-            old = self._ranges[name]
-            lo, hi = self._ranges[name] = sticky_range(values, old)
+            old = self._ranges[name]  # the range the plot shows (None: not set yet)
+            lo, hi = self._ranges[name] = histogram_range(values)
             edges = np.linspace(lo, hi, BINS + 1)
             for h, v in zip(self.hist[name], values, strict=True):
                 counts, _ = np.histogram(np.clip(v[np.isfinite(v)], lo, hi), bins=edges)

@@ -1,5 +1,6 @@
 """Plot helpers of the Population tab: min/max decimation of the capacity curves, plots without a
-grid, a y axis of neuron counts on a log scale, and histogram ranges that do not jump.
+grid, a y axis of neuron counts on a log scale, and histogram ranges that do not jump
+(and depend on the values drawn alone).
 """
 
 from __future__ import annotations
@@ -49,19 +50,29 @@ class CountAxis(pg.AxisItem):
         return [f"{round(10 ** v - 1):,}" for v in values]
 
 
-def sticky_range(values: np.ndarray, current: tuple[float, float] | None) -> tuple[float, float]:
-    """A histogram range covering the middle 99.8 % of the finite ``values``; kept while the data
-    fills at least a third of it, so the bins do not jump every frame."""
+def nice_above(v: float) -> float:
+    """The smallest of 1, 2, 5 x 10^n that is >= ``v`` (> 0), any n."""
+    e = 10.0 ** math.floor(math.log10(v))
+    return next(m * e for m in (1, 2, 5, 10) if m * e >= v * (1 - 1e-12))
+
+
+RANGE_LIMIT = 1e12  # histogram ranges stay within +-this (a diverged neuron is in the edge bin)
+
+
+def histogram_range(values: np.ndarray) -> tuple[float, float]:
+    """A histogram range for ``values``: their middle 99.8 % (and 0) with a margin, the edges on
+    a grid of a fifth of that span (a nice 1, 2, 5 step), so the bins do not jump every frame.
+
+    A function of ``values`` alone: the same population is drawn the same whatever was drawn
+    before it (a range kept from earlier frames depended on which steps the timing of the
+    catch-up slices had happened to show)."""
     v = values[np.isfinite(values)]
     if not v.size:
-        return current or (-1.0, 1.0)
+        return -1.0, 1.0
     lo, hi = (float(q) for q in np.percentile(v, (0.1, 99.9)))
-    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    lo = min(max(lo, -RANGE_LIMIT), 0.0)
+    hi = max(min(hi, RANGE_LIMIT), 0.0)
     if hi - lo < 1e-9:
         lo, hi = lo - 0.5, hi + 0.5
-    if current is not None:
-        inside = current[0] <= lo and hi <= current[1]
-        if inside and (hi - lo) >= (current[1] - current[0]) / 3:
-            return current
-    pad = 0.08 * (hi - lo)
-    return lo - pad, hi + pad
+    q = nice_above((hi - lo) / 5)
+    return math.floor(lo / q - 0.25) * q, math.ceil(hi / q + 0.25) * q

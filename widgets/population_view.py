@@ -41,7 +41,7 @@ from widgets.population_drawing import (
     dropout_finding,
     lane_label,
 )
-from widgets.population_plots import CountAxis, bins_of, plain_plot, sticky_range
+from widgets.population_plots import CountAxis, bins_of, histogram_range, plain_plot
 
 __all__ = [
     "BINS",
@@ -58,9 +58,9 @@ __all__ = [
     "PopulationView",
     "bins_of",
     "dropout_finding",
+    "histogram_range",
     "lane_label",
     "plain_plot",
-    "sticky_range",
 ]
 
 CATCH_UP_S = 0.03  # stepping per catch-up slice while the lanes are paused
@@ -90,6 +90,7 @@ class PopulationView(PopulationDrawing, QWidget):
         self._catch_up.timeout.connect(self._catch_up_slice)
         self._build()
         controller.frame.connect(self._on_frame)
+        controller.running_changed.connect(self._on_running)
 
     # --- construction ---------------------------------------------------------------------------
     def _build(self) -> None:
@@ -244,6 +245,13 @@ class PopulationView(PopulationDrawing, QWidget):
     def _on_frame(self, _sim: Any = None) -> None:
         if self.isVisible():
             self._follow()
+
+    def _on_running(self, running: bool) -> None:
+        """At the pause, catch up with the lanes (live, a threaded population runs a little
+        behind them) and draw the population there: at rest the view shows the lanes' step, not
+        whatever the last live frame (throttled, maybe mid-slice) happened to draw."""
+        if not running and self.isVisible():
+            self._follow(force=True)
 
     def _follow(self, force: bool = False) -> None:
         """Catch up with the lanes for a slice (the loop keeps a running population in step)."""

@@ -11,7 +11,12 @@ from simulation import presets, sweep
 from simulation.health import State
 from tests import helpers
 from widgets.death_map_view import DeathMapView, recovery_image, state_image
-from widgets.population_view import PopulationView, bins_of, dropout_finding, sticky_range
+from widgets.population_view import (
+    PopulationView,
+    bins_of,
+    dropout_finding,
+    histogram_range,
+)
 
 
 @pytest.fixture
@@ -101,9 +106,13 @@ def test_helpers():
     xs, ys = bins_of(x, y, 100)
     assert ys.shape[0] == 2 and len(xs) == ys.shape[1] <= 2 * 100 + 10
     assert ys.max() == y.max() and ys.min() == y.min()
-    lo, hi = sticky_range(np.array([-10.0, -9.0, np.nan]), None)
-    assert lo < -10 and hi >= 0
-    assert sticky_range(np.array([-9.5]), (lo, hi)) == (lo, hi)
+    lo, hi = histogram_range(np.array([-10.0, -9.0, np.nan]))
+    assert lo < -10 and hi > 0
+    assert histogram_range(np.array([-10.0, -9.1])) == (lo, hi)  # a small change: same bins
+    assert histogram_range(np.array([np.nan])) == (-1.0, 1.0)
+    assert histogram_range(np.zeros(5)) == pytest.approx((-0.6, 0.6))
+    lo, hi = histogram_range(np.array([-1e300, 1e300]))  # diverged: in the edge bins
+    assert -2e12 < lo < hi < 2e12
 
 
 def small_job():
@@ -193,3 +202,60 @@ def test_lanes_run_ahead_of_a_threaded_population_by_its_lead(controller):
     assert f.room(sim) == 0 and not f.lagging(sim)
     sim.run(1)
     assert f.lagging(sim)
+
+
+def _histograms(view):
+    return {name: (view._ranges[name], [h.getData() for h in view.hist[name]])
+            for name in ("b", "z")}
+
+
+def test_histograms_are_a_function_of_the_population_now(show, qtbot):
+    """The same population is drawn the same, whatever was drawn before (the timing of the
+    catch-up slices decides which intermediate steps a view draws)."""
+    views = []
+    for drawn_between in ((), (33,), (35,), (20, 38)):
+        c = LiveController(presets.get("lr-shock").config())
+        v = show(PopulationView(c, PopulationFollower(size=100)))
+        for t in (*drawn_between, 40):  # a view drawn at these steps on the way
+            c.sim.run(t - c.sim.t)
+            assert v.follower.sync(c.sim, c.journal)
+            v.refresh(force=True)
+        c.bias_shock(-3.0)
+        c.sim.run(40)
+        assert v.follower.sync(c.sim, c.journal)
+        v.refresh(force=True)
+        views.append(v)
+    first = _histograms(views[0])
+    for v in views[1:]:
+        np.testing.assert_array_equal(v.follower.pop.biases(), views[0].follower.pop.biases())
+        drawn = _histograms(v)
+        for name in ("b", "z"):
+            assert drawn[name][0] == first[name][0]
+            for (x, y), (x0, y0) in zip(drawn[name][1], first[name][1], strict=True):
+                np.testing.assert_array_equal(x, x0)
+                np.testing.assert_array_equal(y, y0)
+        assert v.b_plot.vb.viewRange()[0] == views[0].b_plot.vb.viewRange()[0]
+
+
+def test_a_paused_threaded_population_catches_up_and_is_drawn(controller, show, qtbot):
+    """Live, a threaded population runs a little behind the lanes; at the pause it catches up
+    and the view draws the population at the lanes' step (not whatever the last frame had)."""
+    f = PopulationFollower(size=50, threaded=True)
+    f.steps_within = lambda seconds: 10  # slices of 10 steps (not as many as a frame's time)
+    v = show(PopulationView(controller, f))
+    controller.play()  # running, but no tick before the event loop runs again
+    controller.sim.run(30)
+    controller.bias_shock(-3.0)  # a live frame: a slice starts on the worker, the lanes go on
+    controller.sim.run(30)
+    controller.frame.emit(controller.sim)
+    f.wait()
+    assert f.pop.t < controller.sim.t
+    controller.pause()
+    qtbot.waitUntil(lambda: f.pop.t == controller.sim.t and not v._catch_up.isActive(),
+                    timeout=10_000)
+    assert f.pop.events[-1] == {"step": 30, "kind": "bias_shock", "b": -3.0}
+    assert "at step 60," in v.table.text()
+    _, h = v.hist["b"][0].getData()
+    lo, hi = v._ranges["b"]
+    counts, _ = np.histogram(np.clip(f.pop.biases()[0], lo, hi), bins=np.linspace(lo, hi, 61))
+    np.testing.assert_array_equal(h, np.log10(1.0 + counts))
