@@ -361,7 +361,7 @@ class Simulation:
         if not done:
             return 0
         lanes0 = states[:done, :, 0]
-        rows = np.empty((done, len(COLUMNS), self.n_lanes))
+        rows = block.history_rows[:done]
         rows[:, 0] = np.arange(self.t, self.t + done)[:, None]
         rows[:, 1] = lr
         rows[:, 2:11] = u[:, :done, :, 0].transpose(1, 0, 2)

@@ -24,6 +24,7 @@ import numpy as np
 from simulation.column_sums import _einsum
 from simulation.columns import SATURATION_THRESHOLD, U_GALPHA, U_GW1, flag_rows
 from simulation.health import classify_rows
+from simulation.history import COLUMNS
 
 if TYPE_CHECKING:
     from simulation.fused import FusedStep
@@ -53,6 +54,9 @@ class BlockSteps:
         n_lanes, population, n = f.n_lanes, f.population, f.n
         shape = (size, n_lanes, population, n)
         self.zs, self.a_s, self.ds = np.empty(shape), np.empty(shape), np.empty(shape)
+        self.err = np.empty(shape)  # (records' scratch: every array a block needs is made once)
+        self.summary = np.empty((5, size, n_lanes))
+        self.history_rows = np.empty((size, len(COLUMNS), n_lanes))  # a block's history rows
         # per step: the parameters it started from, its loss and gradients (the rows of u); the
         # update writes the next step's parameters (slot ``size``: those after the block)
         self.u = np.full((9, size + 1, n_lanes, population), np.nan)
@@ -139,7 +143,7 @@ class BlockSteps:
         bits = self.bits[:, :steps]
         count = steps * self.f.n_lanes * self.f.population
         # the loss: the errors' squares summed as _Small.run's einsum sums them, per step
-        err = np.subtract(a_s, self.f._y)
+        err = np.subtract(a_s, self.f._y, out=self.err[:steps])
         _einsum("klpn,klpn->klp", err, err, out=u[4])
         np.true_divide(u[4], n_float, out=u[4])
         np.not_equal(ds, 0.0, out=bits[0])
@@ -150,7 +154,7 @@ class BlockSteps:
         flags = rows[:, :count].reshape(16, steps, self.f.n_lanes, self.f.population)
         bits.any(-1, out=flags[:3])
         states = classify_rows(u.reshape(9, -1, self.f.population), rows)
-        summary = np.empty((5, steps, self.f.n_lanes))
+        summary = self.summary[:, :steps]
         z0 = zs[:, :, 0]
         z0.min(-1, out=summary[0])
         z0.max(-1, out=summary[1])
