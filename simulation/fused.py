@@ -5,6 +5,7 @@ few numpy calls and without per-sample arrays kept; for a population, blocks of
 from __future__ import annotations
 
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -114,6 +115,37 @@ class FusedStep:
         self._impl.run()
 
 
+class ThreadChoice:
+    """Whether a wide step's blocks run on every core or one after the other: the faster, as
+    measured over its first steps (alternating). Cores that share their execution units or
+    memory bandwidth (two vCPUs of one physical core) make threads slower, not faster; the
+    numbers are the same either way."""
+
+    TRIALS = 3  # steps timed each way, after a first step of each
+
+    def __init__(self) -> None:
+        self.times: dict[bool, list[float]] = {True: [], False: []}
+        self.decided: bool | None = None
+        self._calls = 0
+
+    def choose(self) -> bool:
+        """Threads for the coming step?"""
+        if self.decided is not None:
+            return self.decided
+        self._calls += 1
+        return self._calls % 2 == 1
+
+    def observe(self, threaded: bool, seconds: float) -> None:
+        """A step's time, run threaded or not."""
+        if self.decided is not None:
+            return
+        self.times[threaded].append(seconds)
+        runs = self.times[True][1:], self.times[False][1:]  # (the first of each: warm-up)
+        if all(len(r) >= self.TRIALS for r in runs):
+            threaded_s, single_s = (float(np.median(r)) for r in runs)
+            self.decided = threaded_s < single_s
+
+
 class _Wide:
     """FusedStep for a population: blocks of neurons, each a :class:`ColumnStep` of L x m columns
     (lane by lane), of about BLOCK_ELEMENTS values (cache); from THREAD_ELEMENTS values a step,
@@ -133,6 +165,7 @@ class _Wide:
         if population * n_lanes * n < THREAD_ELEMENTS:
             workers = 1
         self.buffers = [ColumnBuffers(n, 1) for _ in range(workers)]
+        self._threads = ThreadChoice()
         self._plans: dict[tuple[int, ...], _WidePlan] = {}
         # lanes without the exponential: their slope and steepness flags, from the blocks' facts
         self.finish = []
@@ -171,10 +204,16 @@ class _Wide:
             lanes = tuple(range(f.n_lanes))
         if lanes:
             plan = self._plan(lanes)
-            if len(plan.work) > 1:
-                list(_pool().map(plan.blocks, range(len(plan.work))))
+            workers = range(len(plan.work))
+            threaded = len(plan.work) > 1 and self._threads.choose()
+            start = time.perf_counter()
+            if threaded:
+                list(_pool().map(plan.blocks, workers))
             else:
-                plan.blocks(0)
+                for w in workers:  # (each worker's blocks in its own buffers)
+                    plan.blocks(w)
+            if len(plan.work) > 1:
+                self._threads.observe(threaded, time.perf_counter() - start)
             np.copyto(self.last, params)
             self._computed = True
         flags = f.flags

@@ -10,7 +10,7 @@ from simulation.column_sums import sums_agree
 from simulation.columns import flag_rows
 from simulation.config import DataSpec, LaneSpec, RunConfig, ShockSpec
 from simulation.engine import Simulation, classify_rows, classify_small
-from simulation.fused import _Wide
+from simulation.fused import ThreadChoice, _Wide
 from simulation.health import State, classify_flags
 
 ALT_LANES = [LaneSpec("relu"), LaneSpec("leaky_relu", {"negative_slope": 0.2}, id="lk2"),
@@ -189,3 +189,20 @@ def test_dropout_takes_the_fused_step_only_in_the_wide_layout():
     cfg = RunConfig(lanes=DROPOUT_LANES[:1], init="random")
     assert Simulation(cfg, population=1)._fused is None  # one neuron: the reference step
     assert isinstance(Simulation(cfg, population=1_000)._fused._impl, _Wide)
+
+
+def test_thread_choice_takes_the_faster_way_after_its_trials():
+    choice = ThreadChoice()
+    seen = []
+    for threaded_s, single_s in [(9.0, 9.0), (3.0, 2.0), (3.1, 2.2), (2.9, 2.1)]:
+        for _ in range(2):
+            threaded = choice.choose()
+            seen.append(threaded)
+            choice.observe(threaded, threaded_s if threaded else single_s)
+    assert seen == [True, False] * 4  # alternating while it measures
+    assert choice.decided is False and choice.choose() is False
+    fast = ThreadChoice()
+    for _ in range(8):
+        threaded = fast.choose()
+        fast.observe(threaded, 1.0 if threaded else 2.0)
+    assert fast.decided is True
