@@ -29,6 +29,7 @@ import numpy as np
 
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
+from simulation.fused import ThreadChoice
 from simulation.neuron import U_B, LaneKind, Network, lane_kinds, sums_agree
 from simulation.sweep_cells import ALIVE, FIELDS, ColumnSet, ReferenceLane
 from simulation.sweep_grid import (  # noqa: F401  (re-exported: the death map's public names)
@@ -98,6 +99,7 @@ class Sweep:
         self.seconds = 0.0
         self.cell_steps = [0] * n_lanes  # (cell, step) pairs computed after the shock, per lane
         self._cost = 0.0  # seconds per step, the last slice's
+        self._threads = ThreadChoice()  # the sets on every core, or one after the other
 
     # --- the columns' sets ----------------------------------------------------------------------
     def _workers(self, columns: int) -> int:
@@ -155,10 +157,14 @@ class Sweep:
                 t0 = time.perf_counter()
                 counts = [[0] * len(self.cell_steps) for _ in self.sets]
                 jobs = [(i, self.t, stop, counts[i]) for i in range(len(self.sets))]
-                if len(jobs) > 1:
+                threaded = len(jobs) > 1 and self._threads.choose()
+                if threaded:
                     list(_pool().map(lambda job: self._run_set(*job), jobs))
-                elif jobs:
-                    self._run_set(*jobs[0])
+                else:
+                    for job in jobs:
+                        self._run_set(*job)
+                if len(jobs) > 1:  # seconds a step, threaded or not (fused.ThreadChoice)
+                    self._threads.observe(threaded, (time.perf_counter() - t0) / (stop - self.t))
                 for li, lane in self.lanes.items():
                     self._run_lane(li, lane, self.t, stop)
                 for c in counts:
