@@ -2,7 +2,8 @@
 
 Simulation speed is decoupled from drawing: each tick (~60 a second) runs as many steps as the
 speed asks for since the last tick, within a time budget so the window never freezes, then
-emits ``frame`` once. Views pull what they draw from the model when told.
+emits ``frame`` once. Views pull what they draw from the model when told. The budget is what a
+60 Hz frame leaves after the drawing, as measured over the last ticks (:class:`StepBudget`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,52 @@ from simulation.engine import Simulation
 from simulation.replay import LR_MAX
 
 FRAME_MS = 16  # ~60 frames a second
-STEP_BUDGET_S = 0.010  # at most this much stepping per tick
+STEP_BUDGET_S = 0.010  # stepping per tick before any drawing has been measured
 HISTORY_CAPACITY = 20_000  # steps kept for the time plots (bounded memory)
 MAX_SPEED = 20_000
+
+
+class StepBudget:
+    """How long the next tick may step: what is left of a frame (``period``, a little over the
+    timer's 16 ms, so ~60 frames a second) after the drawing that follows the steps.
+
+    The drawing of a tick is measured as what the tick's period (the time to the next tick) had
+    beyond its stepping, for ticks that stepped until their deadline (a tick that did every step
+    owed says nothing about what more steps would cost). Frames alternate between the time plots
+    and the other views (``MainWindow.draw``), so the estimate is kept per parity of the tick and
+    the next tick plans with the frame two ticks back. A period that ended on the timer's
+    schedule may have included idle time: the drawing was at most that, so the estimate is taken
+    a millisecond lower, and the budget grows until the period is full. At most ``ceiling`` (the
+    window never freezes); at least ``floor`` on average over two ticks (stepping goes on however
+    slow the drawing, but a tick before a slow frame may step less to keep the frame rate).
+    """
+
+    def __init__(self, period: float = 0.0164, interval: float = FRAME_MS / 1000,
+                 floor: float = 0.005, ceiling: float = 0.015, start: float = STEP_BUDGET_S):
+        self.period, self.interval = period, interval
+        self.floor, self.ceiling = floor, ceiling
+        self._drawing = [period - start, period - start]  # per parity of the tick
+        self._n = 0  # ticks planned
+
+    def next(self) -> float:
+        """The stepping budget of the coming tick, in seconds."""
+        low = 0.2 * self.floor  # a tick before a slow frame may step this little ...
+        b = [min(max(self.period - d, low), self.ceiling) for d in self._drawing]
+        lift = self.floor - 0.5 * (b[0] + b[1])  # ... if two ticks together step 2 x floor
+        i = self._n % 2
+        self._n += 1
+        return min(b[i] + max(lift, 0.0), self.ceiling)
+
+    def observe(self, period: float, stepped: float, bound: bool) -> None:
+        """The last planned tick stepped ``stepped`` seconds and the next tick came ``period``
+        seconds after it started; ``bound``: it stopped at its deadline."""
+        if not bound:
+            return
+        drawing = min(max(period - stepped, 0.0), 0.1)
+        if period < self.interval + 0.0003:  # on the timer's schedule: there may have been idle
+            drawing = max(drawing - 0.001, 0.0)
+        slot = (self._n - 1) % 2
+        self._drawing[slot] = 0.5 * (self._drawing[slot] + drawing)
 
 
 class LiveController(QObject):
@@ -45,6 +89,9 @@ class LiveController(QObject):
         self._timer.timeout.connect(self._tick)
         self._owed = 0.0
         self._last_tick = 0.0
+        self.clock = time.perf_counter  # (tests give a fake one)
+        self.budget = StepBudget()
+        self._last_stepping: tuple[float, bool] | None = None  # (seconds, hit the deadline)
         self._stat_t0 = 0.0
         self._stat_steps = 0
         self._stat_frames = 0
@@ -61,8 +108,9 @@ class LiveController(QObject):
     def play(self) -> None:
         if self.running:
             return
-        self._last_tick = self._stat_t0 = time.perf_counter()
+        self._last_tick = self._stat_t0 = self.clock()
         self._owed = 0.0
+        self._last_stepping = None  # the first period after a pause measures nothing
         self._stat_steps = self._stat_frames = 0
         self._timer.start()
         self.running_changed.emit(True)
@@ -141,34 +189,49 @@ class LiveController(QObject):
         """Steps the lanes may take before a follower must catch up."""
         return min([1 << 30, *(f.room(self.sim) for f in self.followers)])
 
-    def _chunk(self) -> int:
+    def _chunk(self, budget: float) -> int:
         """Steps per slice: fewer when followers are slow, so a frame stays within budget."""
-        return min([64, *(f.steps_within(STEP_BUDGET_S) for f in self.followers)])
+        return min([64, *(f.steps_within(budget) for f in self.followers)])
 
     def _tick(self) -> None:
-        now = time.perf_counter()
+        clock = self.clock
+        now = clock()
+        if self._last_stepping is not None:
+            self.budget.observe(now - self._last_tick, *self._last_stepping)
         self._owed = min(self._owed + self.speed * (now - self._last_tick), self.speed * 0.25 + 1)
         self._last_tick = now
         n = int(self._owed)
         done = 0
-        deadline = now + STEP_BUDGET_S
+        budget = self.budget.next()
+        deadline = now + budget
         self._followers_ready(deadline)
+        late = False
         while done < n:
-            chunk = min(self._chunk(), n - done, self._room())
+            chunk = min(self._chunk(budget), n - done, self._room())
             if chunk <= 0:
                 break  # a follower is too far behind: the lanes wait for it
+            if done:  # (the first slice always runs: the lanes never stand still)
+                # steps cost about the same: the last slice only as long as the budget has room
+                spent = clock() - now
+                fit = int((budget - spent) * done / spent) if spent > 0 else chunk
+                if fit <= 0:
+                    late = True
+                    break
+                chunk = min(chunk, fit)
             self.sim.run(chunk)
             done += chunk
             self._followers_ready(deadline)
-            if time.perf_counter() > deadline:
+            if clock() > deadline:
+                late = True
                 break
+        self._last_stepping = (clock() - now, late)
         self._owed -= n if done == n else done
         self._owed = max(self._owed, 0.0) if done == n else 0.0
         self.frame.emit(self.sim)
         self._stat_steps += done
         self._stat_frames += 1
-        elapsed = time.perf_counter() - self._stat_t0
+        elapsed = clock() - self._stat_t0
         if elapsed >= 1.0:
             self.stats.emit(self._stat_steps / elapsed, self._stat_frames / elapsed)
-            self._stat_t0 = time.perf_counter()
+            self._stat_t0 = clock()
             self._stat_steps = self._stat_frames = 0

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -26,6 +25,7 @@ from simulation.engine import Simulation
 from widgets.chain_rule import ChainRulePanel
 from widgets.lane_card import LaneCards
 from widgets.network_diagram import NetworkDiagram
+from widgets.readout import Readout
 from widgets.setup_panel import SetupPanel
 from widgets.time_plots import TimePlots
 from widgets.transport_bar import TransportBar
@@ -87,9 +87,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
         self.setup_dock.hide()
 
-        self.step_label = QLabel()
-        self.rate_label = QLabel()
-        self.seed_label = QLabel()
+        self.step_label = Readout()
+        self.rate_label = Readout()
+        self.seed_label = Readout()
         for w in (self.step_label, self.rate_label, self.seed_label):
             self.statusBar().addWidget(w)
         # room for status messages: kept while a message hides the labels (the rewind bar sits

@@ -11,7 +11,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from simulation import activations
 from simulation.config import LaneSpec
@@ -119,6 +127,10 @@ class LaneCard(QFrame, CardCurve, CardReadout):
             item.setZValue(-10)
         self.grad_curve = pg.PlotCurveItem(antialias=True)
         self.value_curve = pg.PlotCurveItem(antialias=True)
+        for item in (self.grad_curve, self.value_curve):
+            # f and f' change only with the lane's parameters (PReLU's alpha) or the range,
+            # the dots over them every frame: keep their antialiased strokes as a pixmap
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.dots = pg.ScatterPlotItem(size=7, pxMode=True, antialias=True, hoverable=False)
         self.dots.setZValue(10)
         for item in (self.region, self.axis_line, self.zero_line, self.grad_curve,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainterPath
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
 
 from widgets import style as look
 
@@ -73,14 +73,139 @@ def _translucent(color: str, alpha: int) -> QColor:
     return c
 
 
+# Device-pixel offsets of the 1-px copies that make up an aliased 2- or 3-px line (see Curve).
+_COPIES = {1: ((0, 0),), 2: ((0, 0), (-1, 0), (0, -1)),
+           3: ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))}
+_SHIFTS = {n: tuple(QTransform.fromTranslate(dx, dy) for dx, dy in offs)
+           for n, offs in _COPIES.items()}
+
+
+def thin_copies(pen: QPen, horizontal: bool = False) -> tuple[QPen, tuple[QTransform, ...]] | None:
+    """For a cosmetic pen 1.5-3.5 px wide: the 1-px pen (same colour, style and dash lengths in
+    pixels) and the shifts of its copies (:data:`_COPIES`) that draw the same aliased line; a
+    pen of at most 1 px: itself, drawn once; None for any other pen. ``horizontal``: the lines
+    are horizontal segments only (the gradient plot's rails): n copies one above the other draw
+    an n-px pen, up to 9 px."""
+    w = pen.widthF()
+    if not pen.isCosmetic() or pen.style() == Qt.PenStyle.NoPen:
+        return None
+    if w <= 1.0:  # Qt's fast path already: drawn once, as it is
+        return pen, _SHIFTS[1]
+    n = round(w)
+    if horizontal and w <= 9.5:
+        shifts = tuple(QTransform.fromTranslate(0, dy) for dy in range(-(n // 2), n - n // 2))
+    elif 1.5 <= w <= 3.5:
+        shifts = _SHIFTS[n]
+    else:
+        return None
+    thin = QPen(pen)
+    thin.setWidthF(1.0)
+    if pen.style() != Qt.PenStyle.SolidLine:  # dash lengths are in pen widths: keep the pixels
+        thin.setDashPattern([v * n for v in pen.dashPattern()])
+        thin.setDashOffset(pen.dashOffset() * n)
+    return thin, shifts
+
+
 class Curve(pg.PlotCurveItem):
     """A PlotCurveItem whose bounding rect is given by its owner (the plot's view, which holds
     every point drawn) instead of being recomputed after each setData from nanmin/nanmax over
-    the data and pixel-size queries: ~40 µs an item, ~2 ms a frame for ~50 curves."""
+    the data and pixel-size queries: ~40 µs an item, ~2 ms a frame for ~50 curves.
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    Painted (aliased, on screen) as copies of a 1-px line shifted by a pixel instead of one
+    2-px line: Qt's raster engine draws a 1-px cosmetic line on its fast path (~20 µs for 200
+    vertices) but strokes a wider or dashed one into a polygon first (~150-220 µs); the three
+    copies (2 px: the line, one left, one up) cover the same pixels give or take a pixel's edge.
+    Exports (SVG, PNG), antialiased curves and high-DPI screens (where a pixel of the painter is
+    not one of the device) are painted by pyqtgraph as before."""
+
+    MAX_RUNS = 16
+    fast = True  # paint 1-px copies (False: pyqtgraph's own paint, e.g. to compare)
+
+    def __init__(self, *args: Any, horizontal: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        self.horizontal = horizontal  # horizontal segments only (see thin_copies)
         self._known: QRectF | None = None
+        self._thin: tuple[QPen, tuple[QPen, tuple[QTransform, ...]] | None] | None = None
+        self._polylines: list[QPolygonF] | bool | None = None  # False: too many runs
+
+    def updateData(self, *args: Any, **kwargs: Any) -> None:
+        super().updateData(*args, **kwargs)
+        self._polylines = None
+
+    def set_xy(self, x: np.ndarray, y: np.ndarray) -> None:
+        """``setData(x, y)`` for 1-D float arrays of one length, without what pyqtgraph's does
+        for items whose bounds the view follows (bounds, signals, checks: ~25 µs an item); once
+        :meth:`set_bounds` has given the bounding rect (else setData)."""
+        if not len(x) and self.xData is not None and not len(self.xData):
+            return  # empty, and it was (a rail without exact zeros): nothing to redraw
+        if self._known is None or self.xData is None or not len(x) or not len(self.xData):
+            self.setData(x, y)
+            return
+        self.xData, self.yData = x, y
+        self.path = self.fillPath = self._fillPathList = self._mouseShape = None
+        self._lineSegmentsRendered = False
+        self._polylines = None
+        self.update()
+
+    def polylines(self) -> list[QPolygonF] | None:
+        """The finite runs of the data as polylines (filled straight from the arrays: ~3 µs,
+        where pyqtgraph's path takes ~30 µs for 200 points); None when there are more than
+        MAX_RUNS runs (the path then, drawn in one call)."""
+        if self._polylines is None:
+            x, y = self.xData, self.yData
+            ok = np.isfinite(x) & np.isfinite(y)
+            if ok.all():
+                runs = [(0, len(x))]
+            else:
+                edges = np.flatnonzero(np.diff(ok, prepend=False, append=False))
+                runs = [(a, b) for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(),
+                                                 strict=True) if b - a >= 2]
+            polys: list[QPolygonF] | bool = False
+            if len(runs) <= self.MAX_RUNS:
+                polys = []
+                for a, b in runs:
+                    poly = pg.functions.create_qpolygonf(b - a)
+                    xy = pg.functions.ndarray_from_qpolygonf(poly)
+                    xy[:, 0] = x[a:b]
+                    xy[:, 1] = y[a:b]
+                    polys.append(poly)
+            self._polylines = polys
+        if self._polylines is False:
+            return None
+        return self._polylines
+
+    def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
+        if self.xData is None or len(self.xData) == 0:
+            return
+        pen = self.opts["pen"]
+        if self._thin is None or self._thin[0] is not pen:
+            self._thin = (pen, thin_copies(pen, self.horizontal))
+        thin = self._thin[1]
+        if (thin is None or not self.fast or self._exportOpts is not False or self.opts["antialias"]
+                or self.opts["fillLevel"] is not None or self.opts["shadowPen"] is not None
+                or self.opts["compositionMode"] is not None
+                or not p.transform().isAffine() or p.device().devicePixelRatioF() != 1.0):
+            super().paint(p, opt, widget)
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setPen(thin[0])
+        polys = self.polylines()
+        path = self.getPath() if polys is None else None
+        tr = p.transform()
+        for shift in thin[1]:
+            p.setTransform(tr * shift)
+            if path is not None:
+                p.drawPath(path)
+            else:
+                for poly in polys:
+                    p.drawPolyline(poly)
+        p.setTransform(tr)
+
+    def viewTransformChanged(self) -> None:
+        # pyqtgraph re-derives the bounds (pen width in data units) when the view's range moves;
+        # a rect given by set_bounds is in data units and holds the pen already
+        if self._known is None:
+            super().viewTransformChanged()
 
     def set_bounds(self, rect: QRectF) -> None:
         """Use ``rect`` (data coordinates) as the bounding rect from now on."""

@@ -57,8 +57,14 @@ class TimeDrawing:
 
         # curves: each bin's (min, max) as two points at the bin's first step ('peak' mode);
         # the z band: the lowest z_min and highest z_max of each bin, one point per bin
-        xs, y = (x, lo) if k == 1 else (np.repeat(x, 2), peak_interleave(lo, hi))
-        y = y.transpose(1, 2, 0).copy()  # (F, L, points), one contiguous row per curve
+        # (F, L, points), one contiguous row per curve, written in one pass
+        if k == 1:
+            xs, y = x, lo.transpose(1, 2, 0).copy()
+        else:
+            xs = np.repeat(x, 2)
+            y = np.empty((lo.shape[1], lo.shape[2], 2 * len(lo)))
+            y[..., 0::2] = lo.transpose(1, 2, 0)
+            y[..., 1::2] = hi.transpose(1, 2, 0)
         zlo, zhi = lo[:, F_ZMIN].T.copy(), hi[:, F_ZMAX].T.copy()  # (L, bins)
 
         # --- y ranges over the visible lanes; log values clipped into the decades shown ---
@@ -124,15 +130,15 @@ class TimeDrawing:
 
         def put(item: Curve, f: int, li: int) -> None:
             m = keep[f, li]
-            item.setData(xs[m], y[f, li][m])
+            item.set_xy(xs[m], y[f, li][m])
             item.set_bounds(rect[PLOT_OF_FEATURE[f]])
 
         for li in vis:
             lane = self.lanes[li]
             put(lane.loss, F_LOSS, li)
             m = zkeep[li]
-            lane.z_lo.setData(x[m], zlo[li][m])
-            lane.z_hi.setData(x[m], zhi[li][m])
+            lane.z_lo.set_xy(x[m], zlo[li][m])
+            lane.z_hi.set_xy(x[m], zhi[li][m])
             lane.z_lo.set_bounds(rect["z"])
             lane.z_hi.set_bounds(rect["z"])
             lane.z_fill.update_band()
@@ -141,7 +147,7 @@ class TimeDrawing:
             for gi, g in enumerate(shown):
                 put(lane.grad[g], F_GRAD[g], li)
                 m = rail_keep[gi, li]
-                lane.rail[g].setData(rail_x[m], rail_y[gi, li][m])
+                lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m])
                 lane.rail[g].set_bounds(rect["grad"])
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)

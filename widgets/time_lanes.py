@@ -66,7 +66,7 @@ class TimeLanes:
         for g in GRADS:
             lane.grad[g] = curve()
             rail = Curve(pen=_pen(color, width=5), connect="finite",
-                                    antialias=self.antialias)
+                         antialias=self.antialias, horizontal=True)
             rail.setZValue(z)
             lane.rail[g] = rail
         learnable = ACTIVATIONS[activation].learnable_alpha if activation in ACTIVATIONS else False

