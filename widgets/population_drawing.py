@@ -165,10 +165,11 @@ class PopulationDrawing:
         lagging = self.follower.lagging(self.controller.sim)
         capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"
                   if n < self.follower.size else "")
-        self.status.setText(
-            f"catching up with the lanes: step {pop.t:,} of {self.controller.sim.t:,}"
-            if lagging else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
-            f"{1000 * self.follower.cost:.1f} ms a step")
+        text = (f"catching up with the lanes: step {pop.t:,} of {self.controller.sim.t:,}"
+                if lagging else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
+                f"{1000 * self.follower.cost:.1f} ms a step")
+        self.status.setText(text)
+        self.status.setToolTip(text)
 
 
 def dropout_finding(pop: Population) -> str:

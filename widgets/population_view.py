@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
+    QSizePolicy,
     QWidget,
 )
 
@@ -122,6 +123,9 @@ class PopulationView(PopulationDrawing, QWidget):
         self.random_box.toggled.connect(self._settings_changed)
         self.dropout_box.valueChanged.connect(self._settings_changed)
         self.status = QLabel()
+        # the status takes the room left and never widens the window (at 1280 px it forced the
+        # whole window to 1,325): what does not fit is cut, the full text is its tooltip
+        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         controls = QHBoxLayout()
         controls.setContentsMargins(8, 4, 8, 0)
         for text, w in (("Neurons per activation", self.size_box), ("Start", self.init_box),
