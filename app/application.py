@@ -49,8 +49,9 @@ def ensure_app():
         app.setApplicationName(APP_NAME)
         app.setDesktopFileName("dying-relu-lab")
         app.setOrganizationName("Dying ReLU Lab")
+    if app.font().pointSizeF() < 10.5:  # (also on a QApplication made elsewhere: the tests')
         font = QFont(app.font())
-        font.setPointSizeF(max(font.pointSizeF(), 10.5))
+        font.setPointSizeF(10.5)
         app.setFont(font)
     configure_pyqtgraph()
     return app

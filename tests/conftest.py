@@ -42,3 +42,13 @@ def _no_leftover_timers(request):
     for w in QApplication.topLevelWidgets():
         running += [t.objectName() or repr(t) for t in w.findChildren(QTimer) if t.isActive()]
     assert not running, f"timers left running: {running}"
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp):
+    """pytest-qt's QApplication, set up as the app sets up its own (font of at least 10.5 pt,
+    pyqtgraph's options): layout tests see the sizes a user sees."""
+    from app.application import ensure_app
+
+    ensure_app()
+    return qapp
