@@ -74,7 +74,7 @@ class DeathMapView(ClaimView):
         self.sweep: sweep.Sweep | None = None
         self.base = QComboBox()
         if controller is not None:
-            self.base.addItem("the lanes' current settings", CURRENT)
+            self.base.addItem("the lanes' settings", CURRENT)
         for pid in presets.PRESETS:
             self.base.addItem(f"preset {pid}", pid)
         self.base.setCurrentIndex(0)
