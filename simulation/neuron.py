@@ -133,31 +133,3 @@ class Network:
                 da_dalpha = da_dalpha * keep[k]
             grad_alpha[k] = np.einsum("lpn,lpn->lp", dL_da[k], da_dalpha)
         return Pass(z, a, dL_da, da_dz, loss, grad_w1, grad_w2, dL_dz.sum(-1), grad_alpha)
-
-
-# the fused steps' names, from the modules they moved to (imports of simulation.neuron still work)
-from simulation.column_sums import ColumnBuffers, PairwiseSums, sums_agree  # noqa: E402, F401
-from simulation.columns import (  # noqa: E402, F401
-    F_ALIVE,
-    F_EVERY,
-    F_SLOPE,
-    F_SOME,
-    F_STEEP,
-    SATURATION_THRESHOLD,
-    U_ALPHA,
-    U_B,
-    U_GALPHA,
-    U_GB,
-    U_GW1,
-    U_GW2,
-    U_LOSS,
-    U_W1,
-    U_W2,
-    ColumnStep,
-    LaneKind,
-    finish_flags,
-    flag_rows,
-    lane_kinds,
-)
-from simulation.fused import BLOCK_ELEMENTS, THREAD_ELEMENTS, WIDE_ELEMENTS, WIDE_MIN, FusedStep  # noqa: E402, F401
-

@@ -27,10 +27,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from simulation.column_sums import sums_agree
+from simulation.columns import U_B, LaneKind, lane_kinds
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
 from simulation.fused import ThreadChoice
-from simulation.neuron import U_B, LaneKind, Network, lane_kinds, sums_agree
+from simulation.neuron import Network
 from simulation.sweep_cells import ALIVE, FIELDS, ColumnSet, ReferenceLane
 from simulation.sweep_grid import (  # noqa: F401  (re-exported: the death map's public names)
     MAX_CELLS,

@@ -14,11 +14,8 @@ import itertools
 
 import numpy as np
 
-from simulation.config import LaneSpec
-from simulation.engine import Simulation, classify_rows
-from simulation.health import State, classify
-from simulation.neuron import (
-    BLOCK_ELEMENTS,
+from simulation.column_sums import ColumnBuffers
+from simulation.columns import (
     U_ALPHA,
     U_B,
     U_GALPHA,
@@ -26,14 +23,16 @@ from simulation.neuron import (
     U_GW1,
     U_LOSS,
     U_W1,
-    ColumnBuffers,
     ColumnStep,
     LaneKind,
-    Network,
-    Params,
     finish_flags,
     flag_rows,
 )
+from simulation.config import LaneSpec
+from simulation.engine import Simulation, classify_rows
+from simulation.fused import BLOCK_ELEMENTS
+from simulation.health import State, classify
+from simulation.neuron import Network, Params
 
 ALIVE, DIVERGED = int(State.ALIVE), int(State.DIVERGED)
 FIELDS = ("lane", "cell", "rate", "lr_shocked", "left", "back", "state")  # per column
