@@ -10,8 +10,9 @@ the first step's gradients are compared to show it.
 - engine: ``Simulation.run`` as the app runs it (ring history of 20,000 rows, one history row per
   step, health classification, recovery tracking);
 - numpy (bare): forward, backward and update written plainly in numpy, nothing recorded;
-- PyTorch: autograd ``backward()`` and ``torch.optim.SGD``, the lanes as separate tensors (the
-  faster of the two ways tried; the other, all lanes in one (5, P) tensor, is in the JSON).
+- PyTorch: autograd ``backward()`` and ``torch.optim.SGD``, its fastest of four ways, each timed
+  in the same run: the lanes as separate tensors or all lanes in one (5, P) tensor, on every
+  core or on one thread (every figure is in the JSON).
 
 Also the death map (issue 4): ``simulation.sweep.run`` on the 40 x 40 grid of the five default
 activations, wall seconds.
@@ -34,6 +35,9 @@ HISTORY_CAPACITY = 20_000  # as app.controller.HISTORY_CAPACITY (not imported: n
 WARMUP = 400  # steps before timing: past the bias shock at step 300
 LR, ALPHA_LR = 0.3, 0.01
 SIZES = {"lane": 1, "population": 10_000}
+# the PyTorch sides: (key, lanes stacked in one tensor, intra-op threads; None: every core)
+TORCH_SIDES = (("torch", False, None), ("torch_stacked", True, None),
+               ("torch_1thread", False, 1), ("torch_stacked_1thread", True, 1))
 
 
 def engine_sim(population: int) -> Simulation:
@@ -96,13 +100,16 @@ class NumpyBare:
 # --- PyTorch --------------------------------------------------------------------------------------
 class Torch:
     """Autograd and torch.optim.SGD; ``stacked``: one (5, P) tensor per parameter, lanes sliced;
-    otherwise one tensor per lane and parameter."""
+    otherwise one tensor per lane and parameter. ``threads``: torch's intra-op threads while this
+    side runs (None: every core)."""
 
-    def __init__(self, v: dict[str, np.ndarray], stacked: bool, dtype: Any = None):
+    def __init__(self, v: dict[str, np.ndarray], stacked: bool, dtype: Any = None,
+                 threads: int | None = None):
         import torch
         import torch.nn.functional as F  # noqa: N812
 
         self.torch, self.F = torch, F
+        self.threads = threads or os.cpu_count() or 1
         dtype = dtype or torch.float64
         t = lambda a: torch.tensor(a, dtype=dtype)  # noqa: E731
         self.x1, self.x2 = t(v["x"][:, 0].copy()), t(v["x"][:, 1].copy())
@@ -154,6 +161,8 @@ class Torch:
         return np.stack([x.detach().numpy() for x in g])
 
     def run(self, n: int) -> None:
+        if self.torch.get_num_threads() != self.threads:
+            self.torch.set_num_threads(self.threads)
         for _ in range(n):
             self.step()
 
@@ -181,9 +190,11 @@ def measure(args) -> dict[str, Any]:
         bare.step()
         agreement["numpy_bare"] = float(np.max(np.abs(bare.grads - reference)))
         if has_torch:
-            for key, stacked in (("torch", False), ("torch_stacked", True)):
-                t = Torch(v, stacked)
-                t.step()
+            # torch's best: one tensor per lane or all lanes stacked, on every core or on one
+            # (this VM's two vCPUs share a core: one thread can be faster, see BENCHMARKS.md)
+            for key, stacked, threads in TORCH_SIDES:
+                t = Torch(v, stacked, threads=threads)
+                t.run(1)
                 agreement[key] = float(np.max(np.abs(t.grads() - reference)))
                 sides[key] = t
             sides["torch_float32"] = Torch(v, False, dtype=torch.float32)
@@ -197,7 +208,7 @@ def measure(args) -> dict[str, Any]:
         res["population"] = population
         res["max_abs_grad_difference_vs_engine"] = agreement
         if has_torch:
-            best = max(("torch", "torch_stacked"), key=lambda k: res[k]["median"])
+            best = max((k for k, _, _ in TORCH_SIDES), key=lambda k: res[k]["median"])
             res["torch_best"] = best
             res["ratio_engine_vs_torch"] = res["engine"]["median"] / res[best]["median"]
             res["ratio_numpy_bare_vs_torch"] = res["numpy_bare"]["median"] / res[best]["median"]

@@ -123,8 +123,9 @@ def targets(r: dict[str, Any]) -> list[dict[str, Any]]:
             m["growth_mib"] <= 10)
     sw = r.get("engine", {}).get("sweep", {})
     if "median_s" in sw:
-        add("death map 40 x 40 x 5 activations (issue 4: in seconds)", sw["median_s"], "<= 3 s",
-            sw["median_s"] <= 3)
+        # issue 4 asks for "seconds" and a report of how many: a figure, not a target
+        add("death map 40 x 40 x 5 activations, seconds (issue 4: reported)", sw["median_s"],
+            "", None)
     return t
 
 
@@ -138,8 +139,9 @@ def table(r: dict[str, Any]) -> str:
         e = eng[key]
         best = e.get("torch_best")
         tb = e[best]["median"] if best else None
+        how = ", 1 thread" if best and best.endswith("_1thread") else ""
         rows.append(("engine", f"steps/s, {label}", fmt(e["engine"]["median"]),
-                     f"PyTorch {fmt(tb)}" if tb else "n/a",
+                     f"PyTorch {fmt(tb)}{how}" if tb else "n/a",
                      fmt(e.get("ratio_engine_vs_torch"), "x", 1)))
         rows.append(("", "  bare numpy step (reference)", fmt(e["numpy_bare"]["median"]),
                      f"PyTorch {fmt(tb)}" if tb else "n/a",
@@ -195,8 +197,11 @@ def table(r: dict[str, Any]) -> str:
 def target_lines(ts: list[dict[str, Any]]) -> str:
     out = []
     for t in ts:
-        mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
         v = t["value"]
+        if t["met"] is None and v is not None:  # a figure asked for, without a target
+            out.append(f"- {t['target']}: {fmt(v, '', 2)}")
+            continue
+        mark = {True: "met", False: "MISSED", None: "n/a"}[t["met"]]
         out.append(f"- {t['target']}: {fmt(v, '', 2) if v is not None else 'n/a'} "
                    f"(target {t['goal']}): {mark}")
     return "\n".join(out)
