@@ -30,6 +30,7 @@ from widgets.plot_series import (
     PLOT_OF_FEATURE,
 )
 from widgets.shock_markers import MAX_MARKERS_OFF_VIEW
+from widgets.time_ranges import GRAD_DECADES, LOSS_DECADES
 
 ANCHOR_EVERY = 16  # points always kept (every 16th step or 8th bin), so slow curvature is followed
 
@@ -70,8 +71,8 @@ class TimeDrawing:
         # --- y ranges over the visible lanes; log values clipped into the decades shown ---
         shown = GRAD_MODES[self._grad_mode]
         fg = [F_GRAD[g] for g in shown]
-        loss_dec = self._log_range("loss", y[F_LOSS, vis], default=(-6, 1))
-        grad_dec = self._log_range("grad", y[fg][:, vis], default=(-8, 1))
+        loss_dec = self._log_range("loss", y[F_LOSS, vis], default=LOSS_DECADES)
+        grad_dec = self._log_range("grad", y[fg][:, vis], default=GRAD_DECADES)
         np.clip(y[F_LOSS], *loss_dec, out=y[F_LOSS])
         y[fg] = np.clip(y[fg], *grad_dec)
         self._place_log("loss", loss_dec, rail=False)

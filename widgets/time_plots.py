@@ -252,6 +252,7 @@ class TimePlots(QWidget, TimeLanes, ShockMarkers, TimeRanges, TimeDrawing):
         if len(x) == 0:
             self._clear_data()
             self._set_xrange(0.0, 0.0)
+            self._empty_ranges()
             return
         self._draw(window, x, lo, hi, k)
 

@@ -18,6 +18,8 @@ LOG_CAP = 12  # log plots show at most up to 10^12
 MAX_DECADES = 14  # and at most this many decades (lower values are drawn at the lowest decade)
 RAIL_FRACTION = 0.30  # share of the gradient plot's height given to the exact-zero rail
 X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
+MIN_X_SPAN = 10.0  # steps shown at least (whole-step ticks before and just after the first step)
+LOSS_DECADES, GRAD_DECADES = (-6, 1), (-8, 1)  # the log plots' decades before any data
 
 
 def nice_step(v: float) -> float:
@@ -38,12 +40,22 @@ class TimeRanges:
         little room on the right for a shock marker placed there."""
         for marker in self.markers:
             last = max(last, float(marker.event["step"]))
-        q = nice_step(max(last - first, 10.0) * X_SNAP)
+        q = nice_step(max(last - first, MIN_X_SPAN) * X_SNAP)
         x0 = math.floor(first / q) * q
-        x1 = (math.floor(last / q) + 1) * q
+        x1 = max((math.floor(last / q) + 1) * q, x0 + MIN_X_SPAN)
         if self._xrange != (x0, x1):
             self._xrange = (x0, x1)
             self.plots[PLOTS[-1]].vb.setXRange(x0, x1, padding=0)
+
+    def _empty_ranges(self) -> None:
+        """Before the first step: the ranges (and the exact-zero rail) the plots start from, so
+        that their axes and labels show before any data."""
+        none = np.empty(0)
+        self._place_log("loss", self._log_range("loss", none, LOSS_DECADES), rail=False)
+        self._place_log("grad", self._log_range("grad", none, GRAD_DECADES), rail=True)
+        for name in ("z", "a", "params"):
+            self._lin_range(name, none)
+        self.z_label.setPos(self._xrange[0], min(0.0, self._yrange["z"][0]))  # as _draw does
 
     def _set_yrange(self, name: str, lo: float, hi: float) -> None:
         if self._yrange.get(name) != (lo, hi):

@@ -277,6 +277,29 @@ def test_empty_history(make):
     assert len(lane(w, "relu").loss.getData()[0]) == 1
 
 
+def test_before_the_first_step_the_axes_show_whole_steps_and_the_zero_rail(make):
+    """What a presenter sees first: steps 0..10 (not fractions of a step), the log plots' decades
+    with their ticks, the exact-zero rail with its label, and z's label in its shaded region."""
+    sim = bias_shock_sim()
+    w = make(sim)
+    assert w.plots["params"].vb.viewRange()[0] == [0.0, 10.0]
+    for name in ("loss", "grad"):
+        lo, hi = w.plots[name].vb.viewRange()[1]
+        assert hi - lo >= 6  # decades
+        assert w.plots[name].getAxis("left").tickValues(lo, hi, 200)[0][1]  # ticks to label
+    zone_lo, zone_hi = w.rail_zone.getRegion()
+    assert w.plots["grad"].vb.viewRange()[1][0] <= zone_lo < zone_hi
+    assert zone_lo <= w.rail_label.pos().y() <= zone_hi
+    assert w.z_label.pos().y() == w.plots["z"].vb.viewRange()[1][0] < 0
+    for t in (1, 5):  # the first steps keep whole-step ticks
+        sim.run(t - sim.t)
+        w.refresh(sim)
+        assert w.plots["params"].vb.viewRange()[0] == [0.0, 10.0]
+    sim.run(200)
+    w.refresh(sim)
+    assert w.plots["params"].vb.viewRange()[0][1] > 200  # then the range follows the run
+
+
 def test_three_thousand_refreshes(make):
     """Regression: PySide6 6.12 crashed pyqtgraph after ~1,600 setData calls (6.11.3 pinned)."""
     sim = bias_shock_sim()
