@@ -72,6 +72,7 @@ class PopulationDrawing:
         if not len(counts):
             for c in self.curves:
                 c.setData([], [])
+            self._set_xrange(0.0, 0.0)
             return
         lost = counts[:, :, list(LOST)].sum(-1).T * (100.0 / pop.size)  # (L, T)
         first = pop.first_step()
@@ -79,13 +80,18 @@ class PopulationDrawing:
         xs, ys = bins_of(x, lost, int(self.capacity.vb.width()))
         for c, y in zip(self.curves, ys, strict=True):
             c.setData(xs, y)
-        last = first + len(counts)
-        q = nice_step(max(last - first, 10) * 0.05)  # the range moves in steps of ~5 %
-        xr = (math.floor(first / q) * q, (math.floor(last / q) + 1) * q)
+        self._set_xrange(first, first + len(counts))
+        self._sync_markers(pop)
+
+    def _set_xrange(self, first: float, last: float) -> None:
+        """Steps ``first``..``last``, moving in steps of ~5 %; at least 10 steps (whole-step
+        ticks at the start)."""
+        q = nice_step(max(last - first, 10) * 0.05)
+        x0 = math.floor(first / q) * q
+        xr = (x0, max((math.floor(last / q) + 1) * q, x0 + 10))
         if xr != self._xrange:
             self._xrange = xr
             self.capacity.setXRange(*xr, padding=0)
-        self._sync_markers(pop)
 
     def _sync_markers(self, pop: Population) -> None:
         events = pop.events
@@ -119,7 +125,8 @@ class PopulationDrawing:
             if (lo, hi) != old:
                 plot.setXRange(lo, hi, padding=0)
                 plot.setYRange(0, top, padding=0)
-            if name == "z":
+            if name == "z":  # left of z = 0 where there is room for it, else right of it
+                self.z_note.setAnchor((1.05, 0) if -lo > 0.35 * (hi - lo) else (-0.05, 0))
                 self.z_note.setPos(0.0, top)
 
     def _draw_strip(self, pop: Population) -> None:
@@ -151,12 +158,15 @@ class PopulationDrawing:
                 "<th>satur.</th><th>dead</th><th>lost</th></tr>")
         rows = []
         for i, lane in enumerate(pop.lanes):
-            c = counts[-1, i] if len(counts) else np.zeros(5, dtype=int)
-            lost = int(c[list(LOST)].sum())
-            cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
+            if len(counts):
+                c = counts[-1, i]
+                cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
+                lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f} %"
+            else:  # no step yet: no state measured
+                cells, lost = "<td align='right'>–</td>" * 4, "–"
             rows.append(f"<tr><td><span style='color:{style.lane_color(lane.activation)}'>▬</span>"
                         f" {html.escape(lane_label(lane))}</td>{cells}"
-                        f"<td align='right'><b>{100 * lost / n:.1f} %</b></td></tr>")
+                        f"<td align='right'><b>{lost}</b></td></tr>")
         self.table.setText(
             f"<b>{n:,} neurons per activation</b> at step {pop.t:,}, by state:"
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"

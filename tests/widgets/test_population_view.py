@@ -93,6 +93,25 @@ def test_views_draw_the_counts(controller, show, qtbot):
     assert img.shape == (60, 40)
 
 
+def test_before_the_first_step(controller, show):
+    """No state is measured yet: the table says so (not 0 alive of 100), the step axis shows
+    whole steps, and the note on the z histogram stays inside its plot."""
+    v = show(PopulationView(controller, PopulationFollower(size=100)))
+    v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    assert v.follower.pop.t == 0
+    text = v.table.text()
+    assert "–" in text and ">0<" not in text and "0.0 %" not in text
+    assert v.capacity.vb.viewRange()[0] == [0.0, 10.0]
+    lo, hi = v.z_plot.vb.viewRange()[0]
+    note = v.z_note.mapRectToView(v.z_note.boundingRect())
+    assert lo <= note.left() and note.right() <= hi
+    controller.sim.run(3)
+    v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    assert "–" not in v.table.text() and v.capacity.vb.viewRange()[0] == [0.0, 10.0]
+
+
 def test_dropout_finding_without_a_dropout_lane(controller):
     f = PopulationFollower(size=20, dropout=0.0)
     controller.sim.run(5)
