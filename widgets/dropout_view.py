@@ -28,8 +28,10 @@ from widgets import style
 from widgets.claim_common import (
     ActivationChecks,
     ClaimView,
+    follow_y,
     form,
     hbox,
+    hold_y,
     make_plot,
     pen,
     plot_area,
@@ -46,6 +48,9 @@ CLAIM = ("Seed 002: ReLU + dropout “just works”: dropout does not make the d
 NAMES = ("relu", "leaky_relu", "elu", "prelu", "selu", "gelu", "silu")
 MNIST = "mnist"
 CLASS_SYMBOLS = ("o", "t", "s")
+EMPTY_LOSS_DECADES = (-2.0, 1.0)  # the y ranges before a run: loss 10⁻²..10, accuracy 0..100 %
+EMPTY_ACCURACY = (0.0, 100.0)
+MIN_DEAD_TOP = 8  # the dead-unit axis shows at least 0..8 units
 
 
 class DropoutView(ClaimView):
@@ -86,9 +91,10 @@ class DropoutView(ClaimView):
                                 self.checks, self.run_button, self.progress, (self.status, 1)), 470)
 
         self.plots = plot_area()
-        self.loss_plot = make_plot(self.plots, 0, "training loss (log)", "epoch", log_y=True)
-        self.acc_plot = make_plot(self.plots, 0, "test accuracy %", "epoch", col=1)
-        self.dead_plot = make_plot(self.plots, 1, "dead hidden units", "epoch")
+        self.loss_plot = make_plot(self.plots, 0, "training loss (log)", "epoch", log_y=True,
+                                   whole_x=True)
+        self.acc_plot = make_plot(self.plots, 0, "test accuracy %", "epoch", col=1, whole_x=True)
+        self.dead_plot = make_plot(self.plots, 1, "dead hidden units", "epoch", whole_x=True)
         self.data_plot = make_plot(self.plots, 1, "x2", "x1", col=1)
         self.data_plot.setAspectLocked(True)
         th = style.theme()
@@ -102,8 +108,13 @@ class DropoutView(ClaimView):
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self.n_train.valueChanged.connect(self._dataset_changed)
         self.seed.valueChanged.connect(self._dataset_changed)
+        self.epochs.valueChanged.connect(self._epochs_changed)
         self.runner.progressed.connect(self.refresh)
         self._dataset_changed()
+        hold_y(self.loss_plot, *EMPTY_LOSS_DECADES)
+        hold_y(self.acc_plot, *EMPTY_ACCURACY)
+        self._show_dead_range(0)
+        self._show_epochs(self.epochs.value())
         self.refresh()
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
@@ -123,6 +134,10 @@ class DropoutView(ClaimView):
         if not is_mnist:
             self._show_data(datasets2d.make(self.dataset.currentData(), self.n_train.value(), 1,
                                             self.seed.value()))
+
+    def _epochs_changed(self) -> None:
+        if self.experiment is None:  # before the first run the axes show the epochs Run trains
+            self._show_epochs(self.epochs.value())
 
     def specs(self) -> list[RunSpec]:
         """The runs the controls ask for (at least ReLU without dropout)."""
@@ -153,13 +168,28 @@ class DropoutView(ClaimView):
             for c in curves:
                 c.setVisible(key in used)
                 c.setData([], [])
-        for p in self._plots():
-            p.setXRange(1, max(experiment.epochs, 2), padding=0.02)
+        self._show_epochs(experiment.epochs)
+        for p in (self.loss_plot, self.acc_plot):
+            follow_y(p)
         if experiment.split.n_features == 2:
             self._show_data(experiment.split)
         self._launch(experiment)
 
     # --- model -> view ----------------------------------------------------------------------------
+    def _show_epochs(self, epochs: int) -> None:
+        """Epochs 1..``epochs`` (at least 1..2) on the x axes of the curves, with room on the
+        right for the label of the last epoch."""
+        last = max(epochs, 2)
+        for p in self._plots():
+            p.setXRange(1 - 0.02 * (last - 1), last + 0.04 * (last - 1), padding=0)
+
+    def _show_dead_range(self, most_dead: float, hidden: int | None = None) -> None:
+        """Dead units from 0 to a quarter above ``most_dead`` (at least :data:`MIN_DEAD_TOP`, at
+        most ``hidden``, all of them, if given), with room for the labels at the ends."""
+        top = max(MIN_DEAD_TOP, 1.25 * most_dead)
+        top = top if hidden is None else min(hidden, top)
+        self.dead_plot.setYRange(-0.06 * top, 1.06 * top, padding=0)
+
     def _show_data(self, split: datasets2d.Split) -> None:
         x, y = split.x_train, split.y_train
         self.scatter.setData(x=x[:, 0], y=x[:, 1], brush=[self.class_brushes[c % 3] for c in y],
@@ -182,8 +212,7 @@ class DropoutView(ClaimView):
             loss.setData(epochs, h.train_loss)
             acc.setData(epochs, h.test_accuracy)
             dead.setData(epochs, h.dead)
-        top = min(e.hidden, max(8, 1.25 * max(max(h.dead, default=0) for h in e.histories)))
-        self.dead_plot.setYRange(-0.06 * top, top, padding=0)
+        self._show_dead_range(max(max(h.dead, default=0) for h in e.histories), e.hidden)
         self._show_legend(e)
 
     def _show_legend(self, e: DropoutExperiment) -> None:

@@ -20,7 +20,9 @@ from simulation import activations, selfnorm
 from widgets.claim_common import (
     ActivationChecks,
     ClaimView,
+    follow_y,
     form,
+    hold_y,
     make_plot,
     pen,
     plot_area,
@@ -37,6 +39,8 @@ CLAIM = ("Seed 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layer
 NAMES = ("selu", "relu", "leaky_relu", "elu", "prelu", "gelu", "silu")
 TABLE_COLUMNS = ("activation", "init", "mean", "var", "dead", "∞-width var")
 INIT_SHORT = {"lecun": "LeCun", "he": "He"}
+EMPTY_MEAN = (-1.0, 1.0)  # the y ranges before a run: mean -1..1, variance 10⁻²..10²
+EMPTY_VAR_DECADES = (-2.0, 2.0)
 
 
 class SelfNormView(ClaimView):
@@ -66,9 +70,9 @@ class SelfNormView(ClaimView):
                                 self.status, self.verdict, (self.table, 1)), 470)
 
         self.plots = plot_area()
-        self.mean_plot = make_plot(self.plots, 0, "mean")
-        self.var_plot = make_plot(self.plots, 1, "variance (log)", log_y=True)
-        self.dead_plot = make_plot(self.plots, 2, "dead units %", "layer")
+        self.mean_plot = make_plot(self.plots, 0, "mean", whole_x=True)
+        self.var_plot = make_plot(self.plots, 1, "variance (log)", log_y=True, whole_x=True)
+        self.dead_plot = make_plot(self.plots, 2, "dead units %", "layer", whole_x=True)
         for p in (self.var_plot, self.dead_plot):
             p.setXLink(self.mean_plot)
         self.dead_plot.setYRange(0, 100)
@@ -78,6 +82,10 @@ class SelfNormView(ClaimView):
         self.legend = wrap_label()
         self.place(panel, self.legend, (self.plots, 1))
         self.runner.progressed.connect(self.refresh)
+        self.depth.valueChanged.connect(self._depth_changed)
+        hold_y(self.mean_plot, *EMPTY_MEAN)
+        hold_y(self.var_plot, *EMPTY_VAR_DECADES)
+        self._show_layers(self.depth.value())
         self.refresh()
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
@@ -108,14 +116,24 @@ class SelfNormView(ClaimView):
             m, v = self.reference[s.activation]
             self.refs[s.activation][0].setData(layers, m)
             self.refs[s.activation][1].setData(layers, v)
-        self.mean_plot.setXRange(0, config.depth, padding=0.02)
+        self._show_layers(config.depth)
+        for p in (self.mean_plot, self.var_plot):
+            follow_y(p)
         self.legend.setText("  ".join(
             f"<span style='color:{lane_color(s.activation)}'><b>━ "
             f"{activations.get(s.activation).label}</b> ({INIT_SHORT[s.init]})</span>"
             for s in self.run.stats) + "  <span style='color:#555'>┄ infinite width</span>")
         self._launch(self.run)
 
+    def _depth_changed(self) -> None:
+        if self.run is None:  # before the first run the axis shows the layers Run will measure
+            self._show_layers(self.depth.value())
+
     # --- model -> view ----------------------------------------------------------------------------
+    def _show_layers(self, depth: int) -> None:
+        """Layers 0..``depth`` on the (linked) x axes."""
+        self.mean_plot.setXRange(0, depth, padding=0.02)
+
     def refresh(self) -> None:
         """Draw what the run has measured so far."""
         run = self.run

@@ -1,8 +1,13 @@
 """The claim tabs: each builds, a tiny run completes, the plots hold the model's numbers, runs stop
-when the window closes (not when another tab is shown), and nothing is left running."""
+when the window closes (not when another tab is shown), and nothing is left running. Before a
+run the plots show the ranges the controls describe, with readable ticks."""
+
+from itertools import pairwise
 
 import numpy as np
 import pytest
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
 from app.application import configure_pyqtgraph
 from app.claim_tabs import TABS, LazyTab
@@ -10,6 +15,7 @@ from simulation import claims, cost, datasets2d, selfnorm
 from simulation.dropout_net import DropoutExperiment, RunSpec
 from tests import helpers
 from tests.test_claim_cli import lost_shares
+from widgets.claim_plots import MIN_TICK_GAP, LogTicks
 from widgets.claims_view import ClaimsView
 from widgets.cost_view import CostView
 from widgets.dropout_view import DropoutView
@@ -25,6 +31,106 @@ def show(qtbot):
 
 def finish(qtbot, view, timeout=20_000):
     qtbot.waitUntil(lambda: not view.runner.running, timeout=timeout)
+
+
+def labels(plot, side="left"):
+    """The tick labels the axis on ``side`` of ``plot`` draws now (pyqtgraph leaves out those
+    that would stick out of the axis), in the order of their values."""
+    QApplication.processEvents()
+    axis = plot.getAxis(side)
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    across = (lambda r: -r.center().y()) if side == "left" else (lambda r: r.center().x())
+    texts = sorted(texts, key=lambda t: across(t[0]))
+    rects = [r for r, _, _ in texts]
+    for a, b in pairwise(rects):  # none touching its neighbour
+        assert not a.intersects(b), [t for _, _, t in texts]
+    return [t for _, _, t in texts]
+
+
+def x_range(plot):
+    return plot.viewRange()[0]
+
+
+def test_selfnorm_plots_before_a_run_show_the_layers_and_decades(show):
+    v = show(SelfNormView())
+    assert v.run is None and v.depth.value() == 50
+    lo, hi = x_range(v.mean_plot)
+    assert -2 < lo <= 0 and 50 <= hi < 52
+    assert labels(v.dead_plot, "bottom") == ["0", "10", "20", "30", "40", "50"]
+    assert labels(v.var_plot) == ["10⁻²", "10⁻¹", "1", "10", "10²"]  # whole decades only
+    mean = labels(v.mean_plot)
+    assert (mean[0], mean[-1]) == ("-1", "1") and "0" in mean
+    assert labels(v.dead_plot) == ["0", "50", "100"]
+    v.depth.setValue(3)  # the axis follows the depth Run would measure, in whole layers
+    assert labels(v.dead_plot, "bottom") == ["0", "1", "2", "3"]
+    assert labels(v.mean_plot, "bottom") == ["0", "1", "2", "3"]
+
+
+def test_selfnorm_plots_follow_the_data_once_run(show, qtbot):
+    v = show(SelfNormView())
+    v.depth.setValue(4)
+    v.width.setValue(16)
+    v.samples.setValue(30)
+    v.toggle()
+    finish(qtbot, v)
+    for p in (v.mean_plot, v.var_plot):
+        assert p.vb.autoRangeEnabled()[1]  # y autoranges to the data again
+    lo, hi = v.var_plot.viewRange()[1]
+    logs = np.log10(np.concatenate([s.var for s in v.run.stats]))
+    assert lo <= logs.min() and logs.max() <= hi and hi - lo < 4  # not the empty 10⁻²..10²
+    v.depth.setValue(10)  # after a run the axis keeps the layers measured
+    assert x_range(v.mean_plot)[1] < 5
+
+
+def test_dropout_plots_before_a_run_show_the_epochs_and_ranges(show):
+    v = show(DropoutView())
+    assert v.experiment is None and v.epochs.value() == 30
+    for p in v._plots():
+        lo, hi = x_range(p)
+        assert 0 < lo <= 1 and 30 <= hi < 32
+        assert labels(p, "bottom")[-1] == "30"
+    assert labels(v.loss_plot) == ["10⁻²", "10⁻¹", "1", "10"]
+    lo, hi = v.acc_plot.viewRange()[1]
+    assert lo <= 0 and 100 <= hi < 110
+    acc = labels(v.acc_plot)
+    assert (acc[0], acc[-1]) == ("0", "100")
+    dead = labels(v.dead_plot)
+    assert (dead[0], dead[-1]) == ("0", "8")
+    v.epochs.setValue(12)  # the axes follow the epochs Run would train
+    assert 12 <= x_range(v.acc_plot)[1] < 13
+    v.epochs.setValue(1)  # whole epochs only (the run shows epochs 1..2 at least)
+    assert labels(v.loss_plot, "bottom") == ["1", "2"]
+
+
+def test_dropout_plots_follow_the_data_once_run(show, qtbot):
+    v = show(DropoutView())
+    v.epochs.setValue(2)
+    v.n_train.setValue(64)
+    v.toggle()
+    finish(qtbot, v)
+    for p in (v.loss_plot, v.acc_plot):
+        assert p.vb.autoRangeEnabled()[1]
+    acc = np.concatenate([h.test_accuracy for h in v.experiment.histories])
+    lo, hi = v.acc_plot.viewRange()[1]
+    assert lo <= acc.min() and acc.max() <= hi and hi - lo < 100  # not the empty 0..100
+    v.epochs.setValue(30)  # after a run the axes keep the epochs trained
+    assert x_range(v.acc_plot)[1] < 3
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 1), (-0.2, 0.9), (0.3, 0.6), (-0.4, 2.1), (-3, 2)])
+@pytest.mark.parametrize("size", [100, 140, 250, 600, 1000])
+def test_log_ticks_are_never_crowded(lo, hi, size):
+    axis = LogTicks("left")
+    axis.logMode = True
+    values = sorted(v for _, level in axis.tickValues(lo, hi, size) for v in level)
+    assert values and all(lo <= v <= hi for v in values)
+    gaps = np.diff(values) * size / (hi - lo)
+    assert (gaps >= MIN_TICK_GAP).all(), axis.tickStrings(values, 1.0, 1.0)
 
 
 def test_selfnorm_plots_hold_the_layer_statistics(show, qtbot):
