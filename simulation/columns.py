@@ -188,26 +188,40 @@ class ColumnStep:
             # k + c e^z or s; "x where mask else y" is ((x ^ y) & mask) ^ y on the bits
             if group != 2:
                 np.less(zg, thr, out=bg)
+            every_below = False
+            if group == 0:
+                bg.any(axis=0, out=flags[F_SOME, sl])  # (finish_flags)
+                bg.all(axis=0, out=flags[F_EVERY, sl])
+                every_below = bool(flags[F_EVERY, sl].all())
+            if group == 1 or (group == 0 and not every_below):
                 np.negative(bg.view(np.int8), out=mg, casting="unsafe")  # -1 where z < thr
             if group:  # with the exponential (thr 0, k 0): zn = min(z, 0), and a is
                 # (k zn + c (e^zn - 1)) + s max(z, 0): where z < 0 the first term (exactly the
-                # reference's, s x 0 adds a zero), else the second (the first is a zero)
-                np.minimum(zg, 0.0, out=eg)
-                np.expm1(eg, out=tg)
+                # reference's, s x 0 adds a zero), else the second (the first is a zero).
+                # With no z > 0 in these columns (after a bias shock, say), zn is z and the
+                # second term a zero: left out (group 2; group 1's select needs zn)
+                none_above = group == 2 and not flags[F_ALIVE, sl].any()
+                if none_above:
+                    zn = zg
+                else:
+                    np.minimum(zg, 0.0, out=eg)
+                    zn = eg
+                np.expm1(zn, out=tg)
                 if not c_one:
                     mul(tg, c, out=tg)
-                mul(k, eg, out=ag)  # (k zn, even with k 0: NaN where z is -inf, as k z)
+                mul(k, zn, out=ag)  # (k zn, even with k 0: NaN where z is -inf, as k z)
                 add(ag, tg, out=ag)
-                np.maximum(zg, 0.0, out=tg)
-                if not s_one:
-                    mul(tg, s, out=tg)
-                add(ag, tg, out=ag)
+                if not none_above:
+                    np.maximum(zg, 0.0, out=tg)
+                    if not s_one:
+                        mul(tg, s, out=tg)
+                    add(ag, tg, out=ag)
                 # da/dz: k + c e^zn; with k + c == s (group 2) that is s itself where z >= 0
                 target = dg if group == 2 else eg
                 if c_one and k_zero:
-                    np.exp(eg, out=target)
+                    np.exp(zn, out=target)
                 else:
-                    np.exp(eg, out=eg)
+                    np.exp(zn, out=eg)
                     if k_zero:
                         mul(eg, c, out=target)
                     else:
@@ -223,12 +237,13 @@ class ColumnStep:
                 np.logical_and.reduce(b2, axis=1, out=c2)
                 np.logical_not(c2, out=flags[F_SLOPE:F_STEEP + 1, sl])
             else:  # da/dz = k where z < thr else s, and a = (da/dz) z: k z or s z, the very
-                # products Network._piecewise selects from
-                np.bitwise_and(mg, ks, out=di)
-                xor(di, s_bits, out=di)
+                # products Network._piecewise selects from; k everywhere when every z < thr
+                if every_below:
+                    np.copyto(dg, k)
+                else:
+                    np.bitwise_and(mg, ks, out=di)
+                    xor(di, s_bits, out=di)
                 mul(dg, zg, out=ag)
-                bg.any(axis=0, out=flags[F_SOME, sl])  # (finish_flags)
-                bg.all(axis=0, out=flags[F_EVERY, sl])
         if summary is not None:
             np.copyto(z0, a[:, ::stride].T)
             z0.sum(-1, out=summary[3])
