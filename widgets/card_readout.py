@@ -6,10 +6,12 @@ badge's tooltip), the plot's help, the current numbers and what the lane did aft
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QBrush, QColor, QPen
 
 from simulation.engine import Snapshot
 from simulation.health import State
@@ -40,6 +42,21 @@ def _blend(a: str, b: str, t: float) -> QColor:
                            ca.blueF() * (1 - t) + cb.blueF() * t)
 
 
+@cache
+def dot_pen(color: str) -> QPen:
+    """The dots' outline in ``color``: one pen object per colour, for every card and state."""
+    return pg.mkPen(color, width=1)
+
+
+@cache
+def dot_brush(color: str) -> QBrush:
+    """The dots' fill in ``color``, one brush object per colour. pyqtgraph's scatter keeps a
+    symbol atlas (an image, and its pixmap) keyed by the pen and brush *objects*: a new pair at
+    each change of state (most shocks change some lane's state) added symbols to the card's atlas,
+    hundreds of them over a long run, instead of finding the ones it has."""
+    return pg.mkBrush(color)
+
+
 class CardReadout:
     """The reading half of LaneCard: its look by state, help texts, numbers and recovery lines."""
 
@@ -64,8 +81,12 @@ class CardReadout:
         curve = DEAD_CURVE if dead else self.color
         self.value_curve.setPen(pg.mkPen(curve, width=style.lw(2.5)))
         self.grad_curve.setPen(pg.mkPen(curve, width=style.lw(1.5), style=Qt.PenStyle.DashLine))
-        self.dots.setBrush(pg.mkBrush("#9A9A9A" if dead else self.color))
-        self.dots.setPen(pg.mkPen("#3A3A3A" if dead else "#1A1A1A", width=1))
+        brush = dot_brush("#9A9A9A" if dead else self.color)
+        pen = dot_pen("#3A3A3A" if dead else "#1A1A1A")
+        if self.dots.opts["brush"] is not brush:
+            self.dots.setBrush(brush)
+        if self.dots.opts["pen"] is not pen:
+            self.dots.setPen(pen)
         text = (DIM_TEXT if th is style.LIGHT else "#D0D0D0") if dead else th.text
         self.numbers.set_color(text)
         self.recovery.set_color(text)
