@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
 
 COLUMNS = ("step", "lr", "w1", "w2", "b", "alpha", "loss", "grad_w1", "grad_w2", "grad_b",
            "grad_alpha", "z_min", "z_max", "z_mean", "a_mean", "active_fraction", "state")
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
+OWN_MAPPING_BYTES = 1 << 20  # rings at least this large get a memory mapping of their own
+
+
+def _ring_buffer(shape: tuple[int, ...]) -> np.ndarray:
+    """An array for a ring of ``shape`` (floats, contents undefined until written).
+
+    A large ring (the live app's is ~27 MB) is given an anonymous memory mapping of its own, which
+    goes back to the system when the ring is freed. From malloc (np.empty), the first ring freed
+    (a reset) raises glibc's mmap threshold to its size, so every later ring came from the heap,
+    where a freed ring below a live one is never given back: +27 MB resident from the second
+    reset on (a new window, a preset, Apply, a session). Pages cost nothing until written."""
+    count = int(np.prod(shape))
+    if count * 8 < OWN_MAPPING_BYTES:
+        return np.empty(shape)
+    return np.frombuffer(mmap.mmap(-1, count * 8), dtype=float, count=count).reshape(shape)
 
 
 class History:
@@ -20,10 +37,10 @@ class History:
     def __init__(self, n_lanes: int, capacity: int | None = None):
         self.n_lanes = n_lanes
         self.capacity = capacity
-        rows = 2 * capacity if capacity else 1024
-        # only rows written are ever read (window): np.empty costs no page until a row is
-        # written (a NaN fill of the app's 27 MB ring took ~0.03-0.1 s at start-up)
-        self._buf = np.empty((rows, len(COLUMNS), n_lanes))
+        # only rows written are ever read (window): an unfilled ring costs no page until a row
+        # is written (a NaN fill of the app's 27 MB ring took ~0.03-0.1 s at start-up)
+        shape = (2 * capacity if capacity else 1024, len(COLUMNS), n_lanes)
+        self._buf = _ring_buffer(shape) if capacity else np.empty(shape)
         self._count = 0  # rows ever appended
 
     def __len__(self) -> int:
