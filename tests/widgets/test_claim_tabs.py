@@ -33,6 +33,17 @@ def finish(qtbot, view, timeout=20_000):
     qtbot.waitUntil(lambda: not view.runner.running, timeout=timeout)
 
 
+def small_selfnorm_run(show, qtbot):
+    """A SelfNormView shown, after a run of 4 layers x 16 units x 30 samples."""
+    v = show(SelfNormView())
+    v.depth.setValue(4)
+    v.width.setValue(16)
+    v.samples.setValue(30)
+    v.toggle()
+    finish(qtbot, v)
+    return v
+
+
 def labels(plot, side="left"):
     """The tick labels the axis on ``side`` of ``plot`` draws now (pyqtgraph leaves out those
     that would stick out of the axis), in the order of their values."""
@@ -72,12 +83,7 @@ def test_selfnorm_plots_before_a_run_show_the_layers_and_decades(show):
 
 
 def test_selfnorm_plots_follow_the_data_once_run(show, qtbot):
-    v = show(SelfNormView())
-    v.depth.setValue(4)
-    v.width.setValue(16)
-    v.samples.setValue(30)
-    v.toggle()
-    finish(qtbot, v)
+    v = small_selfnorm_run(show, qtbot)
     for p in (v.mean_plot, v.var_plot):
         assert p.vb.autoRangeEnabled()[1]  # y autoranges to the data again
     lo, hi = v.var_plot.viewRange()[1]
@@ -134,12 +140,7 @@ def test_log_ticks_are_never_crowded(lo, hi, size):
 
 
 def test_selfnorm_plots_hold_the_layer_statistics(show, qtbot):
-    v = show(SelfNormView())
-    v.depth.setValue(4)
-    v.width.setValue(16)
-    v.samples.setValue(30)
-    v.toggle()
-    finish(qtbot, v)
+    v = small_selfnorm_run(show, qtbot)
     assert v.run.done and v.run_button.text() == "Run"
     for s in v.run.stats:
         mean_c, var_c, dead_c = v.curves[s.activation]
