@@ -119,7 +119,13 @@ class DeathMapView(ClaimView):
         self.area.scene().sigMouseMoved.connect(self._mouse_moved)
         self.runner.progressed.connect(self._progressed)
         self._drawn = 0.0
-        self.status.setText("Press Run: a 40 × 40 grid over five activations takes some seconds.")
+        self.status.setText("Press Run the sweep: a 40 × 40 grid over five activations takes "
+                            "some seconds.")
+        # until the first run: what will appear here (the maps replace it)
+        self.placeholder = self.area.addLabel(
+            "The maps appear here, one column per activation:<br>the state at the end above, "
+            "the steps until alive again below.<br><br>Press <b>Run the sweep</b>.",
+            size="13pt", color="#808080", justify="center")
 
     @staticmethod
     def _dspin(lo: float, hi: float, value: float) -> QDoubleSpinBox:

@@ -142,12 +142,15 @@ def small_job():
 
 def test_death_map_runs_and_draws(controller, show, qtbot):
     v = show(DeathMapView(controller))
+    items = v.area.ci.items  # before a run: a note of what will appear, and no maps
+    assert list(items) == [v.placeholder] and "Run the sweep" in v.placeholder.text
     job = small_job()
     v.start(job)
     qtbot.waitUntil(lambda: not v.runner.running, timeout=30_000)
     assert job.done
     res = job.result()
     _, s_img, _, _ = v.maps[0]
+    assert v.placeholder not in v.area.ci.items and len(v.area.ci.items) == 2 * len(v.maps)
     np.testing.assert_array_equal(s_img.image, state_image(res.state[0]))
     assert s_img.image.shape[:2] == (4, 3)  # x = bias, y = factor
     text = v.framework.text()
