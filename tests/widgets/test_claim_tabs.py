@@ -44,6 +44,16 @@ def small_selfnorm_run(show, qtbot):
     return v
 
 
+def small_dropout_run(show, qtbot):
+    """A DropoutView shown, after a run of 2 epochs on 64 samples."""
+    v = show(DropoutView())
+    v.epochs.setValue(2)
+    v.n_train.setValue(64)
+    v.toggle()
+    finish(qtbot, v)
+    return v
+
+
 def labels(plot, side="left"):
     """The tick labels the axis on ``side`` of ``plot`` draws now (pyqtgraph leaves out those
     that would stick out of the axis), in the order of their values."""
@@ -114,11 +124,7 @@ def test_dropout_plots_before_a_run_show_the_epochs_and_ranges(show):
 
 
 def test_dropout_plots_follow_the_data_once_run(show, qtbot):
-    v = show(DropoutView())
-    v.epochs.setValue(2)
-    v.n_train.setValue(64)
-    v.toggle()
-    finish(qtbot, v)
+    v = small_dropout_run(show, qtbot)
     for p in (v.loss_plot, v.acc_plot):
         assert p.vb.autoRangeEnabled()[1]
     acc = np.concatenate([h.test_accuracy for h in v.experiment.histories])
@@ -154,11 +160,7 @@ def test_selfnorm_plots_hold_the_layer_statistics(show, qtbot):
 
 
 def test_dropout_plots_hold_the_histories(show, qtbot):
-    v = show(DropoutView())
-    v.epochs.setValue(2)
-    v.n_train.setValue(64)
-    v.toggle()
-    finish(qtbot, v)
+    v = small_dropout_run(show, qtbot)
     e = v.experiment
     assert e.done and len(e.runs) == 6  # ReLU, Leaky ReLU, ELU, without and with dropout
     for h in e.histories:
