@@ -24,7 +24,8 @@ from simulation.population import Population
 from widgets import style
 from widgets.claim_controls import font
 from widgets.population_plots import bins_of, histogram_range
-from widgets.time_plots import event_label, nice_step
+from widgets.time_plots import event_label
+from widgets.time_ranges import snapped_range
 
 FRAME_S = 1 / 30
 SLOW_S = 1 / 12
@@ -84,11 +85,8 @@ class PopulationDrawing:
         self._sync_markers(pop)
 
     def _set_xrange(self, first: float, last: float) -> None:
-        """Steps ``first``..``last``, moving in steps of ~5 %; at least 10 steps (whole-step
-        ticks at the start)."""
-        q = nice_step(max(last - first, 10) * 0.05)
-        x0 = math.floor(first / q) * q
-        xr = (x0, max((math.floor(last / q) + 1) * q, x0 + 10))
+        """Steps ``first``..``last``, moving in steps of ~5 % (see :func:`snapped_range`)."""
+        xr = snapped_range(first, last, 0.05)
         if xr != self._xrange:
             self._xrange = xr
             self.capacity.setXRange(*xr, padding=0)

@@ -30,6 +30,15 @@ def nice_step(v: float) -> float:
     return next(m * e for m in (1, 2, 5, 10) if m * e >= v)
 
 
+def snapped_range(first: float, last: float, snap: float) -> tuple[float, float]:
+    """Steps ``first``..``last`` with the edges on a grid of ~``snap`` of the span (the range
+    moves in small jumps, not every frame), the end one grid step past ``last``, and at least
+    MIN_X_SPAN steps (whole-step ticks at the start)."""
+    q = nice_step(max(last - first, MIN_X_SPAN) * snap)
+    x0 = math.floor(first / q) * q
+    return x0, max((math.floor(last / q) + 1) * q, x0 + MIN_X_SPAN)
+
+
 class TimeRanges:
     """The range half of TimePlots: remembers and sets every plot's view range."""
 
@@ -40,12 +49,10 @@ class TimeRanges:
         little room on the right for a shock marker placed there."""
         for marker in self.markers:
             last = max(last, float(marker.event["step"]))
-        q = nice_step(max(last - first, MIN_X_SPAN) * X_SNAP)
-        x0 = math.floor(first / q) * q
-        x1 = max((math.floor(last / q) + 1) * q, x0 + MIN_X_SPAN)
-        if self._xrange != (x0, x1):
-            self._xrange = (x0, x1)
-            self.plots[PLOTS[-1]].vb.setXRange(x0, x1, padding=0)
+        xr = snapped_range(first, last, X_SNAP)
+        if self._xrange != xr:
+            self._xrange = xr
+            self.plots[PLOTS[-1]].vb.setXRange(*xr, padding=0)
 
     def _empty_ranges(self) -> None:
         """Before the first step: the ranges (and the exact-zero rail) the plots start from, so
