@@ -76,10 +76,17 @@ def run_gui(args: argparse.Namespace) -> int:
     shot = check_output(args.screenshot, (".png",)) if args.screenshot else None
     if args.steps is not None and shot is None:
         raise UsageError("--steps needs --screenshot (the live window runs until you stop it)")
+    from app.window_place import DESIGN_SIZE, place, remember_on_close
+
     app = ensure_app()
     window = create_window(args.scenario)
-    width, height = args.size
-    window.resize(width, height)
+    if shot is not None:  # a screenshot is of the design size unless asked otherwise
+        window.resize(*(args.size or DESIGN_SIZE.toTuple()))
+    else:
+        from app.settings import preferences
+
+        place(window, args.size, preferences())
+        remember_on_close(window, preferences())
     window.show()
     if getattr(args, "open", None):
         from app.files import FileError

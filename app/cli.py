@@ -67,8 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--steps", type=_positive_int, help="with --screenshot: steps to run first")
     parser.add_argument("--screenshot", metavar="FILE.png",
                         help="run --steps steps in the real window, save it as PNG, exit")
-    parser.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH",
-                        help="window size, e.g. 1280x720 (default 1920x1080)")
+    parser.add_argument("--size", type=_size, default=None, metavar="WxH",
+                        help="window size, e.g. 1280x720 (default: as last closed, else "
+                             "1920x1080 cut to fit the screen; screenshots 1920x1080)")
     parser.add_argument("--open", metavar="FILE",
                         help="open a session (.drlab) or own data (.csv) in the window")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)

@@ -1,4 +1,5 @@
-"""Preferences that persist between runs (QSettings): theme, presentation mode, last folder.
+"""Preferences that persist between runs (QSettings): theme, presentation mode, last folder,
+the main window's size and place.
 
 The store is the user's QSettings, or the INI file named by ``DYING_RELU_LAB_SETTINGS`` (the
 tests point it at a temporary file, so they never touch a real user's preferences).
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 THEMES = ("light", "dark")
 SCALES = (1.5, 1.75, 2.0)  # presentation font scales offered (the issue asks for >= 1.5x)
@@ -65,6 +66,16 @@ class Preferences:
 
     def set_seen_tour(self) -> None:
         self.store.setValue("help/seen_tour", "true")
+
+    def window_geometry(self) -> bytes | None:
+        """The main window's geometry when it was last closed (``QWidget.saveGeometry``)."""
+        value = self.store.value("window/geometry")
+        if isinstance(value, QByteArray | bytes | bytearray) and len(value):
+            return bytes(value)
+        return None
+
+    def set_window_geometry(self, geometry: bytes) -> None:
+        self.store.setValue("window/geometry", QByteArray(geometry))
 
     def sync(self) -> None:
         self.store.sync()

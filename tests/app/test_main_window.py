@@ -160,12 +160,14 @@ def test_step_through_matches_the_engine(window):
     assert sim.history.column("w1")[1, -1] == w1_before
 
 
-@pytest.mark.parametrize("size", ["1920x1080", "1280x720"])
-def test_screenshot_command(tmp_path, size):
+@pytest.mark.parametrize(("asked", "size"), [("1920x1080", "1920x1080"),
+                                             ("1280x720", "1280x720"),
+                                             (None, "1920x1080")])  # shots: the design size
+def test_screenshot_command(tmp_path, asked, size):
     out = tmp_path / "shot.png"
     proc = subprocess.run(
         [sys.executable, "main.py", "--scenario", "bias-shock", "--steps", "400",
-         "--screenshot", str(out), "--size", size],
+         "--screenshot", str(out), *(["--size", asked] if asked else [])],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
         env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 0, proc.stderr
