@@ -166,8 +166,11 @@ def table(r: dict[str, Any]) -> str:
                      f"{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms", "", ""))
     lv = r.get("live", {})
     if "steps_per_s" in lv:
-        rows.append(("live", "steps/s while drawing (speed 20,000)",
-                     f"{fmt(lv['steps_per_s'])} at {lv['frames_per_s']:.0f} fps", "", ""))
+        runs = lv.get("runs", [])
+        spread = (f" (runs {fmt(min(x['steps_per_s'] for x in runs))}-"
+                  f"{fmt(max(x['steps_per_s'] for x in runs))})" if len(runs) > 1 else "")
+        rows.append(("live", f"steps/s while drawing (speed 20,000){', median' if spread else ''}",
+                     f"{fmt(lv['steps_per_s'])} at {lv['frames_per_s']:.0f} fps{spread}", "", ""))
     st = r.get("startup", {})
     if "first_frame_s" in st:
         rows.append(("start-up", "process start to first frame", f"{st['first_frame_s']:.2f} s",
