@@ -22,6 +22,7 @@ def configure_pyqtgraph() -> None:
 
 def create_window(preset_id: str):
     """The main window with ``preset_id`` loaded and ready (the QApplication must exist)."""
+    from app import preset_note
     from app.controller import LiveController
     from app.main_window import MainWindow
 
@@ -32,6 +33,7 @@ def create_window(preset_id: str):
     controller = LiveController(config)
     window = MainWindow(controller, preset_id)
     controller.setParent(window)
+    preset_note.follow(window)  # the preset line says when the run is no longer the preset's
     return window
 
 

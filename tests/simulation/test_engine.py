@@ -120,6 +120,20 @@ def test_preset_bias_shock():
     assert fb.da_dz[lane_index(sim, "elu"), 0].max() < 1e-3
 
 
+def test_preset_bias_shock_past_its_length():
+    """The live run goes on after step 3,000: SELU comes back ~3,800 steps after the shock and
+    ELU ~9,700 after it (the preset's description says so); ReLU never does."""
+    cfg = presets.get("bias-shock").config()
+    sim = Simulation(cfg, history_capacity=100)
+    sim.run(10_500)
+    back = {lane.id: sim.recoveries[i].steps for i, lane in enumerate(cfg.lanes)}
+    assert back["relu"] is None
+    assert 3_500 <= back["selu"] <= 4_100
+    assert 9_200 <= back["elu"] <= 10_200
+    desc = presets.get("bias-shock").description
+    assert "~9,700 and ~3,800 steps" in desc and "step 3,000" in desc
+
+
 def test_preset_lr_shock():
     """lr x 3 on steps 0 and 1: ReLU dies at step 2 (every z < 0); the others come back."""
     sim = preset_run("lr-shock")
