@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialog, QVBoxLayout
 
 from app import tour
+from simulation import activations
 from widgets.help_panel import HelpPanel
 
 
@@ -25,13 +26,15 @@ class HelpDialog(QDialog):
 
 
 def show_lane(window: Any, activation: str) -> bool:
-    """Select the lane of ``activation`` if the run has one; say so in the status bar if not."""
+    """Select the lane of ``activation`` if the run has one; say so in the status bar if not
+    (with the activation's display name, 'PReLU', not its id 'prelu')."""
+    label = activations.get(activation).label
     for i, lane in enumerate(window.controller.sim.config.lanes):
         if lane.activation == activation:
             window.select_lane(i)
-            window.statusBar().showMessage(f"Selected the {lane.id} lane", 5000)
+            window.statusBar().showMessage(f"Selected the {label} lane", 5000)
             return True
-    window.statusBar().showMessage(f"This run has no {activation} lane: add it in View ▸ Setup",
+    window.statusBar().showMessage(f"This run has no {label} lane: add it in View ▸ Setup",
                                    8000)
     return False
 

@@ -9,6 +9,7 @@ per timer tick.
 from __future__ import annotations
 
 import html
+import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -50,6 +51,8 @@ class ClaimsView(ClaimView):
                          "Time the activations, train the network on every 2-D dataset, run the "
                          "death map's shock grid and the presets (about ten seconds)")
         self.run: claims.ClaimsRun | None = None
+        self._started = 0.0  # perf_counter at Measure
+        self.elapsed: float | None = None  # seconds the run took, once done
         self.table_cells: dict[str, dict[str, claims.Cell]] = {}
         self.epochs = QSpinBox()
         self.epochs.setRange(2, 300)
@@ -96,6 +99,7 @@ class ClaimsView(ClaimView):
     def start(self, run: claims.ClaimsRun) -> None:
         """Show and run ``run``."""
         self.run = run
+        self._started, self.elapsed = time.perf_counter(), None
         self.table_cells = {}
         self.progress.show()
         self._launch(run)
@@ -122,7 +126,17 @@ class ClaimsView(ClaimView):
     # --- model -> view ----------------------------------------------------------------------------
     def _show_stage(self) -> None:
         run = self.run
-        self.stage.setText("Not measured yet." if run is None else f"Now: {run.stage}")
+        if run is None:
+            text = "Not measured yet."
+        elif run.done:
+            if self.elapsed is None:
+                self.elapsed = time.perf_counter() - self._started
+            text = measured_text(run, self.elapsed)
+        elif not self.runner.running:
+            text = f"Stopped while {run.stage}: press Measure to start again."
+        else:
+            text = f"Now: {run.stage}"
+        self.stage.setText(text)
 
     def refresh(self) -> None:
         """Seed stars always; measured stars once the measurement is complete."""
@@ -156,3 +170,14 @@ class ClaimsView(ClaimView):
                 self._three_lines = fits
                 self.refresh()
         return False
+
+
+def measured_text(run: claims.ClaimsRun, seconds: float) -> str:
+    """What a finished run measured, and in how long."""
+    acts = len(run.names)
+    trained = sum(len(e.runs) for exps in run.networks.values() for e in exps)
+    spec = run.death_map_spec
+    cells = len(spec.bias) * len(spec.factor) * acts
+    return (f"Measured in {seconds:.1f} s: the cost of {acts} activations, {trained:,} network "
+            f"trainings ({len(run.networks)} datasets × {run.seeds} seeds × {acts}), "
+            f"{cells:,} death-map shocks and {len(run.outcomes)} presets.")

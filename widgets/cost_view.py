@@ -64,7 +64,7 @@ class CostView(ClaimView):
         th = style.theme()
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, pen=pg.mkPen(th.muted))
         self.seed_marks = pg.ScatterPlotItem(symbol="d", size=16, brush=th.text, pen=th.plot_bg)
-        self.value_labels = [pg.TextItem(anchor=(0.5, 1.0), color=th.text) for _ in NAMES]
+        self.value_labels = [pg.TextItem(anchor=(0.5, 1.35), color=th.text) for _ in NAMES]
         self.plot.addItem(self.bars)
         self.plot.addItem(self.seed_marks)
         for label in self.value_labels:
@@ -102,16 +102,27 @@ class CostView(ClaimView):
                 self.table.setItem(r, c, item)
         xs = [NAMES.index(row.activation) for row in rows]
         logs = [math.log10(row.ratio) for row in rows]
-        self.bars.setOpts(x=xs, height=logs, width=0.6,
-                          brushes=[pg.mkBrush(lane_color(row.activation)) for row in rows])
         seeds = [(NAMES.index(row.activation), math.log10(row.seed_ratio))
                  for row in rows if row.seed_ratio is not None]
+        # the bars stand on the bottom of the axis, below the smallest ratio: ReLU's 1.00x (or
+        # a ratio under 1) is a bar of its own height, not one of height 0 on an axis from 1
+        base = bar_base([*logs, *(s[1] for s in seeds)])
+        self.bars.setOpts(x=xs, y0=base, height=[v - base for v in logs], width=0.6,
+                          brushes=[pg.mkBrush(lane_color(row.activation)) for row in rows])
         self.seed_marks.setData(pos=seeds)
         for i, label in enumerate(self.value_labels):
             row = next((w for w in rows if NAMES.index(w.activation) == i), None)
             label.setVisible(row is not None)
             if row is not None:
                 label.setText(f"{row.ratio:.2f}×")
-                label.setPos(i, max(math.log10(row.ratio), 0.0))
+                seed = next((y for x, y in seeds if x == i), -math.inf)
+                label.setPos(i, max(math.log10(row.ratio), seed))  # above the bar and the ◆
         top = max([*logs, *(s[1] for s in seeds), 0.5])
-        self.plot.setYRange(min([*logs, 0.0]) - 0.05, top + 0.15, padding=0)
+        # room above the tallest bar for its value (a fifth of the axis, at least 0.15 decades)
+        self.plot.setYRange(base, top + max(0.15, 0.25 * (top - base)), padding=0)
+
+
+def bar_base(logs: list[float]) -> float:
+    """The log10 value the bars start from (the bottom of the axis): a factor of 2 below the
+    smallest value and 1, so every bar, ReLU's 1.00x too, has a height."""
+    return min([*logs, 0.0]) - math.log10(2.0)

@@ -50,15 +50,18 @@ def recovery_image(rec: np.ndarray, top: float) -> np.ndarray:
 
 def legend_text(top: float) -> str:
     """The key under the maps, as HTML: the state colours and the recovery colour scale
-    up to ``top`` steps."""
-    def chip(color: str) -> str:
-        return f"<span style='color:{color}; background:{color}'>██</span>"
-    states = " ".join(f"{chip(STATE_COLORS[s])} {s.label}" for s in State)
+    up to ``top`` steps. A swatch is joined to its label by non-breaking spaces (the label's own
+    spaces too), so a line may break between entries, never inside one."""
+    def entry(color: str, label: str) -> str:
+        return (f"<span style='color:{color}; background:{color}'>██</span>&nbsp;"
+                + label.replace(" ", "&nbsp;"))
+    states = " ".join(entry(STATE_COLORS[s], s.label) for s in State)
     stops = [1, 10, 100, 1000, 10_000]
     stops = [v for v in stops if v <= top] or [1]
     span = math.log10(max(top, 10.0))
-    ramp = " ".join(f"{chip(RECOVERY_MAP.map(math.log10(v) / span, mode='qcolor').name())}"
-                    f" {v:,}" for v in stops)
+    ramp = " ".join(entry(RECOVERY_MAP.map(math.log10(v) / span, mode="qcolor").name(), f"{v:,}")
+                    for v in stops)
     return (f"x: bias shock b, y: lr shock factor. <b>Top: state at the end</b> {states}"
-            f" &nbsp; <b>Bottom: steps until alive again</b> {chip(UNTOUCHED_COLOR)} never "
-            f"knocked out {ramp} {chip(NEVER_COLOR)} not by the end")
+            f" &nbsp; <b>Bottom: steps until alive again</b> "
+            f"{entry(UNTOUCHED_COLOR, 'never knocked out')} {ramp} "
+            f"{entry(NEVER_COLOR, 'not by the end')}")

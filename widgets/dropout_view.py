@@ -1,8 +1,9 @@
 """The dropout-network tab: seed 002's experiment on a built-in 2-D dataset (or a local MNIST).
 
 Training loss and test accuracy per epoch (the seed's figure) and the dead hidden units per epoch
-(seed 000's ``check_dead_neurons``), one colour per activation, dashed with dropout. Run starts a
-:class:`simulation.dropout_net.DropoutExperiment`, driven a few batches per timer tick.
+from epoch 0, before training (seed 000's ``check_dead_neurons``), one colour per activation,
+dashed with dropout. Run starts a :class:`simulation.dropout_net.DropoutExperiment`, driven a
+few batches per timer tick.
 """
 
 from __future__ import annotations
@@ -178,10 +179,11 @@ class DropoutView(ClaimView):
     # --- model -> view ----------------------------------------------------------------------------
     def _show_epochs(self, epochs: int) -> None:
         """Epochs 1..``epochs`` (at least 1..2) on the x axes of the curves, with room on the
-        right for the label of the last epoch."""
+        right for the label of the last epoch; the dead units from epoch 0 (before training)."""
         last = max(epochs, 2)
         for p in self._plots():
-            p.setXRange(1 - 0.02 * (last - 1), last + 0.04 * (last - 1), padding=0)
+            first = 0 if p is self.dead_plot else 1
+            p.setXRange(first - 0.02 * (last - first), last + 0.04 * (last - first), padding=0)
 
     def _show_dead_range(self, most_dead: float, hidden: int | None = None) -> None:
         """Dead units from 0 to a quarter above ``most_dead`` (at least :data:`MIN_DEAD_TOP`, at
@@ -211,8 +213,12 @@ class DropoutView(ClaimView):
             loss, acc, dead = self.curves[(h.spec.activation, h.spec.dropout > 0)]
             loss.setData(epochs, h.train_loss)
             acc.setData(epochs, h.test_accuracy)
-            dead.setData(epochs, h.dead)
-        self._show_dead_range(max(max(h.dead, default=0) for h in e.histories), e.hidden)
+            if h.dead:  # from epoch 0: the count before training, as in the key
+                dead.setData(np.arange(len(h.dead) + 1), [h.initial_dead, *h.dead])
+            else:
+                dead.setData([], [])
+        self._show_dead_range(max(max(h.dead, default=h.initial_dead) for h in e.histories),
+                              e.hidden)
         self._show_legend(e)
 
     def _show_legend(self, e: DropoutExperiment) -> None:

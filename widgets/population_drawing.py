@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from simulation import activations
 from simulation.health import State
@@ -38,6 +39,27 @@ def lane_label(spec: Any) -> str:
     """'ReLU', 'ReLU + dropout 0.5'."""
     name = activations.get(spec.activation).label
     return name + (f" + dropout {spec.dropout:g}" if spec.dropout else "")
+
+
+def lane_color(spec: Any) -> str:
+    """The lane's colour; a lane with dropout has a darker (light theme) or lighter (dark theme)
+    variant of its activation's, so ReLU + dropout is told from ReLU in every plot and table."""
+    color = style.lane_color(spec.activation)
+    if not spec.dropout:
+        return color
+    q = QColor(color)
+    return (q.lighter(150) if style.theme() is style.DARK else q.darker(160)).name()
+
+
+def lane_style(spec: Any) -> Qt.PenStyle:
+    """Dashed for a lane with dropout, solid otherwise."""
+    return Qt.PenStyle.DashLine if spec.dropout else Qt.PenStyle.SolidLine
+
+
+def lane_swatch(spec: Any) -> str:
+    """The lane's key in the texts: a solid or dashed bar in :func:`lane_color`."""
+    return (f"<span style='color:{lane_color(spec)}'><b>{'┅' if spec.dropout else '━'}</b>"
+            "</span>")
 
 
 class PopulationDrawing:
@@ -162,11 +184,14 @@ class PopulationDrawing:
                 lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f} %"
             else:  # no step yet: no state measured
                 cells, lost = "<td align='right'>–</td>" * 4, "–"
-            rows.append(f"<tr><td><span style='color:{style.lane_color(lane.activation)}'>▬</span>"
-                        f" {html.escape(lane_label(lane))}</td>{cells}"
-                        f"<td align='right'><b>{lost}</b></td></tr>")
+            rows.append(f"<tr><td>{lane_swatch(lane)} {html.escape(lane_label(lane))}</td>"
+                        f"{cells}<td align='right'><b>{lost}</b></td></tr>")
+        # a state needs a step's gradients: none is counted before the first step (the
+        # histograms show the starts meanwhile)
+        when = (f"at step {pop.t:,}, by state:" if len(counts) else
+                "by state, counted from the first step on (below: the starts):")
         self.table.setText(
-            f"<b>{n:,} neurons per activation</b> at step {pop.t:,}, by state:"
+            f"<b>{n:,} neurons per activation</b> {when}"
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
             f"{''.join(rows)}</table>")
         self.finding.setText(dropout_finding(pop))
@@ -186,10 +211,15 @@ def dropout_finding(pop: Population) -> str:
     relu = [i for i, lane in enumerate(pop.lanes) if lane.activation == "relu"]
     plain = [i for i in relu if not pop.lanes[i].dropout]
     dropped = [i for i in relu if pop.lanes[i].dropout]
-    if not plain or not dropped or not len(counts):
+    if not plain or not dropped:
         return ("<b>Dropout versus death:</b> set a dropout rate above 0 (with a ReLU lane) to "
                 "compare ReLU with ReLU + dropout on the same starts, data and shocks.")
     a, b = plain[0], dropped[0]
+    if not len(counts):  # both lanes are there; no state is counted before the first step
+        return (f"<b>Dropout versus death:</b> ReLU and "
+                f"{html.escape(lane_label(pop.lanes[b]))} start from the same neurons, with "
+                f"the same data and shocks; their dead neurons are compared from the first "
+                f"step on.")
     n = pop.size
     da, db = int(counts[-1, a, State.DEAD]), int(counts[-1, b, State.DEAD])
     p = pop.lanes[b].dropout

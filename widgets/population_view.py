@@ -2,9 +2,9 @@
 
 Top: the share of each activation's neurons lost (dead, saturated or diverged) against the step;
 below it, histograms of b and of each neuron's largest z over the data (ReLU is dead left of 0).
-Right: the counts by state, the dropout comparison measured on this run, and a strip of the first
-neurons of ReLU and ReLU + dropout on the first sample: a dropped output is off for one step, a
-dead neuron for good. This module builds the view and keeps its population in step with the
+Right: the status, the counts by state, the dropout comparison measured on this run, a strip of
+the first neurons of ReLU and ReLU + dropout on the first sample: a dropped output is off for one
+step, a dead neuron for good. This module builds the view and keeps its population in step with the
 lanes; :mod:`widgets.population_drawing` draws a frame, :mod:`widgets.population_plots` holds the
 plot helpers (their names are re-exported here).
 """
@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QWidget,
 )
 
@@ -40,7 +39,9 @@ from widgets.population_drawing import (
     STRIP_STEPS,
     PopulationDrawing,
     dropout_finding,
+    lane_color,
     lane_label,
+    lane_style,
 )
 from widgets.population_plots import CountAxis, bins_of, histogram_range, plain_plot
 
@@ -122,10 +123,9 @@ class PopulationView(PopulationDrawing, QWidget):
             w.currentIndexChanged.connect(self._settings_changed)
         self.random_box.toggled.connect(self._settings_changed)
         self.dropout_box.valueChanged.connect(self._settings_changed)
-        self.status = QLabel()
-        # the status takes the room left and never widens the window (at 1280 px it forced the
-        # whole window to 1,325): what does not fit is cut, the full text is its tooltip
-        self.status.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # the status heads the right column, where it wraps: in the row of controls it was cut
+        # at 1280 px (and, unless cut, it forced the whole window wider)
+        self.status = wrap_label()
         controls = QHBoxLayout()
         controls.setContentsMargins(8, 4, 8, 0)
         for text, w in (("Neurons per activation", self.size_box), ("Start", self.init_box),
@@ -134,7 +134,7 @@ class PopulationView(PopulationDrawing, QWidget):
                 controls.addWidget(QLabel(text))
             controls.addWidget(w)
             controls.addSpacing(10)
-        controls.addWidget(self.status, 1)
+        controls.addStretch(1)
 
         self.plots = plot_area()
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
@@ -187,7 +187,8 @@ class PopulationView(PopulationDrawing, QWidget):
             for c in (FIRING, SILENT, DROPPED, DEAD))
         self.strip_key = wrap_label(key, 10, rich=True)
 
-        right = vbox(self.table, self.finding, self.strip_title, (self.strip, 1), self.strip_key)
+        right = vbox(self.status, self.table, self.finding, self.strip_title, (self.strip, 1),
+                     self.strip_key)
         right.setContentsMargins(4, 4, 8, 4)
         side = QWidget()
         side.setLayout(right)
@@ -213,8 +214,7 @@ class PopulationView(PopulationDrawing, QWidget):
             self.hist[name] = []
         self.curves = []
         for i, lane in enumerate(pop.lanes):
-            color = style.lane_color(lane.activation)
-            dash = Qt.PenStyle.DashLine if lane.dropout else Qt.PenStyle.SolidLine
+            color, dash = lane_color(lane), lane_style(lane)
             c = pg.PlotCurveItem(pen=pg.mkPen(color, width=2.5, style=dash))
             c.setZValue(10 + len(pop.lanes) - i)
             self.capacity.addItem(c)

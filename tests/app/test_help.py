@@ -45,8 +45,38 @@ def test_the_advisor_selects_the_lane(win):
     adv.set_answers(True, "speed", False)
     assert not adv.deep[0].isEnabled()
     assert not help_mod.show_lane(win, "gelu")  # not in this run: said in the status bar
-    assert "no gelu lane" in win.statusBar().currentMessage()
+    assert "no GELU lane" in win.statusBar().currentMessage()
+    adv.set_answers(True, "research", False)  # the display name, not the id 'prelu'
+    adv.show_button.click()
+    assert win.statusBar().currentMessage() == "Selected the PReLU lane"
     dialog.close()
+
+
+def test_gelu_derivative_is_written_out_and_matches_the_code(win):
+    """'f′(z) = see formula' broke the promise of a derivative: it is written out, for the
+    variant simulation.activations implements (tanh approximation), and agrees with gelu_grad."""
+    dialog = help_mod.show_help(win, 0)
+    try:
+        _check_gelu(dialog)
+    finally:
+        dialog.close()
+
+
+def _check_gelu(dialog):
+    import numpy as np
+
+    row = next(r for r in dialog.panel.activations.rows if r.name == "gelu")
+    text = row.text.text()
+    assert "see formula" not in text
+    assert "f′(z) = ½(1 + tanh u) + ½z(1 − tanh²u)·√(2/π)(1 + 0.134145z²)" in text
+    assert "u = √(2/π)(z + 0.044715z³)" in text
+    z = np.linspace(-6, 6, 241)  # the formula as written, against the code
+    u = np.sqrt(2 / np.pi) * (z + 0.044715 * z**3)
+    written = 0.5 * (1 + np.tanh(u)) + 0.5 * z * (1 - np.tanh(u) ** 2) * np.sqrt(2 / np.pi) * (
+        1 + 0.134145 * z**2)
+    np.testing.assert_allclose(written, activations.gelu_grad(z), atol=1e-12)
+    for r in dialog.panel.activations.rows:
+        assert "see formula" not in r.text.text()
 
 
 def test_the_tour_tells_the_truth_at_every_stop(win, prefs):

@@ -108,8 +108,10 @@ def test_dropout_plots_before_a_run_show_the_epochs_and_ranges(show):
     assert v.experiment is None and v.epochs.value() == 30
     for p in v._plots():
         lo, hi = x_range(p)
-        assert 0 < lo <= 1 and 30 <= hi < 32
+        first = 0 if p is v.dead_plot else 1  # dead units from epoch 0, before training
+        assert first - 1 < lo <= first and 30 <= hi < 32
         assert labels(p, "bottom")[-1] == "30"
+    assert labels(v.dead_plot, "bottom")[0] == "0"
     assert labels(v.loss_plot) == ["10⁻²", "10⁻¹", "1", "10"]
     lo, hi = v.acc_plot.viewRange()[1]
     assert lo <= 0 and 100 <= hi < 110
@@ -166,7 +168,13 @@ def test_dropout_plots_hold_the_histories(show, qtbot):
     for h in e.histories:
         loss, acc, dead = v.curves[(h.spec.activation, h.spec.dropout > 0)]
         np.testing.assert_allclose(loss.yData, h.train_loss)
-        assert list(acc.getData()[1]) == h.test_accuracy and list(dead.getData()[1]) == h.dead
+        assert list(acc.getData()[1]) == h.test_accuracy
+        # the dead units from epoch 0 (before training: the first number of the key) on
+        x, y = dead.getData()
+        assert list(x) == list(range(len(h.dead) + 1)) and list(y) == [h.initial_dead, *h.dead]
+        assert f"dead {h.initial_dead} → {h.dead[-1]}" in v.legend.text()
+    lo, _ = x_range(v.dead_plot)
+    assert -1 < lo <= 0
     assert "ReLU + dropout 0.5</b></span>: dead " in v.legend.text()
     assert len(v.scatter.data) == 64
 
@@ -186,9 +194,29 @@ def test_cost_table_and_bars(show, qtbot):
     rows = v.run.rows()
     assert v.table.rowCount() == len(rows) == 7
     assert v.table.item(0, 4).text() == "1.00×"
-    heights = v.bars.opts["height"]
-    np.testing.assert_allclose(heights, np.log10([r.ratio for r in rows]))
+    heights, base = np.asarray(v.bars.opts["height"]), v.bars.opts["y0"]
+    np.testing.assert_allclose(base + heights, np.log10([r.ratio for r in rows]))
     assert len(v.seed_marks.data) == 3  # ReLU, Leaky ReLU, ELU have a seed number
+
+
+def test_cost_bars_are_all_visible(show, qtbot):
+    """ReLU's 1.00x was a bar of height 0 on a log axis starting at 1: every bar now stands on
+    the bottom of the axis, below the smallest ratio, with its value above it."""
+    v = show(CostView())
+    v.start(cost.CostRun(size=2000, repeats=2))
+    finish(qtbot, v)
+    rows = v.run.rows()
+    heights, base = np.asarray(v.bars.opts["height"]), v.bars.opts["y0"]
+    bottom, top = v.plot.viewRange()[1]
+    assert bottom == pytest.approx(base)
+    px = v.plot.vb.height() / (top - bottom)  # pixels per decade
+    assert (heights * px >= 10).all()  # every bar at least 10 px tall, ReLU's too
+    assert bottom < 0 and "1" in labels(v.plot)  # the axis starts below 1 (ratio 1: log 0)
+    for i, row in enumerate(rows):
+        label = v.value_labels[i]
+        assert label.isVisible() and label.toPlainText() == f"{row.ratio:.2f}×"
+        assert bottom < label.pos().y() < top
+        assert v.plot.vb.sceneBoundingRect().contains(label.sceneBoundingRect())  # not cut
 
 
 def test_star_table_fills_and_explains_cells(show, qtbot):
@@ -197,6 +225,13 @@ def test_star_table_fills_and_explains_cells(show, qtbot):
     v.start(claims.ClaimsRun(epochs=2, n_train=64, repeats=1, seeds=2, grid=3))
     finish(qtbot, v, timeout=60_000)
     assert v.table_cells
+    # what was done, not "Now: done"
+    n_acts = len(claims.COLUMNS)
+    trained = len(datasets2d.DATASETS) * 2 * n_acts
+    stage = v.stage.text()
+    assert stage.startswith(f"Measured in {v.elapsed:.1f} s: the cost of {n_acts} activations, "
+                            f"{trained} network trainings") and "done" not in stage
+    assert f"{3 * 3 * n_acts} death-map shocks" in stage and v.elapsed > 0
     speed_relu = v.table.item(0, 0).text()
     assert "here  ★★★★★" in speed_relu and "1.00× ReLU" in speed_relu
     v.table.setCurrentCell(2, 3)  # dead-neuron risk, ELU
@@ -228,6 +263,7 @@ def test_measure_uses_the_seed_count(show):
     finally:
         v.toggle()
     assert not v.runner.running and v.run_button.text() == "Measure"
+    assert v.stage.text().startswith("Stopped while ")  # not "Now: ..." once stopped
 
 
 def test_runs_survive_tab_switches_and_stop_when_the_window_closes(qtbot):

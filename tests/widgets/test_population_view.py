@@ -3,6 +3,7 @@ reset, settings), the views draw what the models hold, and nothing is left runni
 
 import numpy as np
 import pytest
+from PySide6.QtCore import Qt
 
 from app.application import configure_pyqtgraph
 from app.controller import LiveController
@@ -281,3 +282,106 @@ def test_a_paused_threaded_population_catches_up_and_is_drawn(controller, show, 
     lo, hi = v._ranges["b"]
     counts, _ = np.histogram(np.clip(f.pop.biases()[0], lo, hi), bins=np.linspace(lo, hi, 61))
     np.testing.assert_array_equal(h, np.log10(1.0 + counts))
+
+
+def _fully_shown(label):
+    """The whole text of ``label`` fits in it (wrapped, or on its one line)."""
+    if label.wordWrap():
+        return label.heightForWidth(label.width()) <= label.height()
+    return label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_status_line_is_never_cut(qtbot, size):
+    """At 1280 px the status ('6 × 1,000 neurons · 10.0 ms a…') was cut in the controls row."""
+    w = helpers.open_window(qtbot, size)
+    titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+    w.tabs.setCurrentIndex(titles.index("Population"))
+    view = w.tabs.currentWidget().view
+    qtbot.waitUntil(lambda: bool(view.follower.pop is not None and view.status.text()),
+                    timeout=5_000)
+    view.follower.wait()
+    view.refresh(force=True)
+    qtbot.wait(20)  # the layout settles
+    assert "neurons" in view.status.text() and _fully_shown(view.status)
+    view.status.setText("catching up with the lanes: step 12,345 of 23,456")  # the longest
+    qtbot.wait(20)
+    assert _fully_shown(view.status)
+    w.close()
+
+
+def test_before_the_first_step_the_texts_say_what_is_measured(controller, show):
+    """Step 0: the dropout lane is there (no 'set a dropout rate'), and the table does not claim
+    counts 'at step 0' it does not have: states are counted from the first step on."""
+    v = show(PopulationView(controller, PopulationFollower(size=50, dropout=0.5)))
+    v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    assert v.follower.pop.t == 0
+    finding = v.finding.text()
+    assert "set a dropout rate" not in finding
+    assert "ReLU + dropout 0.5" in finding and "from the first step" in finding
+    table = v.table.text()
+    assert "at step 0" not in table and "from the first step" in table
+    controller.sim.run(2)
+    v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    assert "at step 2," in v.table.text() and "of 50 dead" in v.finding.text()
+
+
+def test_dropout_lane_looks_different_from_relu(controller, show):
+    """ReLU + dropout had exactly ReLU's colour: now a dashed pen in a variant of it, the same
+    in the capacity plot, the histograms and the table's key."""
+    v = show(PopulationView(controller, PopulationFollower(size=20, dropout=0.5)))
+    controller.sim.run(3)
+    v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    lanes = v.follower.pop.lanes
+    relu = next(i for i, s in enumerate(lanes) if s.activation == "relu" and not s.dropout)
+    drop = next(i for i, s in enumerate(lanes) if s.dropout)
+    for items in (v.curves, v.hist["b"], v.hist["z"]):
+        a, b = items[relu].opts["pen"], items[drop].opts["pen"]
+        assert a.color().name() != b.color().name()
+        assert b.style() == Qt.PenStyle.DashLine and a.style() == Qt.PenStyle.SolidLine
+    color = v.curves[drop].opts["pen"].color().name()
+    assert f"color:{color}'><b>┅</b>" in v.table.text()
+    relu_color = v.curves[relu].opts['pen'].color().name()
+    assert f"color:{relu_color}'><b>━</b>" in v.table.text().lower()
+
+
+def _lines(html_text, width, qfont):
+    """The lines ``html_text`` is laid out in at ``width`` px (as a word-wrapped QLabel does)."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setDefaultFont(qfont)
+    doc.setDocumentMargin(0)
+    doc.setHtml(html_text)
+    doc.setTextWidth(width)
+    doc.size()  # lays the text out
+    out = []
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            out.append(block.text()[line.textStart():line.textStart() + line.textLength()])
+        block = block.next()
+    return out
+
+
+@pytest.mark.parametrize("top", [100, 2000])
+def test_death_map_key_never_parts_a_swatch_from_its_label(controller, show, top):
+    """At 1280 px the magenta swatch ended a line and 'diverged' began the next ('not by the ⏎
+    end' split); at 1920 px the '1,000' swatch and its label were on separate lines."""
+    from widgets.death_map_images import legend_text
+
+    v = show(DeathMapView(controller))
+    text = legend_text(top)
+    labels = ["alive", "recovering", "saturated", "dead", "diverged", "never knocked out",
+              "1", "10", "not by the end"] + (["100", "1,000"] if top >= 1000 else [])
+    for width in range(200, 1700, 9):
+        lines = _lines(text, width, v.legend.font())
+        for label in labels:  # every swatch and its whole label on one line
+            entry = "██\u00a0" + label.replace(" ", "\u00a0")
+            assert any(entry in line for line in lines), (width, label, lines)
+        assert not any(line.rstrip().endswith("█") for line in lines), (width, lines)
