@@ -138,7 +138,9 @@ ACTIVATIONS: dict[str, Activation] = {
                    elu, elu_grad, {"alpha": 1.0}),
         Activation("selu", "SELU", "λ·(z if z ≥ 0 else α(eᶻ − 1))", "λ if z ≥ 0 else λα·eᶻ",
                    selu, selu_grad, {"scale": SELU_SCALE, "alpha": SELU_ALPHA}),
-        Activation("gelu", "GELU", "½z(1 + tanh(√(2/π)(z + 0.044715z³)))", "see formula",
+        Activation("gelu", "GELU", "½z(1 + tanh(√(2/π)(z + 0.044715z³)))",
+                   "½(1 + tanh u) + ½z(1 − tanh²u)·√(2/π)(1 + 0.134145z²), "
+                   "u = √(2/π)(z + 0.044715z³)",
                    gelu, gelu_grad),
         Activation("silu", "SiLU", "z·σ(z)", "σ(z)(1 + z(1 − σ(z)))", silu, silu_grad),
     )

@@ -43,14 +43,6 @@ NOTES = {
             "0 as z → −∞.",
 }
 
-# Derivatives written out where simulation.activations only says "see formula". GELU there is
-# the tanh approximation (PyTorch approximate='tanh'), so this is the derivative of that, as
-# activations.gelu_grad computes it (the exact GELU's would be Φ(z) + z·φ(z)).
-DERIVATIVES = {
-    "gelu": "½(1 + tanh u) + ½z(1 − tanh²u)·√(2/π)(1 + 0.134145z²),\n"
-            "with u = √(2/π)(z + 0.044715z³)",
-}
-
 # The seed's "Decision Framework", as (question, answers) and the leaves it reaches.
 PRIORITIES = {"speed": "Speed is critical", "accuracy": "Accuracy is critical",
               "research": "Research, experimentation"}
@@ -75,11 +67,6 @@ def advise(dying_problem: bool, priority: str = "speed", very_deep: bool = False
                    "zero-centred, converges well.")
 
 
-def derivative_text(name: str) -> str:
-    """The activation's derivative, written out (never "see formula")."""
-    return DERIVATIVES.get(name, activations.get(name).derivative)
-
-
 def activation_text(name: str) -> str:
     """Rich text: the activation's name, formula, derivative and the seed's note."""
     act = activations.get(name)
@@ -87,7 +74,7 @@ def activation_text(name: str) -> str:
     return (f'<p style="margin:0"><b style="color:{color}; font-size:large">'
             f"{html.escape(act.label)}</b><br>"
             f"f(z) = {html.escape(act.formula)}<br>"
-            f"f′(z) = {html.escape(derivative_text(name)).replace(chr(10), '<br>')}<br>"
+            f"f′(z) = {html.escape(act.derivative)}<br>"
             f'<span style="color:{style.theme().muted}">{html.escape(NOTES.get(name, ""))}'
             "</span></p>")
 
