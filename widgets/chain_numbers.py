@@ -37,6 +37,17 @@ def fmt_paren(v: float) -> str:
     return f"({s})" if s.startswith("−") else s
 
 
+def fmt_apart(u: float, v: float, digits: int = 4) -> tuple[str, str, int]:
+    """``u`` and ``v`` with ``digits`` significant digits, or with more (up to 17, all a float has)
+    when they differ but would look equal: their strings differ whenever the numbers do. Returns
+    both strings and the number of significant digits used."""
+    u, v = float(u), float(v)
+    d = digits
+    while u != v and d < 17 and fmt(u, d) == fmt(v, d):
+        d += 1
+    return fmt(u, d), fmt(v, d), d
+
+
 @dataclass
 class _Numbers:
     """Everything one walk-through shows, read from the engine (nothing recomputed)."""

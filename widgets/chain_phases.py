@@ -3,16 +3,21 @@
 The phases follow the seed's "Mathematical Deep Dive": forward z, activation a = f(z), loss,
 dL/da, da/dz, dz/dw and the chain-rule product, then the update. The text is written in the
 inks of the theme in force (``widgets.style``); nothing here creates a widget.
+
+A formula wraps only between whole terms (before "=", "+", "×", ... or after a comma), never
+inside a number, a parenthesis or a fraction such as ∂a/∂z: its other spaces are non-breaking
+and every slash is followed by a word joiner (:func:`formula`, :func:`phase_html`).
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from simulation import activations
 from simulation.health import State
 from widgets import style
-from widgets.chain_numbers import _Numbers, fmt, fmt_paren
+from widgets.chain_numbers import _Numbers, fmt, fmt_apart, fmt_paren
 
 N_PHASES = 7
 PHASE_TITLES = {
@@ -29,6 +34,42 @@ PHASE_TITLES = {
 ZERO_COLOR = style.LIGHT.stop  # an exact zero that blocks the gradient
 MOVE_COLOR = style.LIGHT.move  # a parameter that moves
 HIGHLIGHT_BG = style.LIGHT.highlight_bg  # the current phase
+
+NBSP = "\u00a0"  # a space no line breaks at
+WJ = "\u2060"  # word joiner: no line break here (after a slash)
+_TOKEN = re.compile(r"<[^>]*>|&#?\w+;|.", re.S)  # a tag, an entity or one character
+_BREAK_BEFORE = "=←+−×/"  # a binary operator (followed by a space) may start a new line
+
+
+def formula(html: str, depth: int = 0) -> str:
+    """``html`` (a formula, tags allowed) that wraps only before a binary operator, after a
+    comma or before "if"/"else", all outside parentheses (``depth``: or that deep in them);
+    every other space becomes non-breaking."""
+    toks = _TOKEN.findall(html.replace(", &nbsp;", ",&nbsp; "))  # the break after both
+    shown = [i for i, t in enumerate(toks) if not t.startswith("<")]
+    text = [toks[i] for i in shown]
+    level = 0
+    for n, i in enumerate(shown):
+        t = text[n]
+        if t == "(":
+            level += 1
+        elif t == ")":
+            level -= 1
+        elif t == " ":
+            ahead = "".join(text[n + 1:n + 6])
+            breakable = level <= depth and (
+                (ahead[:1] in _BREAK_BEFORE and ahead[1:2] == " ")
+                or "".join(text[max(n - 2, 0):n]).replace("&nbsp;", "").endswith(",")
+                or ahead.startswith(("if ", "else ")))
+            if not breakable:
+                toks[i] = NBSP
+    return "".join(toks)
+
+
+def _join_slashes(html: str) -> str:
+    """No line break after a slash (∂a/∂z, 2/π) anywhere in the text (tags untouched)."""
+    return "".join(t if t.startswith("<") else t.replace("/", "/" + WJ)
+                   for t in re.split(r"(<[^>]*>)", html))
 
 
 def _zero(text: str) -> str:
@@ -56,16 +97,17 @@ def _act_formula(nb: _Numbers, derivative: bool = False) -> str:
     if nb.activation == "leaky_relu":
         text = text.replace("0.01", fmt(nb.params.get("negative_slope", 0.01)))
     text = text.replace(" (α learned)", "")
-    return escape(text)
+    # a long one (GELU's) may also wrap before a term inside its outer parenthesis
+    return formula(escape(text), depth=1 if len(text) > 30 else 0)
 
 
 def _act_params(nb: _Numbers) -> str:
     if nb.prelu:
-        return f"α = {fmt(nb.alpha)} (learned)"
+        return formula(f"α = {fmt(nb.alpha)}") + " (learned)"
     names = {"alpha": "α", "scale": "λ"}
     shown = [f"{names.get(k, k)} = {fmt(v)}" for k, v in nb.params.items()
              if k != "negative_slope"]
-    return ", ".join(shown)
+    return formula(", ".join(shown))
 
 
 def _product(nb: _Numbers) -> float:
@@ -73,36 +115,59 @@ def _product(nb: _Numbers) -> float:
     return nb.dL_da * nb.da_dz * nb.x1
 
 
+def _a_minus_y(nb: _Numbers) -> tuple[str, list[str]]:
+    """What "(a − y)" reads with the engine's a and y, and the lines that go before it.
+
+    Where a and y look equal to 4 digits but are not (a converged lane), they are shown on
+    their own, with the digits that tell them apart (up to 17), and the formula continues with
+    their difference: nothing shows equal numbers with a non-zero result."""
+    a, y, digits = fmt_apart(nb.a, nb.y)
+    if digits == 4:
+        return f"({a} − {fmt_paren(nb.y)})", []
+    diff = nb.a - nb.y  # exact: two floats this close subtract without rounding
+    return f"({fmt(diff)})", [
+        "&nbsp;&nbsp;" + formula(f"a = {a}"), "&nbsp;&nbsp;" + formula(f"y = {y}"),
+        "&nbsp;&nbsp;" + formula(f"a − y = {fmt(diff)}") + ", " + _muted(
+            f"not 0: a and y agree to {digits - 1} digits only")]
+
+
 def _phase_full(nb: _Numbers, phase: int) -> list[str]:
     """The lines of ``phase`` shown in full (it is the current one)."""
+    indent = "&nbsp;&nbsp;"
     if phase == 1:
-        return ["z = w₁·x₁ + w₂·x₂ + b",
-                f"&nbsp;&nbsp;= {fmt(nb.w1)}×{fmt_paren(nb.x1)} + {fmt_paren(nb.w2)}×"
-                f"{fmt_paren(nb.x2)} {'−' if nb.b < 0 else '+'} {fmt(abs(nb.b))}",
-                f"&nbsp;&nbsp;= <b>{fmt(nb.z)}</b>"
-                + ("&nbsp;&nbsp;(z &lt; 0)" if nb.z < 0 else "")]
+        return [formula("z = w₁·x₁ + w₂·x₂ + b"),
+                indent + formula(
+                    f"= {fmt(nb.w1)}×{fmt_paren(nb.x1)} + {fmt_paren(nb.w2)}×"
+                    f"{fmt_paren(nb.x2)} {'−' if nb.b < 0 else '+'} {fmt(abs(nb.b))}"),
+                indent + formula(f"= <b>{fmt(nb.z)}</b>"
+                                 + ("&nbsp;&nbsp;(z &lt; 0)" if nb.z < 0 else ""))]
     if phase == 2:
-        lines = ["a = f(z)", f"f(z) = {_act_formula(nb)}"]
+        lines = [formula("a = f(z)"), formula("f(z) = ") + _act_formula(nb)]
         extra = _act_params(nb)
         if extra:
             lines.append(_muted(extra))
-        lines.append(f"a = f({fmt(nb.z)}) = <b>{fmt(nb.a)}</b>")
+        lines.append(formula(f"a = f({fmt(nb.z)}) = <b>{fmt(nb.a)}</b>"))
         return lines
     if phase == 3:
-        return [f"L = mean((a − y)²) over {nb.all_samples}",
-                f"&nbsp;&nbsp;= <b>{fmt(nb.loss)}</b>",
-                f"this sample: (a − y)² = ({fmt(nb.a)} − {fmt_paren(nb.y)})²",
-                f"&nbsp;&nbsp;= {fmt(nb.sq_error)}"]
+        diff, pair = _a_minus_y(nb)
+        lines = [formula("L = mean((a − y)²)") + f" over {nb.all_samples}",
+                 indent + formula(f"= <b>{fmt(nb.loss)}</b>")]
+        if pair:
+            return [*lines, "this sample: " + formula("(a − y)²"), *pair,
+                    indent + formula(f"= {diff}² = {fmt(nb.sq_error)}")]
+        return [*lines, "this sample: " + formula(f"(a − y)² = {diff}²"),
+                indent + formula(f"= {fmt(nb.sq_error)}")]
     if phase == 4:
-        return ["∂L/∂a = 2(a − y) / N",
-                f"&nbsp;&nbsp;= 2 × ({fmt(nb.a)} − {fmt_paren(nb.y)}) / {nb.n}",
-                f"&nbsp;&nbsp;= <b>{fmt(nb.dL_da)}</b>"]
+        diff, pair = _a_minus_y(nb)
+        return [formula("∂L/∂a = 2(a − y) / N"), *pair,
+                indent + formula(f"= 2 × {diff} / {nb.n}"),
+                indent + formula(f"= <b>{fmt(nb.dL_da)}</b>")]
     if phase == 5:
-        lines = ["∂a/∂z = f′(z)"]
+        lines = [formula("∂a/∂z = f′(z)")]
         derivative = _act_formula(nb, derivative=True)
         if derivative != "see formula":
-            lines.append(f"f′(z) = {derivative}")
-        lines.append(f"∂a/∂z = f′({fmt(nb.z)}) = <b>{_num(nb.da_dz)}</b>")
+            lines.append(formula("f′(z) = ") + derivative)
+        lines.append(formula(f"∂a/∂z = f′({fmt(nb.z)}) = <b>{_num(nb.da_dz)}</b>"))
         if nb.dead_factor:
             lines.append(_zero("exactly 0: no gradient passes the neuron"))
         elif nb.z < 0:
@@ -113,10 +178,11 @@ def _phase_full(nb: _Numbers, phase: int) -> list[str]:
     if phase == 6:
         prod = _product(nb)
         result = _zero("= 0 exactly") if prod == 0.0 else f"= <b>{fmt(prod)}</b>"
-        return [f"∂z/∂w₁ = x₁ = {fmt(nb.x1)}",
-                f"∂z/∂w₂ = x₂ = {fmt(nb.x2)}, &nbsp;∂z/∂b = 1",
-                "this sample: ∂L/∂w₁ = ∂L/∂a × ∂a/∂z × x₁",
-                f"&nbsp;&nbsp;= {fmt(nb.dL_da)} × {_factor(nb.da_dz)} × {fmt(nb.x1)} {result}",
+        return [formula(f"∂z/∂w₁ = x₁ = {fmt(nb.x1)}"),
+                formula(f"∂z/∂w₂ = x₂ = {fmt(nb.x2)}, &nbsp;∂z/∂b = 1"),
+                "this sample: " + formula("∂L/∂w₁ = ∂L/∂a × ∂a/∂z × x₁"),
+                indent + formula(
+                    f"= {fmt(nb.dL_da)} × {_factor(nb.da_dz)} × {fmt(nb.x1)} {result}"),
                 *_summed(nb)]
     if phase == 7:
         return _update(nb)
@@ -128,35 +194,42 @@ def _summed(nb: _Numbers) -> list[str]:
         return _zero("0") if v == 0.0 else f"<b>{fmt(v)}</b>"
 
     lines = [f"summed over {nb.all_samples}:",
-             f"&nbsp;&nbsp;∂L/∂w₁ = {g(nb.grad_w1)}, &nbsp;∂L/∂w₂ = {g(nb.grad_w2)}, "
-             f"&nbsp;∂L/∂b = {g(nb.grad_b)}"]
+             "&nbsp;&nbsp;" + formula(f"∂L/∂w₁ = {g(nb.grad_w1)}, &nbsp;∂L/∂w₂ = "
+                                      f"{g(nb.grad_w2)}, &nbsp;∂L/∂b = {g(nb.grad_b)}")]
     if nb.prelu:
-        lines.append(f"&nbsp;&nbsp;∂L/∂α = Σ ∂L/∂a × min(z, 0) = {g(nb.grad_alpha)}")
+        lines.append("&nbsp;&nbsp;" + formula(
+            f"∂L/∂α = Σ ∂L/∂a × min(z, 0) = {g(nb.grad_alpha)}"))
     return lines
 
 
 def _update_line(name: str, value: float, rate: float, grad: float) -> str:
     """``name ← value − rate × grad = new``: one line when nothing moves, else two with Δ."""
     new = value - rate * grad
-    head = f"{name} ← {fmt(value)} − {fmt(rate)} × "
+    head = formula(f"{name} ← {fmt(value)} − {fmt(rate)} × ")
     if grad == 0.0:
-        return head + f"{_num(grad)} = <b>{fmt(new)}</b> " + _zero("unchanged")
+        return head + formula(f"{_num(grad)} = <b>{fmt(new)}</b> " + _zero("unchanged"))
+    if new == value:  # a step below half the float spacing at value: rounded away
+        return (head + formula(fmt_paren(grad) + f" = <b>{fmt(new)}</b>") + " " + _muted(
+            f"unchanged: the step {formula(fmt(rate * grad))} is lost in float rounding"))
     delta = fmt(new - value)
     delta = delta if delta.startswith("−") else "+" + delta
-    return (head + fmt_paren(grad) + f"<br>&nbsp;&nbsp;&nbsp;&nbsp;= <b>{fmt(new)}</b> "
-            f'<span style="color:{style.theme().move}; font-weight:bold">(Δ {delta})</span>')
+    return (head + fmt_paren(grad) + "<br>&nbsp;&nbsp;&nbsp;&nbsp;"
+            + formula(f"= <b>{fmt(new)}</b>") + " "  # (Δ ...) may go to the next line
+            + f'<span style="color:{style.theme().move}; font-weight:bold">'
+            + formula(f"(Δ {delta})") + "</span>")
 
 
 def _update(nb: _Numbers) -> list[str]:
     if nb.state == State.DIVERGED:
-        return [f"lr = {fmt(nb.lr)}",
+        return [formula(f"lr = {fmt(nb.lr)}"),
                 _zero("diverged: the engine freezes this lane, nothing is updated")]
-    lines = [f"p ← p − lr × ∂L/∂p, &nbsp;lr = {fmt(nb.lr)}",
+    lines = [formula(f"p ← p − lr × ∂L/∂p, &nbsp;lr = {fmt(nb.lr)}"),
              _update_line("w₁", nb.w1, nb.lr, nb.grad_w1),
              _update_line("w₂", nb.w2, nb.lr, nb.grad_w2),
              _update_line("b", nb.b, nb.lr, nb.grad_b)]
     if nb.prelu:
-        lines += [f"α ← α − lr<sub>α</sub> × ∂L/∂α, &nbsp;lr<sub>α</sub> = {fmt(nb.alpha_lr)}",
+        lines += [formula(f"α ← α − lr<sub>α</sub> × ∂L/∂α, &nbsp;lr<sub>α</sub> = "
+                          f"{fmt(nb.alpha_lr)}"),
                   _update_line("α", nb.alpha, nb.alpha_lr, nb.grad_alpha)]
     if nb.batch_size is not None:
         lines.append(_muted(f"mini-batch run: the next step uses {nb.batch_size} samples, "
@@ -169,19 +242,20 @@ def _update(nb: _Numbers) -> list[str]:
 def _phase_summary(nb: _Numbers, phase: int) -> str:
     """A revealed, no longer current phase, in one line."""
     if phase == 1:
-        return f"z = {fmt(nb.z)}"
+        return formula(f"z = {fmt(nb.z)}")
     if phase == 2:
-        return f"a = f(z) = {fmt(nb.a)}"
+        return formula(f"a = f(z) = {fmt(nb.a)}")
     if phase == 3:
-        return f"L = {fmt(nb.loss)}, &nbsp;(a − y)² = {fmt(nb.sq_error)}"
+        return formula(f"L = {fmt(nb.loss)}, &nbsp;(a − y)² = {fmt(nb.sq_error)}")
     if phase == 4:
-        return f"∂L/∂a = {fmt(nb.dL_da)}"
+        return formula(f"∂L/∂a = {fmt(nb.dL_da)}")
     if phase == 5:
-        return f"∂a/∂z = {_num(nb.da_dz)}"
+        return formula(f"∂a/∂z = {_num(nb.da_dz)}")
     if phase == 6:
         prod = _product(nb)
-        return (f"∂L/∂w₁ = {fmt(nb.dL_da)} × {_factor(nb.da_dz)} × {fmt(nb.x1)} = "
-                f"{_num(prod)}<br>{nb.all_samples}: ∂L/∂w₁ = {_num(nb.grad_w1)}")
+        return (formula(f"∂L/∂w₁ = {fmt(nb.dL_da)} × {_factor(nb.da_dz)} × {fmt(nb.x1)} = "
+                        f"{_num(prod)}")
+                + f"<br>{nb.all_samples}: " + formula(f"∂L/∂w₁ = {_num(nb.grad_w1)}"))
     raise ValueError(f"no summary for phase {phase}")
 
 
@@ -199,5 +273,5 @@ def phase_html(nb: _Numbers, phase: int) -> str:
             bg = ""
             num = _muted(str(i))
         rows.append(f'<tr><td{bg} width="22" align="right"><a name="p{i}"></a>{num}</td>'
-                    f"<td{bg}>{body}</td></tr>")
+                    f"<td{bg}>{_join_slashes(body)}</td></tr>")
     return ('<table width="100%" cellspacing="0" cellpadding="4">' + "".join(rows) + "</table>")

@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 
 from simulation.engine import Simulation
 from widgets import style
+from widgets.chain_header import Header
 from widgets.chain_numbers import _Numbers, read_numbers
 from widgets.chain_numbers import fmt as fmt
-from widgets.chain_phases import N_PHASES, phase_html
+from widgets.chain_phases import N_PHASES, WJ, phase_html
 from widgets.chain_phases import ZERO_COLOR as ZERO_COLOR
 
 
@@ -65,8 +66,7 @@ class ChainRulePanel(QWidget):
         base.setPointSizeF(max(base.pointSizeF(), 13.0))
         self.setFont(base)
 
-        self._title = QLabel()
-        self._title.setTextFormat(Qt.TextFormat.RichText)
+        self._title = Header()
         title_font = QFont(base)
         title_font.setPointSizeF(base.pointSizeF() + 1)
         self._title.setFont(title_font)
@@ -213,7 +213,12 @@ class ChainRulePanel(QWidget):
     def text(self) -> str:
         """What the panel shows, as plain text (header and phases)."""
         self._render_if_dirty()
-        return self._title_plain + "\n" + self._browser.toPlainText()
+        return self._title_plain + "\n" + self.plain_text()
+
+    def header_lines(self) -> list[str]:
+        """The header's lines as shown, plain text (it wraps when it is too wide)."""
+        self._render_if_dirty()
+        return self._title.lines()
 
     def html(self) -> str:
         """The rich text of the phases shown (as built, before Qt rewrites it)."""
@@ -222,7 +227,7 @@ class ChainRulePanel(QWidget):
     def plain_text(self) -> str:
         """The phases only, as plain text."""
         self._render_if_dirty()
-        return self._browser.toPlainText()
+        return self._browser.toPlainText().replace(WJ, "")  # word joiners show nothing
 
     # --- internals -------------------------------------------------------------------------------
     def _read(self) -> _Numbers:
@@ -266,10 +271,11 @@ class ChainRulePanel(QWidget):
         nb = self._read()
         color = style.lane_color(nb.activation)
         state_color = style.state_color(nb.state)
-        self._title.setText(
-            f'<b style="color:{color}">{escape(nb.label)}</b>'
-            f' &nbsp;<span style="color:{state_color}; font-weight:bold">'
-            f"{nb.state.name}</span> &nbsp;step {nb.step:,}")
+        self._title.set_pieces([
+            (f'<b style="color:{color}">{escape(nb.label)}</b>', nb.label),
+            (f'<span style="color:{state_color}; font-weight:bold">{nb.state.name}</span>',
+             nb.state.name),
+            (f"step {nb.step:,}", f"step {nb.step:,}")])
         self._title_plain = f"{nb.label}  {nb.state.name}  step {nb.step:,}"
         self._spin.blockSignals(True)
         self._spin.setValue(nb.sample)

@@ -331,7 +331,9 @@ def test_the_current_phase_starts_in_view(panel, qtbot, height):
     walk_to(panel, 6)
     browser = panel._browser
     bar = browser.verticalScrollBar()
+    # as shown: word joiners (no break after a slash) show nothing, NBSPs show as spaces
     top = browser.cursorForPosition(QPoint(30, 8)).block().text()
+    top = top.replace("\u2060", "").replace("\u00a0", " ")
     if height < 300:
         assert 0 < bar.value() < bar.maximum()  # taller than the view: its start at the top
         assert top.startswith("Backward: ∂z/∂w and the product")
