@@ -239,8 +239,10 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         if compact != self._compact:
             self._compact = compact
             self._apply_compact()
-            if self._snap is not None:
-                self._update_text(self._snap)
+        elif event.size().width() == event.oldSize().width():
+            return
+        if self._snap is not None:  # the recovery line picks its wording by the room it has
+            self._update_text(self._snap)
 
     def _apply_compact(self) -> None:
         self.recovery.set_rows(1 if self._compact else 2)

@@ -17,10 +17,11 @@ from simulation.engine import Snapshot
 from simulation.health import State
 from widgets import style
 from widgets.card_text import _steps, fmt_approx, fmt_grad, fmt_param
-from widgets.palette import STATE_COLORS
+from widgets.palette import BADGE_ON_DARK, STATE_COLORS
 
 DIM_TEXT = "#5E5E5E"
 DEAD_CURVE = "#7A7A7A"
+DOT_OUTLINE_ON_DARK = "#F2F2F2"
 
 STATE_HELP = {
     State.ALIVE: "ALIVE: some sample has z > 0, so gradients flow and the neuron learns.",
@@ -57,24 +58,34 @@ def dot_brush(color: str) -> QBrush:
     return pg.mkBrush(color)
 
 
+def badge_colors(state: State, th: style.Theme) -> tuple[str, str]:
+    """The badge's (background, text) for ``state`` in theme ``th``."""
+    if th is not style.LIGHT and state in BADGE_ON_DARK:
+        return BADGE_ON_DARK[state]
+    return STATE_COLORS[state], "white"  # a name: restyle() maps hex role colours only
+
+
 class CardReadout:
     """The reading half of LaneCard: its look by state, help texts, numbers and recovery lines."""
 
     def _apply_style(self, state: State) -> None:
         dead = state == State.DEAD
         th = style.theme()
+        light = th is style.LIGHT
         bg = th.dead_bg if dead else th.card_bg
         border = th.selected_border if self._selected else ("#9C9C9C" if dead else th.border)
         stripe = _blend(self.color, th.dead_bg, 0.55).name() if dead else self.color
         self.setStyleSheet(
             f"QFrame#laneCard {{ background: {bg}; border: 2px solid {border}; "
             f"border-left: 7px solid {stripe}; border-radius: 5px; }}")
-        name_color = _blend(self.color, "#404040", 0.5).name() if dead else self.color
-        self.name.setStyleSheet(f"color: {name_color}; background: transparent;")
+        # the name in the lane's hue, dimmed when dead, and readable from the back (WCAG AA)
+        name = _blend(self.color, "#404040" if light else "#B0B0B0", 0.5).name() if dead \
+            else self.color
+        self.name.setStyleSheet(f"color: {style.readable(name, bg)}; background: transparent;")
+        badge_bg, badge_fg = badge_colors(state, th)
         self.badge.setText(state.name)
         self.badge.setStyleSheet(
-            f"QLabel {{ background: {STATE_COLORS[state]}; color: white; "
-            f"border-radius: 4px; }}")
+            f"QLabel {{ background: {badge_bg}; color: {badge_fg}; border-radius: 4px; }}")
         self.badge.setToolTip(STATE_HELP[state] + "\n\n"
                               + "\n".join(STATE_HELP[s] for s in State if s != state))
         self.plot.setBackground(bg)
@@ -82,12 +93,13 @@ class CardReadout:
         self.value_curve.setPen(pg.mkPen(curve, width=style.lw(2.5)))
         self.grad_curve.setPen(pg.mkPen(curve, width=style.lw(1.5), style=Qt.PenStyle.DashLine))
         brush = dot_brush("#9A9A9A" if dead else self.color)
-        pen = dot_pen("#3A3A3A" if dead else "#1A1A1A")
+        # the outline sets the dots off the curve and the page: dark on light, light on dark
+        pen = dot_pen(("#3A3A3A" if dead else "#1A1A1A") if light else DOT_OUTLINE_ON_DARK)
         if self.dots.opts["brush"] is not brush:
             self.dots.setBrush(brush)
         if self.dots.opts["pen"] is not pen:
             self.dots.setPen(pen)
-        text = (DIM_TEXT if th is style.LIGHT else "#D0D0D0") if dead else th.text
+        text = (DIM_TEXT if light else "#D0D0D0") if dead else th.text
         self.numbers.set_color(text)
         self.recovery.set_color(text)
         self.region.setBrush(pg.mkBrush(th.dead_region))
@@ -144,17 +156,37 @@ class CardReadout:
         self.numbers.set_lines(lines)
         self.recovery.set_lines(self._recovery_lines(snap, v))
 
+    def _formula(self) -> str:
+        """``f(z) = ...`` of this lane, with its own Leaky ReLU slope."""
+        formula = self.act.formula
+        if self.spec.activation == "leaky_relu" and "negative_slope" in self._kwargs:
+            formula = formula.replace("0.01", f"{self._kwargs['negative_slope']:g}")
+        return f"f(z) = {formula}"
+
+    def _fit(self, *texts: str) -> str:
+        """The first of ``texts`` that fits the recovery line's width in full (else the last)."""
+        fm, width = self.recovery.fontMetrics(), self.recovery.width()
+        for text in texts:
+            if fm.horizontalAdvance(text) <= width:
+                return text
+        return texts[-1]
+
     def _recovery_lines(self, snap: Snapshot, v: dict[str, float]) -> list[str]:
         state = self._state
         rec = snap.recoveries[self.index] if self.index < len(snap.recoveries) else None
-        if not self._shocked or rec is None:
-            status = f"no shock yet · f(z) = {self.act.formula}"
+        shocked = self._shocked and rec is not None
+        since = _steps(snap.step - rec.shock_step) if rec is not None else ""
+        if not shocked:
+            status = "no shock yet"
         elif rec.recovered_at is not None:
             status = f"recovered in {_steps(rec.steps)}"
         elif rec.left_alive_at is None and state == State.ALIVE:
             status = "unaffected by shock"
+        elif state == State.DEAD:  # every gradient exactly 0: nothing can move it back
+            status = self._fit(f"cannot recover while dead ({since} since shock)",
+                               f"cannot recover ({since} since shock)")
         else:
-            status = f"not recovered yet ({_steps(snap.step - rec.shock_step)} since shock)"
+            status = f"not recovered yet ({since} since shock)"
         why = ""
         if state == State.DEAD:
             why = "every gradient is exactly 0"
@@ -167,6 +199,12 @@ class CardReadout:
             div = snap.divergence[self.index] if self.index < len(snap.divergence) else None
             why = (f"blew up at step {div['step']:,}: {div['cause']}" if div
                    else "values blew up (non-finite): frozen")
+        if not shocked:
+            # the formula in full, on a line of its own (the only line of a compact card)
+            formula = self._formula()
+            if self._compact:
+                return [why or formula]
+            return [self._fit(f"{status} · {formula}", status), why] if why else [status, formula]
         if self._compact:
             return [why or status]
         return [status, why] if why else [status]

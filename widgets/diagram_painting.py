@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 
 from simulation import activations
 from simulation.health import State
@@ -27,6 +27,7 @@ from widgets.diagram_layout import (
     CURVE_SCALE,
     CURVE_Z,
     FONT_PX,
+    HEADER_H,
     IN_R,
     IN_X,
     IN_Y,
@@ -39,38 +40,11 @@ from widgets.diagram_layout import (
     TRUNK_Y,
     _View,
 )
+from widgets.diagram_text import DiagramText
 
 
-class DiagramPainting:
+class DiagramPainting(DiagramText):
     """The painting half of NetworkDiagram: draws one :class:`_View` on the logical canvas."""
-
-    def _font(self, px: float, bold: bool = False) -> QFont:
-        key = (int(px), bold)
-        font = self._fonts.get(key)
-        if font is None:
-            font = QFont(self.font())
-            font.setPixelSize(key[0])
-            font.setBold(bold)
-            self._fonts[key] = font
-        return font
-
-    def _text(self, p: QPainter, text: str, anchor: QPointF, align: str = "c",
-              color: str | None = None, px: float = FONT_PX, bold: bool = False,
-              halo: bool = False) -> QRectF:
-        """Draw ``text`` with its centre (c), left-centre (l) or right-centre (r) at ``anchor``
-        (in the theme's text colour unless ``color`` is given)."""
-        th = style.theme()
-        font = self._font(px, bold)
-        fm = QFontMetricsF(font)
-        w, h = fm.horizontalAdvance(text), fm.height()
-        x = {"c": anchor.x() - w / 2, "l": anchor.x(), "r": anchor.x() - w}[align]
-        rect = QRectF(x, anchor.y() - h / 2, w, h)
-        if halo:  # an opaque backing in the page colour, so lines never cross the text
-            p.fillRect(rect.adjusted(-3, -1, 3, 1), QColor(th.base))
-        p.setFont(font)
-        p.setPen(QColor(color or th.text))
-        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-        return rect
 
     def _arrow(self, p: QPainter, start: QPointF, end: QPointF, width: float, color: str,
                head: bool = True) -> None:
@@ -140,17 +114,24 @@ class DiagramPainting:
         widths = self.edge_widths()
 
         # Header: lane, step, state.
-        r = self._text(p, v.label, QPointF(8, 16), "l", lane, TITLE_PX, bold=True)
-        self._text(p, f"step {v.step:,}", QPointF(r.right() + 10, 16), "l", muted)
-        self._text(p, v.state.name, QPointF(BASE_W - 8, 16), "r", style.state_color(v.state),
-                   TITLE_PX, bold=True)
+        # (the text grows with the font scale; the step, also in the status bar, gives way)
+        title = f"{v.label}  {v.state.name}"
+        tpx = self._px_within(title, TITLE_PX, BASE_W - 16, height=HEADER_H)
+        top = max(16.0, 4 + self._size(v.label, tpx, True)[1] / 2)
+        r = self._text(p, v.label, QPointF(8, top), "l", style.readable(lane, th.base), tpx,
+                       bold=True)
+        state = self._text(p, v.state.name, QPointF(BASE_W - 8, top), "r",
+                           style.state_color(v.state), tpx, bold=True)
+        step = f"step {v.step:,}"
+        if r.right() + 10 + self._size(step)[0] <= state.left() - 8:
+            self._text(p, step, QPointF(r.right() + 10, top), "l", muted)
 
         # Input edges (forward, by |w| and sign) and their gradients (backward, by log |g|).
         # Labels and arrows sit on the outer side of x1 and b; x2's label above, arrow below.
         edges = (("w1", "w₁", v.w1, v.grad_w1, 1.0, 1.0), ("w2", "w₂", v.w2, v.grad_w2, 1.0, -1.0),
                  ("b", "b", v.b, v.grad_b, -1.0, -1.0))
-        fm = QFontMetricsF(self._font(FONT_PX))
-        labels: list[tuple[str, QPointF, str]] = []  # drawn last: never hidden by the neuron
+        room = NEURON.x() - NEURON_R - 4 - (IN_X + IN_R + 6)  # between input node and neuron
+        labels: list[tuple[str, QPointF, str, float]] = []  # drawn last: never hidden by the neuron
         for (key, sym, w, g, label_side, arrow_side), y in zip(edges, IN_Y, strict=True):
             c = QPointF(IN_X, y)
             d = NEURON - c
@@ -164,13 +145,14 @@ class DiagramPainting:
             p.drawLine(c + u * IN_R, NEURON - u * NEURON_R)
             # Weight label beside the edge, just right of the input node, clear of the line.
             text = f"{sym} = {fmt(w)}"
-            half_w, half_h = fm.horizontalAdvance(text) / 2, fm.height() / 2
+            px = self._px_within(text, FONT_PX, room, bold=False)
+            half_w, half_h = (v / 2 for v in self._size(text, px))
             cx = IN_X + IN_R + 6 + half_w
             on_edge = c + d * ((cx - c.x()) / d.x())
             slope = abs(d.y() / d.x())
             off = half_h + half_w * slope + widths[key] / 2 + 4
             labels.append((text, QPointF(cx, on_edge.y() - label_side * off),
-                           muted if dead else ink))
+                           muted if dead else ink, px))
             # Gradient arrow, from near the neuron back towards the weight.
             gw = grads[key]
             side = arrow_side * (widths[key] / 2 + 3 + max(gw, 1.0) / 2)
@@ -189,9 +171,13 @@ class DiagramPainting:
             p.setPen(QPen(QColor(ink), 1.5))
             p.setBrush(QColor(th.card_bg))
             p.drawEllipse(c, IN_R, IN_R)
-            self._text(p, label, c, "c", ink, FONT_PX, bold=True)
-            if value is not None:
-                self._text(p, fmt(value), QPointF(IN_X, y + IN_R + 10), "c", ink, halo=True)
+            self._text(p, label, c, "c", ink, self._px_within(label, FONT_PX, 2 * IN_R - 6),
+                       bold=True)
+            if value is not None:  # below the node, inside the canvas
+                w = self._size(fmt(value))[0]
+                self._text(p, fmt(value), QPointF(max(IN_X, 3 + w / 2),
+                                                  y + IN_R + 10 + self._extra()),
+                           "c", ink, halo=True)
 
         # Forward trunk: neuron -> a -> L.
         self._arrow(p, NEURON + QPointF(NEURON_R, 0), A_NODE - QPointF(A_R + 1, 0), 2.0, ink)
@@ -200,6 +186,7 @@ class DiagramPainting:
 
         # Backward trunk: from L, under a, to the neuron; stopped there when the neuron is dead.
         gw = max(grads["dL/da"], 1.0)
+        stop: QRectF | None = None  # where "× 0" is written
         dy = TRUNK_Y - NEURON.y()
         n_dx = math.sqrt(max(NEURON_R**2 - dy**2, 0.0))
         neuron_edge = QPointF(NEURON.x() + n_dx + 3, TRUNK_Y)
@@ -214,8 +201,8 @@ class DiagramPainting:
             bar.setCapStyle(Qt.PenCapStyle.FlatCap)
             p.setPen(bar)
             p.drawLine(neuron_edge + QPointF(3, -8 - gw / 2), neuron_edge + QPointF(3, 8 + gw / 2))
-            self._text(p, "× 0", neuron_edge + QPointF(22, 19), "c", th.stop, FONT_PX + 1,
-                       bold=True, halo=True)
+            stop = self._text(p, "× 0", neuron_edge + QPointF(22, 19), "c", th.stop,
+                              FONT_PX + 1, bold=True, halo=True)
         else:
             self._arrow(p, start, neuron_edge, gw, th.grad)
 
@@ -241,33 +228,67 @@ class DiagramPainting:
         self._sample_marker(p, v, dead)
         p.restore()
         if dead:
-            self._text(p, "DEAD", NEURON, "c", style.state_color(State.DEAD), TITLE_PX,
-                       bold=True, halo=True)
-        self._text(p, f"z = {fmt(v.z)}", QPointF(NEURON.x(), NEURON.y() - NEURON_R - 11), "c",
-                   th.stop if v.z <= 0 and v.activation == "relu" else ink, halo=True)
+            self._text(p, "DEAD", NEURON, "c", style.state_color(State.DEAD),
+                       self._px_within("DEAD", TITLE_PX, 2 * NEURON_R), bold=True, halo=True)
+        z_text = f"z = {fmt(v.z)}"
+        z_y = NEURON.y() - NEURON_R - 11 - self._extra()
+        z_rect = self._text(p, z_text, QPointF(NEURON.x(), z_y),
+                            "c", th.stop if v.z <= 0 and v.activation == "relu" else ink,
+                            halo=True)
 
         # a and L.
         p.setPen(QPen(QColor(ink), 1.5))
         p.setBrush(QColor(th.card_bg))
         p.drawEllipse(A_NODE, A_R, A_R)
-        self._text(p, "a", A_NODE, "c", ink, FONT_PX, bold=True)
-        self._text(p, f"a = {fmt(v.a)}", QPointF(A_NODE.x(), A_NODE.y() - A_R - 12), "c",
-                   halo=True)
+        self._text(p, "a", A_NODE, "c", ink, self._px_within("a", FONT_PX, 2 * A_R - 6),
+                   bold=True)
+        # a's value above it, right of z's (larger text: pushed right, up to the edge)
+        a_text = f"a = {fmt(v.a)}"
+        aw, ah = self._size(a_text)
+        a_y = A_NODE.y() - A_R - 12 - self._extra()
+        a_left = A_NODE.x() - aw / 2
+        if a_y - ah / 2 < z_rect.bottom():
+            a_left = max(a_left, z_rect.right() + 6)
+        a_left = min(a_left, BASE_W - 4 - aw)
+        a_px = FONT_PX
+        if a_y - ah / 2 < z_rect.bottom() and a_left < z_rect.right() + 6:  # no room: smaller
+            a_left = z_rect.right() + 6
+            a_px = self._px_within(a_text, FONT_PX, BASE_W - 4 - a_left, bold=False)
+        self._text(p, a_text, QPointF(a_left, a_y), "l", px=a_px, halo=True)
         p.setPen(QPen(QColor(ink), 1.5))
         p.setBrush(QColor(th.raised_bg))
         p.drawRoundedRect(LOSS_RECT, 5, 5)
-        self._text(p, "L", LOSS_RECT.center(), "c", ink, FONT_PX + 1, bold=True)
-        self._text(p, f"y = {fmt(v.y)}", QPointF(BASE_W - 6, TRUNK_Y + 19), "r", halo=True)
+        self._text(p, "L", LOSS_RECT.center(), "c", ink,
+                   self._px_within("L", FONT_PX + 1, LOSS_RECT.width() - 6), bold=True)
+        y_text = f"y = {fmt(v.y)}"
+        yw, yh = self._size(y_text)
+        y_at = QPointF(BASE_W - 6, TRUNK_Y + 19)
+        if stop is not None and BASE_W - 6 - yw < stop.right() + 4:  # clear of "× 0"
+            y_at.setY(stop.bottom() + 2 + yh / 2)
+        self._text(p, y_text, y_at, "r", halo=True)
 
-        for label, at, color in labels:
-            self._text(p, label, at, "c", color, halo=True)
+        lowest = 0.0  # the bottom of the lowest label: the legend goes below it, or not at all
+        for label, at, color, px in labels:
+            lowest = max(lowest, self._text(p, label, at, "c", color, px, halo=True).bottom())
+        self._footer(p, v, lowest)
 
-        # Footer: which sample, the loss, a legend.
+    def _footer(self, p: QPainter, v: _View, lowest: float) -> None:
+        """Which sample, the loss, and a legend if there is room for it (larger text: the
+        sample's "(largest z)" and then the legend give way)."""
+        th = style.theme()
+        loss = f"L = {fmt(v.loss)}"
+        lw, h = self._size(loss, bold=True)
+        fy = BASE_H - 13 - self._extra(bold=True)
+        self._text(p, loss, QPointF(BASE_W - 8, fy), "r", th.text, bold=True)
         which = "largest z" if v.auto_sample else "chosen"
-        self._text(p, f"sample {v.sample} ({which})", QPointF(8, BASE_H - 13), "l", muted)
-        self._text(p, f"L = {fmt(v.loss)}", QPointF(BASE_W - 8, BASE_H - 13), "r", ink,
-                   bold=True)
-        ly = BASE_H - 36
+        sample = f"sample {v.sample} ({which})"
+        if 8 + self._size(sample)[0] > BASE_W - 8 - lw - 12:
+            sample = f"sample {v.sample}"
+        if 8 + self._size(sample)[0] <= BASE_W - 8 - lw - 12:
+            self._text(p, sample, QPointF(8, fy), "l", th.muted)
+        ly = min(BASE_H - 36, fy - h - 2)
+        if ly - h / 2 < max(lowest, IN_Y[2] + IN_R) + 1:
+            return
         x = 8.0
         for color, label, grad in ((POS_COLOR, "w > 0", False), (NEG_COLOR, "w < 0", False),
                                   (th.grad, "∂L/∂· (log)", True)):
@@ -278,5 +299,5 @@ class DiagramPainting:
                 pen.setCapStyle(Qt.PenCapStyle.FlatCap)
                 p.setPen(pen)
                 p.drawLine(QPointF(x, ly), QPointF(x + 26, ly))
-            r = self._text(p, label, QPointF(x + 32, ly), "l", muted)
+            r = self._text(p, label, QPointF(x + 32, ly), "l", th.muted)
             x = r.right() + 16

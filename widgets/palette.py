@@ -18,7 +18,7 @@ LANE_COLORS: dict[str, str] = {
 STATE_COLORS: dict[State, str] = {
     State.ALIVE: "#1B7F3B",
     State.RECOVERING: "#0072B2",
-    State.SATURATED: "#B36B00",
+    State.SATURATED: "#9A5B00",  # white on it: 5.4:1 (WCAG AA)
     State.DEAD: "#555555",
     State.DIVERGED: "#A0006E",
 }
@@ -31,6 +31,10 @@ STATE_COLORS_ON_DARK: dict[State, str] = {
     State.DEAD: "#A8A8A8",
     State.DIVERGED: "#E77BC3",
 }
+
+# a state badge (background, text) on the dark theme where the light one would not stand out:
+# a grey DEAD badge vanished on the dark theme's grey dead card
+BADGE_ON_DARK: dict[State, tuple[str, str]] = {State.DEAD: ("#D4D4D4", "#141414")}
 
 DEAD_REGION = "#00000018"  # shade of z <= 0 on curves
 SHOCK_COLOR = "#444444"

@@ -107,6 +107,35 @@ def lane_color(activation: str) -> str:
     return _theme.black_lane if color == "#000000" else color
 
 
+def contrast_ratio(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two opaque colours: 1 (same) to 21 (black on white)."""
+    def luminance(color: str) -> float:
+        c = QColor(color)
+        lin = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+               for v in (c.redF(), c.greenF(), c.blueF())]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def readable(color: str, background: str, ratio: float = 4.5) -> str:
+    """``color`` darkened (on a light background) or lightened (on a dark one) just enough to
+    reach ``ratio`` against ``background``; its hue is kept. ``#rrggbb``."""
+    c, toward = QColor(color), QColor("#000000")
+    if QColor(background).lightnessF() < 0.5:
+        toward = QColor("#FFFFFF")
+    out = c.name()
+    for k in range(21):
+        t = k / 20
+        out = QColor.fromRgbF(c.redF() + (toward.redF() - c.redF()) * t,
+                              c.greenF() + (toward.greenF() - c.greenF()) * t,
+                              c.blueF() + (toward.blueF() - c.blueF()) * t).name()
+        if contrast_ratio(out, background) >= ratio:
+            break
+    return out
+
+
 def state_color(state: State) -> str:
     """The colour of a state written as text on the page of the current theme."""
     colors = palette.STATE_COLORS_ON_DARK if _theme is DARK else palette.STATE_COLORS

@@ -115,7 +115,7 @@ def test_after_the_bias_shock_relu_dead_leaky_alive_elu_saturated(qtbot):
     # DEAD looks different: the whole card is greyed, not only the badge
     assert relu.styleSheet() != leaky.styleSheet()
     assert relu.plot.backgroundBrush().color() != leaky.plot.backgroundBrush().color()
-    assert relu.recovery.lines() == ["not recovered yet (2,700 steps since shock)",
+    assert relu.recovery.lines() == ["cannot recover while dead (2,700 steps since shock)",
                                      "every gradient is exactly 0"]
     rec = snap.recoveries[1]
     assert rec.steps is not None and rec.steps > 0
@@ -136,7 +136,7 @@ def test_shock_not_yet_stepped_is_not_called_unaffected(qtbot):
     cards = make_cards(qtbot, sim)
     relu = card_of(cards, "relu")
     assert relu.badge.text() == "DEAD"
-    assert relu.recovery.lines()[0] == "not recovered yet (0 steps since shock)"
+    assert relu.recovery.lines()[0] == "cannot recover while dead (0 steps since shock)"
 
 
 def test_a_harmless_shock_reads_unaffected(qtbot):
