@@ -83,26 +83,27 @@ def _write(path: str | Path, data: bytes) -> None:
         raise FileError(f"Cannot write {Path(path).name}: {describe_os_error(e)}.") from None
 
 
-@contextmanager
-def _figure_size(plots: Any) -> Iterator[None]:
-    """Lay the plots out at figure size, whatever the window's size, for the export only (no
-    event is processed meanwhile, so the screen never shows it)."""
+def _lay_out(plots: Any, rect: QRectF) -> None:
+    """Lay the plots out in ``rect`` now, from fresh size hints (a layout keeps the minimum size
+    of what it held: without the invalidation, the figure's key would keep the plots as wide
+    as the figure after the export, past the window's edge)."""
     ci = plots.view.ci
-    old = ci.geometry()
-    rows = sum(p.isVisible() for p in plots.plots.values())
-    ci.setGeometry(QRectF(0, 0, FIGURE_W, FIGURE_H * max(rows, 1)))
+    for p in plots.plots.values():
+        p.layout.invalidate()
+    ci.layout.invalidate()
+    ci.setGeometry(rect)
     ci.layout.activate()
-    try:
-        yield
-    finally:
-        ci.setGeometry(old)
-        ci.layout.activate()
 
 
 @contextmanager
 def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
-    """Plot ``name`` dressed as a stand-alone figure for the duration of the export."""
+    """Plot ``name`` dressed as a stand-alone figure and every plot laid out at figure size,
+    whatever the window's size, for the duration of the export (no event is processed
+    meanwhile, so the screen never shows it). Afterwards the dressing is taken off first and
+    then the plots are laid out in the view again, exactly as before."""
     p: pg.PlotItem = plots.plots[name]
+    ci = plots.view.ci
+    old = ci.geometry()
     bottom = p.getAxis("bottom")
     had_values = bottom.style["showValues"]
     old_height = bottom.fixedHeight
@@ -119,18 +120,21 @@ def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
         act = activations.ACTIVATIONS.get(lane.activation)
         legend.addItem(pg.PlotDataItem(pen=pg.mkPen(lane.color, width=3)),
                        act.label if act else lane.id)
+    rows = sum(q.isVisible() for q in plots.plots.values())
     try:
-        with _figure_size(plots):
-            yield p
+        _lay_out(plots, QRectF(0, 0, FIGURE_W, FIGURE_H * max(rows, 1)))
+        yield p
     finally:
         p.layout.removeItem(legend)
         if legend.scene() is not None:
             legend.scene().removeItem(legend)
+        p.titleLabel.setText("")  # a hidden title keeps its text's width as the plot's minimum
         p.setTitle(None)
         if not had_values:
             bottom.setStyle(showValues=False)
             bottom.setLabel(None)
             bottom.setHeight(old_height)
+        _lay_out(plots, old)
 
 
 def plot_bytes(plots: Any, name: str, fmt: str) -> bytes:

@@ -56,13 +56,13 @@ def one_run(app, duration: float) -> dict[str, Any]:
     QTimer.singleShot(int(WARMUP_S * 1000), lambda: mark("start"))
     QTimer.singleShot(int((WARMUP_S + duration) * 1000), lambda: (mark("end"), app.quit()))
     app.exec()
+    shown, last = window.rate_label.text(), readouts[-3:]  # (pausing clears the readout)
     c.pause()
     (t0, s0, f0, p0), (t1, s1, f1, p1) = marks["start"], marks["end"]
     dt = t1 - t0
     out = {"speed_setting": SPEED, "seconds": dt, "steps_per_s": (s1 - s0) / dt,
            "frames_per_s": (f1 - f0) / dt, "plot_paints_per_s": (p1 - p0) / dt,
-           "steps_total": c.sim.t, "status_bar_readouts": readouts[-3:],
-           "status_bar_text": window.rate_label.text()}
+           "steps_total": c.sim.t, "status_bar_readouts": last, "status_bar_text": shown}
     budget = getattr(c, "budget", None)
     if budget is not None:
         out["drawing_estimate_ms"] = [round(d * 1e3, 2) for d in budget._drawing]

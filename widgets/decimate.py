@@ -8,11 +8,17 @@ reduces the rows that arrived since the last frame plus the partial bins at both
 
 Reductions use ``np.fmin`` / ``np.fmax``: NaN is ignored unless a whole bin is NaN (then NaN), and
 no warning is ever raised (``nanmin`` warns on all-NaN slices).
+
+Events (shocks) must not show before their step: :meth:`BinReducer.cut` splits the bin holding an
+event's step there, and has the bin ending just before an event drawn at its *last* step (every
+other bin at its first), so the line leaves the old level at the step before the event, as the
+undecimated line does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import numpy as np
 
@@ -58,6 +64,7 @@ class BinReducer:
         self._n = 0  # cached bins
         self._j0 = 0  # absolute bin index of the oldest cached bin
         self._lanes: tuple[int, ...] = ()
+        self._pieces: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     # --- helpers --------------------------------------------------------------------------------
     def _reduce_full(self, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -179,6 +186,67 @@ class BinReducer:
             return x.copy(), lo.copy(), hi.copy()
         return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 np.concatenate([p[2] for p in parts]))
+
+    # --- events ---------------------------------------------------------------------------------
+    def cut(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+            steps: list[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The bins of :meth:`reduce` split at the event ``steps``, and where to draw them.
+
+        Returns ``(x, x_draw, lo, hi)``: ``x`` the first step of every bin (pieces included),
+        ``x_draw`` the same except for a bin that ends just before an event step, which is drawn
+        at its last step. The pieces of completed bins are cached.
+        """
+        if len(x) == 0 or len(x) == len(window) or not steps:  # empty, or one row a bin
+            return x, x.copy(), lo, hi
+        col = window[:, self.step_column, 0]
+        ev = np.unique(np.asarray(steps, dtype=float))
+        pos = np.searchsorted(col, ev)
+        inside = (pos > 0) & (pos < len(col))
+        ev, pos = ev[inside], pos[inside]
+        ev, pos = ev[col[pos] == ev], pos[col[pos] == ev]  # events at a recorded step (not first)
+        if len(ev) == 0:
+            return x, x.copy(), lo, hi
+        inside_bin = np.searchsorted(x, ev, side="right") - 1
+        split = x[inside_bin] != ev
+        if split.any():
+            bins, first = np.unique(inside_bin[split], return_index=True)
+            cuts_of = np.split(col[pos[split]], first[1:])
+            starts = np.searchsorted(col, x[bins])
+            ends = np.searchsorted(col, x[np.minimum(bins + 1, len(x) - 1)])
+            ends[bins + 1 >= len(x)] = len(col)
+            pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            used: dict[tuple, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+            for i, a, b, first_step, last_step, cuts in zip(
+                    bins.tolist(), starts.tolist(), ends.tolist(), col[starts].tolist(),
+                    col[ends - 1].tolist(), cuts_of, strict=True):
+                key = (self.k, first_step, last_step, *cuts.tolist())
+                piece = self._pieces.get(key)
+                if piece is None:
+                    bounds = [a, *np.searchsorted(col, cuts).tolist(), b]
+                    parts = [self._reduce_one(window[s:e]) for s, e in pairwise(bounds)]
+                    piece = tuple(np.concatenate([p[j] for p in parts]) for j in range(3))
+                if i + 1 < len(x):  # a completed bin: cached
+                    used[key] = piece
+                pieces.append(piece)
+            self._pieces = used  # only the bins split in this window
+            # the other bins copied in blocks, each split bin replaced by its pieces
+            size = len(x) + sum(len(p[0]) - 1 for p in pieces)
+            out = [np.empty((size, *arr.shape[1:])) for arr in (x, lo, hi)]
+            at = to = 0
+            for i, piece in zip(bins.tolist(), pieces, strict=True):
+                n = len(piece[0])
+                for arr, o, p in zip((x, lo, hi), out, piece, strict=True):
+                    o[to : to + i - at] = arr[at:i]
+                    o[to + i - at : to + i - at + n] = p
+                to += i - at + n
+                at = i + 1
+            for arr, o in zip((x, lo, hi), out, strict=True):
+                o[to:] = arr[at:]
+            x, lo, hi = out
+        x_draw = x.copy()
+        before = np.searchsorted(x, ev) - 1  # the bin ending just before each event
+        x_draw[before] = col[pos - 1]
+        return x, x_draw, lo, hi
 
 
 def peak_interleave(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

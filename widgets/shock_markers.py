@@ -43,6 +43,37 @@ def event_label(event: dict[str, Any]) -> str:
     return str(kind)
 
 
+def place_label(at: float, w: float, width: float, taken: list[list[tuple[float, float]]]
+                ) -> tuple[int, float, tuple[float, float]]:
+    """Where a label ``w`` px wide goes for a line at ``at`` px in a plot ``width`` px wide, with
+    ``taken[row]`` the spans (px) of the labels placed so far: ``(row, text left, its span)``.
+
+    The first free place next to the line (right of it on the rows in turn, then left of it);
+    else the free place nearest the line along a row (beside the labels already there); else
+    (wider than the plot) at the line on the side with more room."""
+    gap = -LABEL_ANCHOR[0] * w  # between the line and the text
+    size = w + gap + 4  # a span: the text, the gap to its line and 4 px to the next label
+    best: tuple[float, int, int, float, int] | None = None  # distance, order, row, start, side
+    for n, (side, row) in enumerate((sd, r) for sd in (1, -1) for r in range(len(taken))):
+        start = at if side == 1 else at - size
+        a = start
+        for _ in range(len(taken[row]) + 1):  # slide away from the line past labels in the way
+            hit = [(s, e) for s, e in taken[row] if a < e and s < a + size]
+            if not hit:
+                break
+            a = max(e for _, e in hit) if side == 1 else min(s for s, _ in hit) - size
+        text = a + gap if side == 1 else a + 4
+        if text < 0 or text + w > width:
+            continue
+        if best is None or (abs(a - start), n) < best[:2]:
+            best = (abs(a - start), n, row, a, side)
+    if best is None:
+        left = at + gap if width - at >= at else at - gap - w
+        return 0, left, (left, left + w)
+    _, _, row, a, side = best
+    return row, (a + gap if side == 1 else a + 4), (a, a + size)
+
+
 @dataclass
 class Marker:
     """A shock: a dashed vertical line and a label on every plot."""
@@ -112,25 +143,64 @@ class ShockMarkers:
         self._label_rows_key = None
 
     def _stagger_labels(self) -> None:
-        """Put the labels of shocks too close together for their text on successive rows
-        (the first row that is free at that x), instead of on top of each other. Redone only
-        when the markers, the x range or the plot width change."""
-        vb = self.plots[PLOTS[-1]].vb
+        """Place every marker's labels wholly inside the plots (:func:`place_label`): right of the
+        line, or left of it where the plot has no room on the right; shocks too close together
+        for their text go on successive rows, as many rows as the shortest plot holds. Labels of
+        markers outside the x range are hidden. Redone only when the markers, the x range, the
+        plots' sizes or the label font change."""
+        self._watch_plot_sizes()
+        if self._xrange is None or not self.markers:
+            return
         x0, x1 = self._xrange
-        key = (len(self.markers), self._xrange, round(vb.width()))
-        if key == getattr(self, "_label_rows_key", None) or x1 <= x0 or not self.markers:
+        box = self.markers[0].labels[PLOTS[0]].textItem.boundingRect()
+        vbs = [self.plots[name].vb for name in PLOTS if self.plots[name].isVisible()]
+        width = self.plots[PLOTS[-1]].vb.width()
+        height = min((vb.height() for vb in vbs if vb.height() >= 1), default=0.0)
+        key = (tuple(m.event["step"] for m in self.markers), self._xrange, round(width),
+               round(height), round(box.height(), 1))
+        if key == getattr(self, "_label_rows_key", None) or x1 <= x0:
             return
         self._label_rows_key = key
-        px = vb.width() / (x1 - x0)
-        ends = [-float("inf")] * LABEL_ROWS  # right end (px) of the last label in each row
+        # the rows whose text ends above the bottom: the text of row r spans (0.02 + 1.05 r) to
+        # (1.02 + 1.05 r) label heights below the top (LABEL_ANCHOR)
+        rows = LABEL_ROWS
+        if box.height() > 0 and height > 0:
+            rows = max(1, min(LABEL_ROWS, int((height / box.height() - 1.02) / 1.05) + 1))
+        px = width / (x1 - x0)
+        taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
         for marker in self.markers:
-            left = (float(marker.event["step"]) - x0) * px
-            width = marker.labels[PLOTS[0]].textItem.boundingRect().width() + 6
-            row = next((r for r in range(LABEL_ROWS) if ends[r] <= left),
-                       min(range(LABEL_ROWS), key=lambda r: ends[r]))
-            ends[row] = left + width
-            for label in marker.labels.values():
-                label.setAnchor((LABEL_ANCHOR[0], LABEL_ANCHOR[1] - 1.05 * row))
+            step = float(marker.event["step"])
+            shown = x0 <= step <= x1
+            if marker.labels[PLOTS[0]].isVisible() != shown:
+                for label in marker.labels.values():
+                    label.setVisible(shown)
+            if not shown:
+                continue
+            w = marker.labels[PLOTS[0]].textItem.boundingRect().width()
+            row, left, span = place_label((step - x0) * px, w, width, taken)
+            taken[row].append(span)
+            anchor = pg.Point(((step - x0) * px - left) / w if w > 0 else LABEL_ANCHOR[0],
+                              LABEL_ANCHOR[1] - 1.05 * row)
+            if marker.labels[PLOTS[0]].anchor != anchor:  # (each costs ~20 µs)
+                for label in marker.labels.values():
+                    label.setAnchor(anchor)
+
+    def _watch_plot_sizes(self) -> None:
+        """Place the labels again when a plot changes size (a resize or new fonts while paused
+        draws no frame)."""
+        if getattr(self, "_watching_sizes", False):
+            return
+        self._watching_sizes = True
+        for name in PLOTS:
+            self.plots[name].vb.sigResized.connect(self._plot_resized)
+
+    def _plot_resized(self, *_: object) -> None:
+        self._stagger_labels()
+
+    @property
+    def label_sides(self) -> list[int]:
+        """The side of each marker's labels: 1 right of its line, -1 left of it, oldest first."""
+        return [1 if m.labels[PLOTS[0]].anchor.x() < 0.5 else -1 for m in self.markers]
 
     @property
     def label_rows(self) -> list[int]:

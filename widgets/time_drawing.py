@@ -56,13 +56,19 @@ class TimeDrawing:
             self._prune_markers()
         self._stagger_labels()
 
-        # curves: each bin's (min, max) as two points at the bin's first step ('peak' mode);
+        # bins split at the shocks (x: each bin's first step, for the rails), drawn at xd: the
+        # first step, but the last for a bin ending just before a shock, so that no line leaves
+        # the old level before the shock (see BinReducer.cut); the marked shocks (at most
+        # MAX_MARKERS, so that a run shocked every few steps does not slow every frame)
+        events = [m.event["step"] for m in self.markers]
+        x, xd, lo, hi = self._reducer.cut(window, x, lo, hi, events)
+        # curves: each bin's (min, max) as two points at xd ('peak' mode);
         # the z band: the lowest z_min and highest z_max of each bin, one point per bin
         # (F, L, points), one contiguous row per curve, written in one pass
         if k == 1:
-            xs, y = x, lo.transpose(1, 2, 0).copy()
+            xs, y = xd, lo.transpose(1, 2, 0).copy()
         else:
-            xs = np.repeat(x, 2)
+            xs = np.repeat(xd, 2)
             y = np.empty((lo.shape[1], lo.shape[2], 2 * len(lo)))
             y[..., 0::2] = lo.transpose(1, 2, 0)
             y[..., 1::2] = hi.transpose(1, 2, 0)
@@ -112,10 +118,11 @@ class TimeDrawing:
             every = ANCHOR_EVERY if k == 1 else ANCHOR_EVERY // 2
             anchor = np.floor_divide(xs, k) % every == 0  # tied to steps: stable as data slides
             ku = flat_mask(yu, eps[used], anchor)
-            if k > 1:
+            if k > 1:  # a narrow bin's one point is its first: kept if either was needed
+                ku[..., 0::2] |= ku[..., 1::2] & narrow
                 ku[..., 1::2] &= ~narrow
             y[used], keep[used] = yu, ku
-            zanchor = np.floor_divide(x, k) % every == 0
+            zanchor = np.floor_divide(xd, k) % every == 0
             ez = self._eps("z")
             zkeep = flat_mask(zlo, ez, zanchor) | flat_mask(zhi, ez, zanchor)
         else:
@@ -138,8 +145,8 @@ class TimeDrawing:
             lane = self.lanes[li]
             put(lane.loss, F_LOSS, li)
             m = zkeep[li]
-            lane.z_lo.set_xy(x[m], zlo[li][m])
-            lane.z_hi.set_xy(x[m], zhi[li][m])
+            lane.z_lo.set_xy(xd[m], zlo[li][m])
+            lane.z_hi.set_xy(xd[m], zhi[li][m])
             lane.z_lo.set_bounds(rect["z"])
             lane.z_hi.set_bounds(rect["z"])
             lane.z_fill.update_band()

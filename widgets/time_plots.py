@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsView,
@@ -93,7 +93,15 @@ class TimePlots(QWidget, TimeLanes, ShockMarkers, TimeRanges, TimeDrawing):
         self._rail_rows = np.zeros(0)
         self._rail_pitch = 0.1
         self._simplify = True
+        # a new plot width may need another bin size: redrawn once the resizing is over (while
+        # paused nothing else would redraw, and the curves stayed binned for the old width)
+        self._resized = QTimer(self)
+        self._resized.setObjectName("time-plots-resized")
+        self._resized.setSingleShot(True)
+        self._resized.setInterval(0)
+        self._resized.timeout.connect(self._on_resized)
         self._build()
+        self.plots[PLOTS[-1]].vb.sigResized.connect(lambda _vb: self._resized.start())
         self.set_model(sim)
 
     # --- construction ---------------------------------------------------------------------------
@@ -312,6 +320,10 @@ class TimePlots(QWidget, TimeLanes, ShockMarkers, TimeRanges, TimeDrawing):
     def _pixels(self) -> int:
         w = int(self.plots[PLOTS[-1]].vb.width())
         return w if w >= 100 else 800
+
+    def _on_resized(self) -> None:
+        if self._sim is not None and self.isVisible():
+            self.refresh(self._sim)  # (a no-op unless the bin size changed)
 
     def _redraw(self) -> None:
         self._last_key = None
