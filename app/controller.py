@@ -73,7 +73,9 @@ class LiveController(QObject):
     model_changed = Signal(object)  # a new Simulation (after reset or a new config)
     frame = Signal(object)  # the Simulation, after steps ran; at most ~60 a second
     running_changed = Signal(bool)
-    stats = Signal(float, float)  # steps per second, frames per second (measured)
+    # steps per second, frames per second, measured over about a second while running; NaN,
+    # NaN when the loop stops (paused, stepped, reset, rewound): there is no live rate then
+    stats = Signal(float, float)
 
     def __init__(self, config: RunConfig, parent: QObject | None = None):
         super().__init__(parent)
@@ -119,6 +121,7 @@ class LiveController(QObject):
         if not self.running:
             return
         self._timer.stop()
+        self.stats.emit(math.nan, math.nan)  # the last measured rate is no longer true
         self.running_changed.emit(False)
 
     def toggle(self) -> None:

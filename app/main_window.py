@@ -12,12 +12,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app.controller import LiveController
+from app.window_columns import WindowColumns
+from app.window_place import BoundedTabs
 from app.workshop import install as install_workshop
 from simulation import activations, presets
 from simulation.config import ConfigError, RunConfig
@@ -33,7 +34,7 @@ from widgets.transport_bar import TransportBar
 TITLE = "Dying ReLU Lab"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowColumns):
     """Transport bar on top; lane cards, time plots, and the selected lane's math side by side."""
 
     def __init__(self, controller: LiveController, preset_id: str):
@@ -63,6 +64,9 @@ class MainWindow(QMainWindow):
         right.addWidget(self.diagram)
         right.addWidget(self.chain)
         right.setSizes([320, 600])
+        # columns a side panel (set-up) or presentation mode folds on a narrow window
+        self.fold_columns = {"cards": cards_scroll, "right": right}
+        self._folds: dict[str, set[str]] = {"cards": set(), "right": set()}
         main = QSplitter(Qt.Orientation.Horizontal)
         main.addWidget(cards_scroll)
         main.addWidget(self.plots)
@@ -70,10 +74,14 @@ class MainWindow(QMainWindow):
         main.setStretchFactor(1, 1)
         self.columns = main
         self._columns_fitted = False
-        self.tabs = QTabWidget()
+        self.tabs = BoundedTabs()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(main, "Single neuron")
         self.tabs.setTabToolTip(0, "The lanes side by side: one neuron per activation")
+        # the transport bar wraps its rows on a narrow window; while it rewraps, its minimum
+        # width hint is briefly the one-row width, which grew the window past a 1280-px screen:
+        # the window takes its minimum width from the tabs and the status bar instead
+        self.transport.setMinimumWidth(1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,6 +94,7 @@ class MainWindow(QMainWindow):
         self.setup_dock.setWidget(self.setup)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
         self.setup_dock.hide()
+        self.setup_dock.visibilityChanged.connect(self._on_setup_shown)
 
         self.step_label = Readout()
         self.rate_label = Readout()
@@ -133,8 +142,8 @@ class MainWindow(QMainWindow):
         c.running_changed.connect(lambda on: on or self.draw(c.sim))  # all views, at rest
         c.model_changed.connect(self._on_model)
         c.frame.connect(self._on_frame)
-        c.stats.connect(lambda sps, fps: self.rate_label.setText(
-            f"{sps:,.0f} steps/s · {fps:.0f} fps"))
+        c.stats.connect(lambda sps, fps: self.rate_label.setText(  # NaN: stopped, no live rate
+            f"{sps:,.0f} steps/s · {fps:.0f} fps" if sps >= 0 else ""))
 
     def _refusing(self, slot: Any) -> Any:
         """``slot``, but a value the model refuses (ConfigError: NaN, an infinity, out of range)
@@ -224,8 +233,16 @@ class MainWindow(QMainWindow):
         more.triggered.connect(self.setup_dock.show)
 
     def set_lane_visible(self, lane_id: str, visible: bool) -> None:
+        """Show or hide a lane; hiding the selected one selects the first lane still shown."""
         self.cards.set_lane_visible(lane_id, visible)
         self.plots.set_lane_visible(lane_id, visible)
+        shown = self.shown_lanes()
+        if shown and self.cards.selected() not in shown:
+            self.select_lane(shown[0])
+
+    def shown_lanes(self) -> list[int]:
+        """The indices of the lanes shown (not hidden in the Lanes menu)."""
+        return [card.index for card in self.cards.cards if card.lane_visible]
 
     def add_tab(self, widget: QWidget, title: str, tooltip: str) -> None:
         """Another view beside the single-neuron lanes (population, death map, ...)."""
@@ -248,7 +265,7 @@ class MainWindow(QMainWindow):
         self.setup.show_config(sim.config)
         self.seed_label.setText(f"seed {sim.config.seed}")
         self._build_lanes_menu(sim)
-        self.select_lane(0)
+        self.select_lane((self.shown_lanes() or [0])[0])
 
     def _on_frame(self, sim: Simulation) -> None:
         self.draw(sim, live=self.controller.running)
@@ -279,13 +296,9 @@ class MainWindow(QMainWindow):
         if not self._columns_fitted:  # once: afterwards the person's own split is kept
             self._columns_fitted = True
             self.fit_columns(self.width())
-
-    def fit_columns(self, width: int) -> None:
-        """Split ``width`` between cards, time plots and the selected lane's math: the side
-        columns give up some width on a small screen, the time plots keep the most."""
-        cards = min(380, max(290, round(width * 0.2)))
-        right = min(460, max(360, round(width * 0.24)))
-        self.columns.setSizes([cards, max(200, width - cards - right), right])
+            pres = getattr(self, "presentation", None)
+            if pres is not None:  # opened presenting: its widths over these
+                pres.refit()
 
     def closeEvent(self, event) -> None:
         self.controller.pause()

@@ -19,7 +19,7 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSplitter, QWidget
 
 from app import settings
 from app.restyle import (  # make_palette: tests import it from here too
@@ -32,6 +32,7 @@ from app.restyle import (  # make_palette: tests import it from here too
 from widgets import style
 
 LINE_SCALE = 1.6  # presentation lines: 2 px curves become ~3 px
+SHORT = 900  # px: a window less tall shows no preset description while presenting
 
 
 class Presentation(QObject):
@@ -60,6 +61,7 @@ class Presentation(QObject):
             return
         self.on = on
         w = self.window
+        size = w.size()
         if on:
             self._dock_was_visible = w.setup_dock.isVisible()
             w.setup_dock.hide()
@@ -73,6 +75,7 @@ class Presentation(QObject):
         self.window.plots.a_key.setVisible(not on)
         self.apply()
         self._fit_columns()
+        self.window.keep_size(size)
         if persist:
             self.prefs.set_presentation(on)
         self.action.setChecked(on)
@@ -84,8 +87,10 @@ class Presentation(QObject):
         self.prefs.set_font_scale(scale)
         self.scale = scale
         if self.on:
+            size = self.window.size()
             self.apply()
             self._fit_columns()
+            self.window.keep_size(size)
 
     def _show_numbers(self) -> None:
         """The cards' columns of numbers are detail: hidden while presenting (the badge, the
@@ -101,26 +106,44 @@ class Presentation(QObject):
             self._fit_columns()
             self._sizes = saved
 
+    def refit(self) -> None:
+        """The window is shown (and its columns fitted): presenting, the columns are fitted for
+        presentation, and the shown widths are the ones to come back to."""
+        if self.on:
+            w = self.window
+            w.fold("right", "presentation", False)  # the widths with every column shown ...
+            w.fit_columns(w.width())
+            self._sizes = None  # ... are the ones to come back to
+            self._fit_columns()
+
     def _fit_columns(self) -> None:
         """Presenting: the cards column just wide enough for name and badge, the plots the
         most room; back to the previous widths afterwards."""
-        split = self.window.tabs.widget(0)
+        w = self.window
+        split = w.tabs.widget(0)
         if not isinstance(split, QSplitter) or split.count() != 3:
             return
+        # a short screen (a 1280x720 projector): the preset's description would take four
+        # lines of the large font from the plots; the preset's name stays
+        w.transport.description.setVisible(not (self.on and w.height() < SHORT))
         if not self.on:
+            w.fold("right", "presentation", False)
             if self._sizes is not None:
                 split.setSizes(self._sizes)
                 self._sizes = None
             return
         if self._sizes is None:
             self._sizes = split.sizes()
-        total = sum(split.sizes()) or self.window.width()
-        card = self.window.cards._pool[0]
+        total = sum(split.sizes()) or w.width()
+        card = w.cards._pool[0]
         cards = (card.name.fontMetrics().horizontalAdvance("Leaky ReLU")
                  + card.badge.sizeHint().width() + 60)
         # narrow screens (a 1280x720 projector): the plots need the room more than the
-        # step-through column; it is collapsed, and can be dragged back out
-        right = int(total * 0.24) if total >= 1500 else 0
+        # step-through column; it is folded (its large-font minimum size would not fit)
+        # until presentation mode ends
+        narrow = total < 1500
+        w.fold("right", "presentation", narrow)
+        right = 0 if narrow else int(total * 0.24)
         split.setSizes([cards, max(total - cards - right, 200), right])
 
     def set_theme(self, name: str, persist: bool = True) -> None:
@@ -145,9 +168,21 @@ class Presentation(QObject):
         app.setPalette(make_palette(style.theme()))  # -> every view's PaletteChange
         style.restyle(self.window)  # what was built in the other theme (docks, dialogs)
         scale_widget_fonts(self.window, font_scale)
+        self._keep_menu_fonts()
         restyle_plots(self.window.plots)
         restyle_cards(self.window.cards)
         self._redraw()
+
+    def _keep_menu_fonts(self) -> None:
+        """Menus keep the normal font: presentation enlarges the content, and a 2x menu would
+        not fit a 1280x720 screen."""
+        w = self.window
+        # a style sheet: an explicitly set font was reset to the application's on the next
+        # event loop pass (a font set in a style sheet is kept)
+        sheet = f"font-size: {self._base_font.pointSizeF():g}pt;"
+        for menu in (w.menuBar(), *w.findChildren(QMenu)):
+            if menu.styleSheet() != sheet:
+                menu.setStyleSheet(sheet)
 
     def _restyle_new(self) -> None:
         """After a new model: cards made for new lanes get the current fonts."""

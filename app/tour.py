@@ -6,19 +6,33 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app import settings
 
 PRESET = "bias-shock"
+DOCKED = (QDockWidget.DockWidgetFeature.DockWidgetClosable
+          | QDockWidget.DockWidgetFeature.DockWidgetMovable
+          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+WIDTH = 340  # px: the panel's width beside the columns
+COVERED_NOTE = ("\n\n(On this small screen the panel lies over the diagram and chain rule; "
+                "stop 4 moves it over the cards, and × closes it.)")
+
+
+def confirm(window: Any, text: str) -> bool:
+    """Ask before the tour discards the run (a function: the tests answer it)."""
+    answer = QMessageBox.question(window, "Guided tour", text)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 @dataclass(frozen=True)
@@ -29,6 +43,7 @@ class Stop:
     text: str
     step: int
     lane: int = 0
+    math: bool = False  # about the selected lane's diagram and chain rule (the right column)
 
 
 STOPS = (
@@ -47,7 +62,7 @@ STOPS = (
     Stop("Why ReLU cannot come back",
          "For z < 0, ReLU's slope f′(z) is exactly 0, so ∂L/∂w₁ = ∂L/∂a × 0 × x₁ = 0: the "
          "chain-rule panel shows the zero, the gradient plot draws it on the “exactly 0” rail, "
-         "and the diagram greys out. w ← w − lr × 0: nothing ever moves again.", 301, 0),
+         "and the diagram greys out. w ← w − lr × 0: nothing ever moves again.", 301, 0, True),
     Stop("Leaky ReLU crawls back",
          "Leaky ReLU's slope is 0.01, not 0: its bias creeps up, step by step, until a sample "
          "crosses z = 0 and the badge flips back to ALIVE. Its card prints the recovery time.",
@@ -67,14 +82,18 @@ STOPS = (
 
 
 class TourPanel(QWidget):
-    """Title, text, and Back / Next through the stops."""
+    """Title, text, and Back / Next through the stops; Finish at the last one."""
+
+    close_requested = Signal()
 
     def __init__(self, window: Any, parent: QWidget | None = None):
         super().__init__(parent)
         self.window = window
         self.index = -1
+        self._left: tuple[int, int, int] | None = None  # the run as the tour left it
         self.title = QLabel()
         self.title.setObjectName("tourTitle")
+        self.title.setWordWrap(True)
         f = self.title.font()
         f.setBold(True)
         f.setPointSizeF(f.pointSizeF() * 1.2)
@@ -84,40 +103,105 @@ class TourPanel(QWidget):
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.counter = QLabel()
         self.back = QPushButton("◀ Back")
+        self.back.setToolTip("The previous stop")
         self.back.clicked.connect(lambda: self.go(self.index - 1))
         self.next = QPushButton("Next ▶")
+        self.next.setToolTip("The next stop")
         self.next.clicked.connect(lambda: self.go(self.index + 1))
+        self.finish = QPushButton("Finish")
+        self.finish.setToolTip("Close the tour; the run stays as it is")
+        self.finish.clicked.connect(self.close_requested)
+        self.finish.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.back)
         buttons.addWidget(self.counter, 1, Qt.AlignmentFlag.AlignCenter)
         buttons.addWidget(self.next)
+        buttons.addWidget(self.finish)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.text, 1)
         layout.addLayout(buttons)
 
-    def go(self, index: int) -> None:
-        """Show stop ``index``: the preset at that stop's step, its lane selected."""
+    def _state(self) -> tuple[int, int, int]:
+        c = self.window.controller
+        return id(c.sim), c.sim.t, len(c.journal)
+
+    def _would_discard(self, stop: Stop) -> bool:
+        """Going to ``stop`` restarts the preset, and the run is not the tour's own nor new."""
+        w, c = self.window, self.window.controller
+        if not (w.preset_id != PRESET or c.sim.t > stop.step or c.journal):
+            return False
+        fresh = w.preset_id == PRESET and c.sim.t == 0 and not c.journal
+        return not fresh and self._state() != self._left
+
+    def go(self, index: int) -> bool:
+        """Show stop ``index``: the preset at that stop's step, its lane selected. A run the
+        tour did not make is discarded only if the person agrees (False if not)."""
         if not 0 <= index < len(STOPS):
-            return
-        self.index = index
+            return False
         stop = STOPS[index]
         w = self.window
         c = w.controller
         c.pause()
+        if self._would_discard(stop) and not confirm(
+                w, f"The tour restarts the {PRESET} preset: the current run (step {c.sim.t:,}) "
+                   "will be discarded. Save it first with File ▸ Save session if you want to "
+                   "keep it.\n\nStart the tour now?"):
+            return False
+        self.index = index
         if w.preset_id != PRESET or c.sim.t > stop.step or c.journal:
             w.load_preset(PRESET)
         if stop.step > c.sim.t:
             c.sim.run(stop.step - c.sim.t)
             c.frame.emit(c.sim)
         w.select_lane(stop.lane)
+        self._left = self._state()
         self.title.setText(stop.title)
         self.text.setText(stop.text)
         self.counter.setText(f"{index + 1} / {len(STOPS)}")
         self.back.setEnabled(index > 0)
-        self.next.setEnabled(index < len(STOPS) - 1)
-        if index == len(STOPS) - 1:
+        last = index == len(STOPS) - 1
+        self.next.setEnabled(not last)
+        self.next.setVisible(not last)
+        self.finish.setVisible(last)
+        self.fit_layout(self.isVisible())
+        if last:
             settings.preferences().set_seen_tour()
+        return True
+
+    def sizeHint(self) -> QSize:
+        return QSize(WIDTH, super().sizeHint().height())  # the text wraps, not the window grows
+
+    def fit_layout(self, shown: bool = True) -> None:
+        """Docked beside a wide window's columns; on a narrow one (a 1280x720 projector) the
+        panel lies over the right column, which the stops rarely need (at a stop about the
+        selected lane's math: over the cards), and the columns keep their room."""
+        w = self.window
+        dock = self.parentWidget()
+        if not isValid(w) or not shown or self.index < 0 or not isinstance(dock, QDockWidget):
+            return
+        narrow = w.is_narrow()
+        if narrow and self.index == 0:
+            self.text.setText(STOPS[0].text + COVERED_NOTE)
+        overlay = w.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea
+        if not narrow:
+            if overlay:
+                dock.setFeatures(DOCKED)
+                w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+                dock.show()
+            return
+        if not overlay:  # a plain child of the window, over its columns (not a window of its
+            w.removeDockWidget(dock)  # own: it moves with the window)
+            dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
+            dock.show()
+        target = w.fold_columns["cards" if STOPS[self.index].math else "right"]
+        if not target.isVisible() or target.width() < 200:  # folded (presentation mode):
+            target = w.plots  # over the time plots' right end
+        rect = QRect(target.mapTo(w, QPoint(0, 0)), target.size())
+        if target is w.plots:
+            rect.setLeft(rect.right() - WIDTH)
+        dock.setGeometry(rect)
+        dock.raise_()
 
 
 def make_dock(window: Any) -> QDockWidget:
@@ -125,18 +209,30 @@ def make_dock(window: Any) -> QDockWidget:
     dock = QDockWidget("Guided tour: the bias shock", window)
     dock.setObjectName("tourDock")
     panel = TourPanel(window)
+    panel.setAutoFillBackground(True)  # opaque when it lies over the columns
+    dock.setAutoFillBackground(True)
     dock.setWidget(panel)
-    dock.setMinimumWidth(320)
+    dock.setMinimumWidth(280)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()
     dock.panel = panel
+    panel.close_requested.connect(dock.close)
     return dock
 
 
 def start(window: Any) -> None:
-    """Open the tour at its first stop."""
-    window.tour_dock.show()
+    """Open the tour at its first stop (if the person agrees to leave the current run)."""
+    dock = window.tour_dock
+    if not dock.panel.go(0):
+        return
+    size = window.size()
+    if window.is_narrow():
+        dock.panel.fit_layout()  # over the columns
+    else:
+        dock.panel.fit_layout()  # back in the dock area, if it was over the columns
+        dock.show()
+        window.resizeDocks([dock], [WIDTH], Qt.Orientation.Horizontal)
+    window.keep_size(size)  # the panel takes its room from the columns, not the screen
     pres = getattr(window, "presentation", None)
     if pres is not None:
         pres.fit_columns()
-    window.tour_dock.panel.go(0)

@@ -11,11 +11,30 @@ from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QObject, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from app.settings import Preferences
 
 DESIGN_SIZE = QSize(1920, 1080)  # what the layout is drawn for (and screenshots are taken at)
+TABS_MIN = QSize(960, 400)  # the most the main window's tab pages may ask of it
+
+
+class BoundedTabs(QTabWidget):
+    """Tabs asking the window for at most TABS_MIN: a page that would need more (presentation
+    mode's large fonts) is squeezed, and never grows the window past a 1280x720 screen."""
+
+    def minimumSizeHint(self) -> QSize:
+        return super().minimumSizeHint().boundedTo(TABS_MIN)
+
+
+def keep_size(window: QWidget, size: QSize) -> None:
+    """``window`` keeps ``size`` (a dock shown, larger fonts): its contents make room, fold or
+    scroll; a maximized or full-screen window is the window manager's to size."""
+    for _ in range(2):  # twice: a first pass may rewrap the transport bar's rows, and its
+        window.layout().invalidate()  # minimum width is only right after that
+        window.layout().activate()
+    if window.size() != size and not (window.isMaximized() or window.isFullScreen()):
+        window.resize(size)
 
 
 def fit_size(available: QRect, design: QSize = DESIGN_SIZE) -> QSize:

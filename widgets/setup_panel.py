@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from simulation import activations
 from simulation.config import RunConfig
-from widgets.palette import lane_color
+from widgets.style import lane_color
 
 
 def _dspin(lo: float, hi: float, decimals: int, step: float, tip: str) -> QDoubleSpinBox:
@@ -73,7 +73,9 @@ class SetupPanel(QWidget):
         self.lane_checks: dict[str, QCheckBox] = {}
         for i, (name, act) in enumerate(activations.ACTIVATIONS.items()):
             check = QCheckBox(act.label)
-            check.setStyleSheet(f"QCheckBox {{ color: {lane_color(name)}; font-weight: bold; }}")
+            bold = check.font()  # the lane's colour and a bold font, without a style sheet:
+            bold.setBold(True)  # a sheet froze the font a theme change polished it with
+            check.setFont(bold)
             check.setToolTip(f"f(z) = {act.formula};  f′(z) = {act.derivative}")
             self.lane_checks[name] = check
             grid.addWidget(check, i // 2, i % 2)
@@ -92,10 +94,10 @@ class SetupPanel(QWidget):
                                 "x ≥ 0 push z below 0")
         shock_button.clicked.connect(lambda: self.weight_shock_requested.emit(
             self.shock_w1.value(), self.shock_w2.value()))
-        row = QHBoxLayout(shock_box)
-        row.addWidget(self.shock_w1)
-        row.addWidget(self.shock_w2)
-        row.addWidget(shock_button)
+        rows = QGridLayout(shock_box)  # the button below the values: a narrow panel
+        rows.addWidget(self.shock_w1, 0, 0)
+        rows.addWidget(self.shock_w2, 0, 1)
+        rows.addWidget(shock_button, 1, 0, 1, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -103,7 +105,23 @@ class SetupPanel(QWidget):
         layout.addWidget(self.apply_button)
         layout.addWidget(shock_box)
         layout.addStretch(1)
+        self._color_lanes()
         self.show_config(config)
+
+    def _color_lanes(self) -> None:
+        """Each lane's name in its colour in the current theme (SiLU's black is light on dark)."""
+        for name, check in self.lane_checks.items():
+            color = QColor(lane_color(name))
+            palette = check.palette()
+            if palette.color(QPalette.ColorRole.WindowText) != color:
+                palette.setColor(QPalette.ColorRole.WindowText, color)
+                palette.setColor(QPalette.ColorRole.ButtonText, color)
+                check.setPalette(palette)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._color_lanes()
 
     def show_config(self, config: RunConfig) -> None:
         """Fill the form from ``config`` (no signal is emitted)."""

@@ -31,8 +31,7 @@ def set_up(win, size, presenting):
         if sizes[2] < before:
             split.setSizes([sizes[0], sizes[1] + sizes[2] - before, before])
             QApplication.processEvents()
-        if not win.chain.isVisible():  # folded away: tested on its own below
-            pytest.skip("presenting at this size, the step-through column is not shown")
+        assert win.chain.isVisible()
     play(win, 1225)
     win.select_lane(LEAKY)
     QApplication.processEvents()
@@ -47,7 +46,9 @@ def header_lines(label) -> list[str]:
     return [s.strip() for s in doc.toPlainText().replace(NBSP, " ").split("\n")]
 
 
-SIZES = [((1280, 720), False), ((1280, 720), True), ((1920, 1080), False), ((1920, 1080), True)]
+# (presenting on a window under 1500 px wide folds the step-through column away: that width and
+# font are tested on the panel alone, test_header_wraps_to_any_width_and_font)
+SIZES = [((1280, 720), False), ((1920, 1080), False), ((1920, 1080), True)]
 
 
 @pytest.mark.parametrize(("size", "presenting"), SIZES)
