@@ -91,6 +91,18 @@ class Presentation(QObject):
             self.apply()
             self._fit_columns()
             self.window.keep_size(size)
+            if self.font_scale() < scale:
+                self.window.statusBar().showMessage(
+                    f"{scale:g}× needs a window at least {SHORT} px tall: presenting at "
+                    f"{self.font_scale():g}× here", 8000)
+
+    def font_scale(self) -> float:
+        """The presentation font scale in force: the chosen one, but at most the smallest
+        offered on a window under SHORT px tall (a 1280x720 projector), where larger fonts
+        left the time plots no height (the loss plot folded to a few pixels at 2x)."""
+        if self.window.height() < SHORT:
+            return min(self.scale, settings.SCALES[0])
+        return self.scale
 
     def _show_numbers(self) -> None:
         """The cards' columns of numbers are detail: hidden while presenting (the badge, the
@@ -158,7 +170,7 @@ class Presentation(QObject):
     def apply(self) -> None:
         """Fonts, lines and colours of everything shown, from the current settings."""
         app = QApplication.instance()
-        font_scale = self.scale if self.on else 1.0
+        font_scale = self.font_scale() if self.on else 1.0
         style.set_scales(font_scale, LINE_SCALE if self.on else 1.0)
         if self._base_font is None:
             self._base_font = QFont(app.font())

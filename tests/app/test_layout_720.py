@@ -3,7 +3,7 @@ leave the window at the screen's size with its columns readable; hiding the sele
 the selection."""
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -49,6 +49,7 @@ def test_presentation_2x_keeps_the_window_at_the_screen_size(win):
 
 
 def test_presentation_menus_keep_the_normal_font(win):
+    win.resize(1920, 1080)  # where 2x is applied (a 720-px window presents at 1.5x at most)
     base = QApplication.font().pointSizeF()
     win.presentation.set_scale(2.0)
     win.presentation.set_presentation(True)
@@ -182,3 +183,23 @@ def test_setup_lane_names_readable_on_dark(win):
     assert len(sizes) == 1 and all(check.font().bold() for check in checks.values())
     assert checks["silu"].sizeHint().height() == checks["relu"].sizeHint().height()
     win.presentation.set_theme("light")
+
+
+def test_a_short_window_presents_at_most_at_the_smallest_scale(win, prefs):
+    """2x on a 1280x720 projector folded the loss plot to a few pixels: there the fonts stay
+    1.5x (and the status bar says why); a taller window gets the 2x asked for."""
+    from app import settings
+
+    win.presentation.set_presentation(True, persist=False)
+    win.presentation.set_scale(2.0)
+    QApplication.processEvents()
+    assert win.size() == QSize(1280, 720)
+    assert style.scales()[0] == settings.SCALES[0]
+    assert "needs a window at least" in win.statusBar().currentMessage()
+    assert win.plots.plots["loss"].vb.height() >= 60
+    win.resize(1920, 1080)
+    QApplication.processEvents()
+    win.presentation.set_scale(2.0)
+    assert style.scales()[0] == 2.0
+    win.presentation.set_presentation(False, persist=False)
+    assert style.scales()[0] == 1.0

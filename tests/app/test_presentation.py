@@ -44,6 +44,7 @@ def test_f5_presents_without_touching_the_run(win, qtbot):
 
 
 def test_bigger_font_scales(win):
+    win.resize(1920, 1080)  # (a window under 900 px tall presents at 1.5x at most)
     app_pt = QApplication.font().pointSizeF()
     win.presentation.set_scale(2.0)
     win.presentation.set_presentation(True)
