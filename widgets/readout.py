@@ -17,7 +17,12 @@ class Readout(QLabel):
         super().setText(text)
         self._fit()
 
-    def _fit(self) -> None:
+    def _fit(self, shrink: bool = False) -> None:
+        """Held at the text's size; ``shrink``: also smaller than now (a QLabel's size hint is
+        never below its minimum size, so that is let go first: a relayout, kept for font and
+        style changes, as when presentation mode ends)."""
+        if shrink:
+            self.setMinimumSize(0, 0)
         hint = self.sizeHint()
         if self.minimumSize() != hint or self.maximumSize() != hint:
             self.setFixedSize(hint)
@@ -25,4 +30,4 @@ class Readout(QLabel):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._fit()
+            self._fit(shrink=True)
