@@ -205,6 +205,9 @@ class CardReadout:
             if self._compact:
                 return [why or formula]
             return [self._fit(f"{status} · {formula}", status), why] if why else [status, formula]
-        if self._compact:
+        if self._compact:  # one line: a dead lane's says both why and that it cannot recover
+            if state == State.DEAD:
+                return [self._fit("every gradient is exactly 0: cannot recover",
+                                  "gradient exactly 0: cannot recover")]
             return [why or status]
         return [status, why] if why else [status]

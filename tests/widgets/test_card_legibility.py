@@ -174,3 +174,17 @@ def test_presentation_enlarges_the_diagram_labels(qtbot):
     for label in ("w₁", "w₂", "sample", "L", "z"):
         assert big[label] == round(normal[label] * pres.scale), (label, normal, big)
     assert diagram_sizes(w.diagram)["w₁"] == normal["w₁"]  # and back
+
+
+def test_a_compact_dead_card_says_it_cannot_recover(qtbot):
+    """At 1280x720 a card has one line under its curve: a dead lane's said only why ("every
+    gradient is exactly 0"), not that it cannot recover."""
+    from tests.helpers import open_window, play
+
+    w = open_window(qtbot, (1280, 720))
+    play(w, 1500)
+    relu = next(c for c in w.cards.cards if c.spec.activation == "relu")
+    assert relu.state == State.DEAD and relu._compact
+    (line,) = relu.recovery.lines()
+    assert line.endswith("cannot recover") and "exactly 0" in line
+    assert relu.recovery.fontMetrics().horizontalAdvance(line) <= relu.recovery.width()
