@@ -91,10 +91,15 @@ class Presentation(QObject):
             self.apply()
             self._fit_columns()
             self.window.keep_size(size)
-            if self.font_scale() < scale:
+            if self.font_scale() < scale:  # (short: the rewind bar leaves ~30 characters)
                 self.window.statusBar().showMessage(
-                    f"{scale:g}× needs a window at least {SHORT} px tall: presenting at "
-                    f"{self.font_scale():g}× here", 8000)
+                    f"Fonts {self.font_scale():g}× here: {scale:g}× needs {SHORT} px", 8000)
+
+    def scale_label(self, scale: float) -> str:
+        """The font-size menu's entry for ``scale``: what it gives on this window."""
+        if self.window.height() < SHORT and scale > settings.SCALES[0]:
+            return f"{scale:g}× (on a window {SHORT} px tall; {settings.SCALES[0]:g}× here)"
+        return f"{scale:g}×"
 
     def font_scale(self) -> float:
         """The presentation font scale in force: the chosen one, but at most the smallest
@@ -243,6 +248,8 @@ def install(window: Any) -> Presentation:
         action.setChecked(scale == pres.scale)
         action.triggered.connect(lambda _=False, s=scale: pres.set_scale(s))
         group.addAction(action)
+    sizes.aboutToShow.connect(lambda: [a.setText(pres.scale_label(s)) for a, s in zip(
+        group.actions(), settings.SCALES, strict=True)])
     themes = view_menu.addMenu("Theme")
     pres.theme_actions = QActionGroup(window)
     for name in settings.THEMES:

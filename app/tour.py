@@ -44,6 +44,7 @@ class Stop:
     step: int
     lane: int = 0
     math: bool = False  # about the selected lane's diagram and chain rule (the right column)
+    phase: int = 1  # the chain-rule panel's phases shown (its text may point at one)
 
 
 STOPS = (
@@ -62,7 +63,8 @@ STOPS = (
     Stop("Why ReLU cannot come back",
          "For z < 0, ReLU's slope f′(z) is exactly 0, so ∂L/∂w₁ = ∂L/∂a × 0 × x₁ = 0: the "
          "chain-rule panel shows the zero, the gradient plot draws it on the “exactly 0” rail, "
-         "and the diagram greys out. w ← w − lr × 0: nothing ever moves again.", 301, 0, True),
+         "and the diagram greys out. w ← w − lr × 0: nothing ever moves again.", 301, 0, True,
+         6),
     Stop("Leaky ReLU crawls back",
          "Leaky ReLU's slope is 0.01, not 0: its bias creeps up, step by step, until a sample "
          "crosses z = 0 and the badge flips back to ALIVE. Its card prints the recovery time.",
@@ -155,6 +157,7 @@ class TourPanel(QWidget):
             c.sim.run(stop.step - c.sim.t)
             c.frame.emit(c.sim)
         w.select_lane(stop.lane)
+        w.chain.set_phase(stop.phase)  # (stop 4: up to the product with ∂a/∂z = 0)
         self._left = self._state()
         self.title.setText(stop.title)
         self.text.setText(stop.text)

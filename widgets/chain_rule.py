@@ -204,6 +204,11 @@ class ChainRulePanel(QWidget):
         self._invalidate()
         self.request_step.emit()
 
+    def set_phase(self, phase: int) -> None:
+        """Reveal phases 1 to ``phase`` (clamped to 1..N_PHASES) of the step shown."""
+        self._phase = min(max(int(phase), 1), N_PHASES)
+        self._invalidate()
+
     def prev_phase(self) -> None:
         """Hide the current phase (not below phase 1)."""
         if self._phase > 1:

@@ -95,6 +95,10 @@ def test_the_tour_tells_the_truth_at_every_stop(win, prefs):
         assert win.cards.selected() == stop.lane
         if i in expected:
             assert badges()[:len(expected[i])] == expected[i]
+        if "chain-rule panel shows the zero" in stop.text:  # it does, when the stop opens
+            assert win.chain.phase == stop.phase == 6
+            text = win.chain.plain_text()
+            assert "∂a/∂z" in text and "= 0" in text
     assert not panel.next.isEnabled() and prefs.seen_tour()
     assert "1,381 steps" in win.cards.cards[1].recovery.text()
     panel.back.click()

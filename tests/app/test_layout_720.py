@@ -195,11 +195,14 @@ def test_a_short_window_presents_at_most_at_the_smallest_scale(win, prefs):
     QApplication.processEvents()
     assert win.size() == QSize(1280, 720)
     assert style.scales()[0] == settings.SCALES[0]
-    assert "needs a window at least" in win.statusBar().currentMessage()
+    assert win.statusBar().currentMessage() == "Fonts 1.5× here: 2× needs 900 px"
+    assert win.presentation.scale_label(2.0) == "2× (on a window 900 px tall; 1.5× here)"
+    assert win.presentation.scale_label(1.5) == "1.5×"
     assert win.plots.plots["loss"].vb.height() >= 60
     win.resize(1920, 1080)
     QApplication.processEvents()
     win.presentation.set_scale(2.0)
     assert style.scales()[0] == 2.0
+    assert win.presentation.scale_label(2.0) == "2×"
     win.presentation.set_presentation(False, persist=False)
     assert style.scales()[0] == 1.0
