@@ -55,13 +55,13 @@ class Theme:
 LIGHT = Theme("light", window="#EFEFEF", base="#FFFFFF", text="#202020", muted="#5E5E5E",
               plot_bg="#FFFFFF", grid="#E2E2E2", card_bg="#FFFFFF", dead_bg="#CFCFCF",
               border="#CDCDCD", selected_border="#1A1A1A", dead_region=palette.DEAD_REGION,
-              shock=palette.SHOCK_COLOR, label_fill=(255, 255, 255, 200), black_lane="#000000",
+              shock=palette.SHOCK_COLOR, label_fill=(255, 255, 255, 140), black_lane="#000000",
               raised_bg="#F4F4F4", dim_bg="#E6E6E6", off="#C4C4C4", faint="#9A9A9A",
               stop="#C62828", move="#1B7F3B", grad="#5E3C99", highlight_bg="#FFF1BF")
 DARK = Theme("dark", window="#1F2124", base="#17181A", text="#ECECEC", muted="#B4B4B4",
              plot_bg="#17181A", grid="#34373B", card_bg="#26282B", dead_bg="#4A4A4A",
              border="#45484D", selected_border="#F0F0F0", dead_region="#FFFFFF1C",
-             shock="#D8D8D8", label_fill=(23, 24, 26, 210), black_lane="#E8E8E8",
+             shock="#D8D8D8", label_fill=(23, 24, 26, 150), black_lane="#E8E8E8",
              raised_bg="#2D3034", dim_bg="#3A3C40", off="#54575C", faint="#6E7177",
              stop="#FF6B6B", move="#5CCB7A", grad="#B39DDB", highlight_bg="#45401F")
 THEMES = {t.name: t for t in (LIGHT, DARK)}

@@ -37,3 +37,20 @@ def test_labels_inside_the_plots_in_presentation_mode(win, qtbot):
     QApplication.processEvents()
     qtbot.wait(20)
     assert labels_outside(win.plots) == []
+
+
+def test_marker_labels_let_the_curves_show_and_stay_readable():
+    """A label's box lay over the curves at the top of the loss plot (after a bias shock every
+    loss is near 1) and hid them at 78 % opacity: at most 60 % now, so a curve under it shows,
+    and the label's ink keeps 4.5:1 against the box on the plot's background."""
+    from PySide6.QtGui import QColor
+
+    from widgets import style
+
+    for th in (style.LIGHT, style.DARK):
+        r, g, b, a = th.label_fill
+        assert a / 255 <= 0.6
+        u, k = QColor(th.plot_bg), a / 255
+        box = QColor(round(r * k + u.red() * (1 - k)), round(g * k + u.green() * (1 - k)),
+                     round(b * k + u.blue() * (1 - k))).name()
+        assert style.contrast_ratio(th.shock, box) >= 4.5, th.name
