@@ -9,6 +9,7 @@ style sheets that were built with the other theme's colours are brought over by 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +120,7 @@ def contrast_ratio(a: str, b: str) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
+@functools.lru_cache(maxsize=256)  # (the diagram asks at every paint: same inks, same answer)
 def readable(color: str, background: str, ratio: float = 4.5) -> str:
     """``color`` darkened (on a light background) or lightened (on a dark one) just enough to
     reach ``ratio`` against ``background``; its hue is kept. ``#rrggbb``."""
