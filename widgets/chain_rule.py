@@ -42,6 +42,7 @@ from widgets.chain_numbers import _Numbers, read_numbers
 from widgets.chain_numbers import fmt as fmt
 from widgets.chain_phases import N_PHASES, WJ, phase_html
 from widgets.chain_phases import ZERO_COLOR as ZERO_COLOR
+from widgets.fitted_label import FittedLabel
 
 
 # --- the widget -----------------------------------------------------------------------------------
@@ -103,7 +104,7 @@ class ChainRulePanel(QWidget):
         self._next.setMinimumWidth(max(self._next.sizeHint().width(),
                                        self._next.fontMetrics().horizontalAdvance("Apply step ▶")
                                        + 24))
-        self._phase_label = QLabel(f"phase {N_PHASES} / {N_PHASES}")
+        self._phase_label = FittedLabel(f"phase {N_PHASES} / {N_PHASES}", f"{N_PHASES}/{N_PHASES}")
         self._phase_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._phase_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
@@ -285,7 +286,8 @@ class ChainRulePanel(QWidget):
         self._spin.blockSignals(True)
         self._spin.setValue(nb.sample)
         self._spin.blockSignals(False)
-        self._phase_label.setText(f"phase {self._phase} / {N_PHASES}")
+        self._phase_label.set_texts(f"phase {self._phase} / {N_PHASES}",
+                                    f"{self._phase}/{N_PHASES}")
         self._back.setEnabled(self._phase > 1)
         self._next.setText("Apply step ▶" if self._phase == N_PHASES else "Next ▶")
         self._browser.setHtml(phase_html(nb, self._phase))
