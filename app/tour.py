@@ -128,10 +128,15 @@ class TourPanel(QWidget):
         c = self.window.controller
         return id(c.sim), c.sim.t, len(c.journal)
 
+    def _restarts(self, stop: Stop) -> bool:
+        """Going to ``stop`` starts the preset over (the run is another, or past the stop)."""
+        w, c = self.window, self.window.controller
+        return bool(w.preset_id != PRESET or c.sim.t > stop.step or c.journal)
+
     def _would_discard(self, stop: Stop) -> bool:
         """Going to ``stop`` restarts the preset, and the run is not the tour's own nor new."""
         w, c = self.window, self.window.controller
-        if not (w.preset_id != PRESET or c.sim.t > stop.step or c.journal):
+        if not self._restarts(stop):
             return False
         fresh = w.preset_id == PRESET and c.sim.t == 0 and not c.journal
         return not fresh and self._state() != self._left
@@ -151,7 +156,7 @@ class TourPanel(QWidget):
                    "keep it.\n\nStart the tour now?"):
             return False
         self.index = index
-        if w.preset_id != PRESET or c.sim.t > stop.step or c.journal:
+        if self._restarts(stop):
             w.load_preset(PRESET)
         if stop.step > c.sim.t:
             c.sim.run(stop.step - c.sim.t)

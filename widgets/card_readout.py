@@ -17,6 +17,7 @@ from simulation.engine import Snapshot
 from simulation.health import State
 from widgets import style
 from widgets.card_text import _steps, fmt_approx, fmt_grad, fmt_param
+from widgets.fitted_label import first_fitting
 from widgets.palette import BADGE_ON_DARK, STATE_COLORS
 
 DIM_TEXT = "#5E5E5E"
@@ -165,11 +166,7 @@ class CardReadout:
 
     def _fit(self, *texts: str) -> str:
         """The first of ``texts`` that fits the recovery line's width in full (else the last)."""
-        fm, width = self.recovery.fontMetrics(), self.recovery.width()
-        for text in texts:
-            if fm.horizontalAdvance(text) <= width:
-                return text
-        return texts[-1]
+        return first_fitting(self.recovery.fontMetrics(), self.recovery.width(), texts)
 
     def _recovery_lines(self, snap: Snapshot, v: dict[str, float]) -> list[str]:
         state = self._state

@@ -164,9 +164,7 @@ def _phase_full(nb: _Numbers, phase: int) -> list[str]:
                 indent + formula(f"= <b>{fmt(nb.dL_da)}</b>")]
     if phase == 5:
         lines = [formula("∂a/∂z = f′(z)")]
-        derivative = _act_formula(nb, derivative=True)
-        if derivative != "see formula":
-            lines.append(formula("f′(z) = ") + derivative)
+        lines.append(formula("f′(z) = ") + _act_formula(nb, derivative=True))
         lines.append(formula(f"∂a/∂z = f′({fmt(nb.z)}) = <b>{_num(nb.da_dz)}</b>"))
         if nb.dead_factor:
             lines.append(_zero("exactly 0: no gradient passes the neuron"))

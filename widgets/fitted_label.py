@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel
+
+
+def first_fitting(fm: QFontMetrics, width: float, texts: Sequence[str]) -> str:
+    """The first of ``texts`` (longest first) no wider than ``width`` in ``fm``; else the last."""
+    return next((t for t in texts if fm.horizontalAdvance(t) <= width), texts[-1])
 
 
 class FittedLabel(QLabel):
@@ -22,9 +30,7 @@ class FittedLabel(QLabel):
     def _choose(self) -> None:
         if not self._texts:
             return
-        room = self.contentsRect().width()
-        fm = self.fontMetrics()
-        text = next((t for t in self._texts if fm.horizontalAdvance(t) <= room), self._texts[-1])
+        text = first_fitting(self.fontMetrics(), self.contentsRect().width(), self._texts)
         if text != self.text():
             self.setText(text)
 

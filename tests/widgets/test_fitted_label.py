@@ -25,6 +25,7 @@ def test_the_phase_counter_is_never_clipped(qtbot):
     w = open_window(qtbot, (1920, 1080))
     play(w, 1225)
     w.presentation.set_presentation(True, persist=False)
+    before = w.presentation.scale  # (set_scale stores the choice: put back below)
     w.presentation.set_scale(2.0)
     w.select_lane(1)
     for _ in range(6):
@@ -35,4 +36,5 @@ def test_the_phase_counter_is_never_clipped(qtbot):
     label = w.chain._phase_label
     assert label.text() in ("phase 7 / 7", "7/7")
     assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    w.presentation.set_scale(before)
     w.presentation.set_presentation(False, persist=False)
