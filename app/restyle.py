@@ -16,10 +16,9 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from widgets import style
+from widgets.time_layout import AXIS_WIDTH, KEY_WIDTH
 
 TICK_PT, LABEL_PT, KEY_PT, CARD_TICK_PT = 11, 12, 11, 7.5  # the views' base sizes
-AXIS_WIDTH = 84
-KEY_WIDTH = 104
 
 
 def make_palette(theme: style.Theme) -> QPalette:

@@ -16,62 +16,38 @@ antialiased 2-px line costs ~2.5 µs per vertex and translucent grid lines ~15 m
 flat stretches are thinned to a few vertices (:func:`widgets.decimate.flat_mask`).
 
 Parts: :mod:`widgets.plot_series` (what is plotted), :mod:`widgets.plot_items` (the items) and
-the mixins in :mod:`widgets.time_lanes`, ``shock_markers``, ``time_ranges`` and ``time_drawing``.
+the mixins in :mod:`widgets.time_layout`, ``time_lanes``, ``shock_markers``, ``time_ranges``
+and ``time_drawing``.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import (
-    QComboBox,
-    QGraphicsView,
-    QHBoxLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from simulation.engine import Simulation
 from simulation.history import INDEX
 from widgets.decimate import BinReducer, bin_size
-from widgets.palette import DEAD_REGION, ZERO_COLOR
 from widgets.plot_items import FONT_PT as FONT_PT
-from widgets.plot_items import LABEL_PT, LogAxis, _font
+from widgets.plot_items import LABEL_PT, _font
 from widgets.plot_items import LineSample as LineSample
 from widgets.plot_items import pow10_label as pow10_label
-from widgets.plot_series import (
-    GRAD_LABELS,
-    GRAD_MODES,
-    GRAD_STYLES,
-    GRADS,
-    LIN_LIMIT,
-    PARAM_LABELS,
-    PARAM_STYLES,
-    PARAMS,
-    PLOTS,
-    row_features,
-)
+from widgets.plot_series import GRAD_MODES, PLOTS, row_features
 from widgets.shock_markers import MAX_MARKERS as MAX_MARKERS
 from widgets.shock_markers import MAX_MARKERS_OFF_VIEW as MAX_MARKERS_OFF_VIEW
 from widgets.shock_markers import Marker, ShockMarkers
 from widgets.shock_markers import event_label as event_label
 from widgets.time_drawing import TimeDrawing
 from widgets.time_lanes import LaneItems, TimeLanes
+from widgets.time_layout import AXIS_WIDTH as AXIS_WIDTH
+from widgets.time_layout import KEY_WIDTH as KEY_WIDTH
+from widgets.time_layout import TimeLayout
 from widgets.time_ranges import TimeRanges
 from widgets.time_ranges import nice_step as nice_step
 
-# Short: rotated labels must fit plots ~100 px tall (a 1280x720 projector); the key column on
-# the right says the rest (band = min..max over the samples, line = mean, line styles).
-AXIS_LABELS = {"loss": "loss", "z": "z", "a": "a = f(z)", "params": "params"}
-GRID_COLOR = "#e2e2e2"
-LABEL_STYLE = {"font-size": f"{LABEL_PT}pt", "color": "#000"}
-AXIS_WIDTH = 84  # px, the same for every plot so the step axes line up
-KEY_WIDTH = 104  # px, the column right of the plots holding the line-style keys
 
-
-class TimePlots(QWidget, TimeLanes, ShockMarkers, TimeRanges, TimeDrawing):
+class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDrawing):
     """Loss, z band, output, gradient magnitudes (exact zeros on a rail) and parameters per lane,
     stacked on one step axis, with a labelled marker for every shock on every plot."""
 
@@ -131,95 +107,7 @@ class TimePlots(QWidget, TimeLanes, ShockMarkers, TimeRanges, TimeDrawing):
         header.addWidget(self.grad_combo)
         outer.addLayout(header)
 
-        self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
-        # the whole view is repainted every frame: filling it with the background colour is
-        # cheaper than copying pyqtgraph's cached background image over it (~0.6 ms a paint)
-        self.view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
-        self.view.ci.setContentsMargins(2, 2, 8, 2)
-        self.view.ci.setSpacing(0)
-        outer.addWidget(self.view, 1)
-
-        self.plots: dict[str, pg.PlotItem] = {}
-        for row, name in enumerate(PLOTS):
-            axes = {"left": LogAxis("left")} if name in ("loss", "grad") else {}
-            p = self.view.addPlot(row=row, col=0, axisItems=axes)
-            p.setMenuEnabled(False)
-            p.setMouseEnabled(x=False, y=False)
-            p.hideButtons()
-            p.disableAutoRange()
-            # Grid: opaque light grey (translucent grid lines cost ~15 ms a frame in Qt's raster
-            # engine; opaque ones ~nothing). tickAlpha=255 keeps the tick pen's own colour.
-            p.showGrid(x=True, y=True)
-            for ax in ("left", "bottom"):
-                p.getAxis(ax).setTickPen(pg.mkPen(GRID_COLOR))
-                p.getAxis(ax).setStyle(tickAlpha=255, maxTickLevel=0)
-                p.getAxis(ax).setZValue(-200)  # grid lines under the curves, not over them
-            p.layout.setContentsMargins(0, 2, 0, 2)
-            # SI prefixes re-render the label HTML per range change (the hidden top and right
-            # axes follow the ranges too: ~40 µs each per change of the step axis)
-            for ax in ("left", "bottom", "top", "right"):
-                p.getAxis(ax).enableAutoSIPrefix(False)
-            left = p.getAxis("left")
-            left.setWidth(AXIS_WIDTH)
-            left.setTickFont(_font())
-            left.setTextPen("k")
-            left.setLabel(AXIS_LABELS.get(name, ""), **LABEL_STYLE)
-            bottom = p.getAxis("bottom")
-            bottom.setTickFont(_font())
-            bottom.setTextPen("k")
-            if name == PLOTS[-1]:
-                bottom.setLabel("step", **LABEL_STYLE)
-            else:
-                bottom.setStyle(showValues=False)
-                bottom.setHeight(4)
-            self.plots[name] = p
-        for name in PLOTS[:-1]:
-            self.plots[name].setXLink(self.plots[PLOTS[-1]])
-
-        zp = self.plots["z"]
-        self.z_negative = pg.LinearRegionItem((-10 * LIN_LIMIT, 0.0), orientation="horizontal",
-                                              movable=False, brush=pg.mkBrush(DEAD_REGION),
-                                              pen=pg.mkPen(None))
-        self.z_negative.setZValue(-100)
-        zp.addItem(self.z_negative, ignoreBounds=True)
-        for name in ("z", "a", "params"):
-            line = pg.InfiniteLine(0.0, angle=0, movable=False,
-                                   pen=pg.mkPen(ZERO_COLOR, width=1.5 if name == "z" else 1))
-            line.setZValue(-50)
-            self.plots[name].addItem(line, ignoreBounds=True)
-        self.z_label = pg.TextItem("z ≤ 0", color=ZERO_COLOR, anchor=(0, 1))
-        self.z_label.setFont(_font(FONT_PT))
-        self.z_label.setZValue(-40)
-        zp.addItem(self.z_label, ignoreBounds=True)
-
-        gp = self.plots["grad"]
-        self.rail_zone = pg.LinearRegionItem((-2.0, -1.0), orientation="horizontal", movable=False,
-                                             brush=pg.mkBrush("#00000010"), pen=pg.mkPen(None))
-        self.rail_zone.setZValue(-100)
-        gp.addItem(self.rail_zone, ignoreBounds=True)
-        self.rail_edge = pg.InfiniteLine(
-            -1.0, angle=0, movable=False,
-            pen=pg.mkPen(ZERO_COLOR, width=1, style=Qt.PenStyle.DashLine))
-        gp.addItem(self.rail_edge, ignoreBounds=True)
-        self.rail_label = pg.TextItem("exactly 0", color="#333333", anchor=(0, 0.5))
-        self.rail_label.setFont(_font(FONT_PT, bold=True))
-        self.rail_label.setZValue(90)
-        self.rail_label.fill = pg.mkBrush(255, 255, 255, 170)
-        gp.addItem(self.rail_label, ignoreBounds=True)
-
-        # Keys for the line styles (black samples, so they do not read as a lane).
-        self._key_items: list[pg.PlotDataItem] = []
-        self.params_key = self._style_key(PLOTS.index("params"),
-                                          [(PARAM_LABELS[k], PARAM_STYLES[k]) for k in PARAMS])
-        self.grad_key = self._style_key(PLOTS.index("grad"),
-                                        [(GRAD_LABELS[g], GRAD_STYLES[g]) for g in GRADS])
-        self.z_key = self._style_key(PLOTS.index("z"),
-                                     [("min–max", "band"), ("mean", Qt.PenStyle.SolidLine)])
-        self.a_key = self._style_key(PLOTS.index("a"), [("mean", Qt.PenStyle.SolidLine)])
-        self.view.ci.layout.setColumnFixedWidth(1, KEY_WIDTH)
-        self.grad_key.setVisible(False)
-        self._apply_grad_styles()
+        self._build_plots(outer)
 
     # --- public API -----------------------------------------------------------------------------
     def set_model(self, sim: Simulation) -> None:

@@ -1,0 +1,126 @@
+"""The time plots' items: the stacked plots on one step axis, their axes and grid, the z <= 0
+region, the gradient plot's exact-zero rail and the line-style keys (built once, by
+:class:`TimeLayout`, for :class:`widgets.time_plots.TimePlots`)."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGraphicsView, QVBoxLayout
+
+from widgets.palette import DEAD_REGION, ZERO_COLOR
+from widgets.plot_items import FONT_PT, LABEL_PT, LogAxis, _font
+from widgets.plot_series import (
+    GRAD_LABELS,
+    GRAD_STYLES,
+    GRADS,
+    LIN_LIMIT,
+    PARAM_LABELS,
+    PARAM_STYLES,
+    PARAMS,
+    PLOTS,
+)
+
+# Short: rotated labels must fit plots ~100 px tall (a 1280x720 projector); the key column on
+# the right says the rest (band = min..max over the samples, line = mean, line styles).
+AXIS_LABELS = {"loss": "loss", "z": "z", "a": "a = f(z)", "params": "params"}
+GRID_COLOR = "#e2e2e2"
+LABEL_STYLE = {"font-size": f"{LABEL_PT}pt", "color": "#000"}
+AXIS_WIDTH = 84  # px, the same for every plot so the step axes line up
+KEY_WIDTH = 104  # px, the column right of the plots holding the line-style keys
+
+
+class TimeLayout:
+    """Builds the plots and their fixed items into ``outer`` (mixed into TimePlots, which gives
+    ``_style_key`` and ``_apply_grad_styles``)."""
+
+    def _build_plots(self, outer: QVBoxLayout) -> None:
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        # the whole view is repainted every frame: filling it with the background colour is
+        # cheaper than copying pyqtgraph's cached background image over it (~0.6 ms a paint)
+        self.view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.view.ci.setContentsMargins(2, 2, 8, 2)
+        self.view.ci.setSpacing(0)
+        outer.addWidget(self.view, 1)
+
+        self.plots: dict[str, pg.PlotItem] = {}
+        for row, name in enumerate(PLOTS):
+            axes = {"left": LogAxis("left")} if name in ("loss", "grad") else {}
+            p = self.view.addPlot(row=row, col=0, axisItems=axes)
+            p.setMenuEnabled(False)
+            p.setMouseEnabled(x=False, y=False)
+            p.hideButtons()
+            p.disableAutoRange()
+            # Grid: opaque light grey (translucent grid lines cost ~15 ms a frame in Qt's raster
+            # engine; opaque ones ~nothing). tickAlpha=255 keeps the tick pen's own colour.
+            p.showGrid(x=True, y=True)
+            for ax in ("left", "bottom"):
+                p.getAxis(ax).setTickPen(pg.mkPen(GRID_COLOR))
+                p.getAxis(ax).setStyle(tickAlpha=255, maxTickLevel=0)
+                p.getAxis(ax).setZValue(-200)  # grid lines under the curves, not over them
+            p.layout.setContentsMargins(0, 2, 0, 2)
+            # SI prefixes re-render the label HTML per range change (the hidden top and right
+            # axes follow the ranges too: ~40 µs each per change of the step axis)
+            for ax in ("left", "bottom", "top", "right"):
+                p.getAxis(ax).enableAutoSIPrefix(False)
+            left = p.getAxis("left")
+            left.setWidth(AXIS_WIDTH)
+            left.setTickFont(_font())
+            left.setTextPen("k")
+            left.setLabel(AXIS_LABELS.get(name, ""), **LABEL_STYLE)
+            bottom = p.getAxis("bottom")
+            bottom.setTickFont(_font())
+            bottom.setTextPen("k")
+            if name == PLOTS[-1]:
+                bottom.setLabel("step", **LABEL_STYLE)
+            else:
+                bottom.setStyle(showValues=False)
+                bottom.setHeight(4)
+            self.plots[name] = p
+        for name in PLOTS[:-1]:
+            self.plots[name].setXLink(self.plots[PLOTS[-1]])
+
+        zp = self.plots["z"]
+        self.z_negative = pg.LinearRegionItem((-10 * LIN_LIMIT, 0.0), orientation="horizontal",
+                                              movable=False, brush=pg.mkBrush(DEAD_REGION),
+                                              pen=pg.mkPen(None))
+        self.z_negative.setZValue(-100)
+        zp.addItem(self.z_negative, ignoreBounds=True)
+        for name in ("z", "a", "params"):
+            line = pg.InfiniteLine(0.0, angle=0, movable=False,
+                                   pen=pg.mkPen(ZERO_COLOR, width=1.5 if name == "z" else 1))
+            line.setZValue(-50)
+            self.plots[name].addItem(line, ignoreBounds=True)
+        self.z_label = pg.TextItem("z ≤ 0", color=ZERO_COLOR, anchor=(0, 1))
+        self.z_label.setFont(_font(FONT_PT))
+        self.z_label.setZValue(-40)
+        zp.addItem(self.z_label, ignoreBounds=True)
+
+        gp = self.plots["grad"]
+        self.rail_zone = pg.LinearRegionItem((-2.0, -1.0), orientation="horizontal", movable=False,
+                                             brush=pg.mkBrush("#00000010"), pen=pg.mkPen(None))
+        self.rail_zone.setZValue(-100)
+        gp.addItem(self.rail_zone, ignoreBounds=True)
+        self.rail_edge = pg.InfiniteLine(
+            -1.0, angle=0, movable=False,
+            pen=pg.mkPen(ZERO_COLOR, width=1, style=Qt.PenStyle.DashLine))
+        gp.addItem(self.rail_edge, ignoreBounds=True)
+        self.rail_label = pg.TextItem("exactly 0", color="#333333", anchor=(0, 0.5))
+        self.rail_label.setFont(_font(FONT_PT, bold=True))
+        self.rail_label.setZValue(90)
+        self.rail_label.fill = pg.mkBrush(255, 255, 255, 170)
+        gp.addItem(self.rail_label, ignoreBounds=True)
+
+        # Keys for the line styles (black samples, so they do not read as a lane).
+        self._key_items: list[pg.PlotDataItem] = []
+        self.params_key = self._style_key(PLOTS.index("params"),
+                                          [(PARAM_LABELS[k], PARAM_STYLES[k]) for k in PARAMS])
+        self.grad_key = self._style_key(PLOTS.index("grad"),
+                                        [(GRAD_LABELS[g], GRAD_STYLES[g]) for g in GRADS])
+        self.z_key = self._style_key(PLOTS.index("z"),
+                                     [("min–max", "band"), ("mean", Qt.PenStyle.SolidLine)])
+        self.a_key = self._style_key(PLOTS.index("a"), [("mean", Qt.PenStyle.SolidLine)])
+        self.view.ci.layout.setColumnFixedWidth(1, KEY_WIDTH)
+        self.grad_key.setVisible(False)
+        self._apply_grad_styles()
