@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -25,8 +25,9 @@ DOCKED = (QDockWidget.DockWidgetFeature.DockWidgetClosable
           | QDockWidget.DockWidgetFeature.DockWidgetMovable
           | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
 WIDTH = 340  # px: the panel's width beside the columns
-COVERED_NOTE = ("\n\n(On this small screen the panel lies over the diagram and chain rule; "
-                "stop 4 moves it over the cards, and × closes it.)")
+COVERED_NOTE = ("\n\n(On this small screen the tour takes the place of the diagram and chain "
+                "rule; stop 4 shows them in place of the cards. × closes the tour.)")
+FOLDED_NOTE = "\n\n(On this small screen the tour takes room from the plots; × closes it.)"
 
 
 def confirm(window: Any, text: str) -> bool:
@@ -93,6 +94,7 @@ class TourPanel(QWidget):
         self.window = window
         self.index = -1
         self._left: tuple[int, int, int] | None = None  # the run as the tour left it
+        self._room: int | None = None  # px kept for the panel at a narrow window's columns' end
         self.title = QLabel()
         self.title.setObjectName("tourTitle")
         self.title.setWordWrap(True)
@@ -172,6 +174,9 @@ class TourPanel(QWidget):
         self.next.setEnabled(not last)
         self.next.setVisible(not last)
         self.finish.setVisible(last)
+        same = max(self.next.sizeHint().width(), self.finish.sizeHint().width())
+        for button in (self.next, self.finish):  # Finish where Next was, as wide
+            button.setMinimumWidth(same)
         self.fit_layout(self.isVisible())
         if last:
             settings.preferences().set_seen_tour()
@@ -181,35 +186,72 @@ class TourPanel(QWidget):
         return QSize(WIDTH, super().sizeHint().height())  # the text wraps, not the window grows
 
     def fit_layout(self, shown: bool = True) -> None:
-        """Docked beside a wide window's columns; on a narrow one (a 1280x720 projector) the
-        panel lies over the right column, which the stops rarely need (at a stop about the
-        selected lane's math: over the cards), and the columns keep their room."""
+        """Docked beside a wide window's columns. On a narrow one (a 1280x720 projector) the
+        panel takes the place of a side column, at the columns' right end for the whole tour
+        (its buttons stay under the pointer from stop to stop): of the right column, which the
+        stops rarely need, or, at a stop about the selected lane's math, of the cards, the
+        right column then shown between the time plots and the panel."""
         w = self.window
         dock = self.parentWidget()
         if not isValid(w) or not shown or self.index < 0 or not isinstance(dock, QDockWidget):
             return
-        narrow = w.is_narrow()
-        if narrow and self.index == 0:
-            self.text.setText(STOPS[0].text + COVERED_NOTE)
         overlay = w.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea
-        if not narrow:
+        if not w.is_narrow():
             if overlay:
                 dock.setFeatures(DOCKED)
                 w.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
                 dock.show()
+            self.release()
             return
+        size = w.size()
         if not overlay:  # a plain child of the window, over its columns (not a window of its
             w.removeDockWidget(dock)  # own: it moves with the window)
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
-            dock.show()
-        target = w.fold_columns["cards" if STOPS[self.index].math else "right"]
-        if not target.isVisible() or target.width() < 200:  # folded (presentation mode):
-            target = w.plots  # over the time plots' right end
-        rect = QRect(target.mapTo(w, QPoint(0, 0)), target.size())
-        if target is w.plots:
-            rect.setLeft(rect.right() - WIDTH)
+        dock.show()
+        if self._room is None:  # once: the panel keeps its place and width from stop to stop
+            right = w.fold_columns["right"]
+            wide = right.width() + w.columns.handleWidth() if right.isVisible() else 0
+            self._room = min(max(WIDTH, wide), 2 * WIDTH)
+        w.columns.setContentsMargins(0, 0, self._room, 0)  # the columns end at the panel
+        math, right_free = STOPS[self.index].math, False
+        if math or self.index == 0:  # is the right column shown, not folded for presentation?
+            w.fold("right", "tour", False)
+            right_free = w.fold_columns["right"].isVisible()
+        math = math and right_free
+        w.fold("cards", "tour", math)
+        w.fold("right", "tour", not math)
+        if self.index == 0:
+            self.text.setText(STOPS[0].text + (COVERED_NOTE if right_free else FOLDED_NOTE))
+        w.keep_size(size)
+        self.place()
+
+    def place(self) -> None:
+        """A narrow window's panel over the room kept for it at the columns' right end."""
+        w, dock = self.window, self.parentWidget()
+        if self._room is None or not isValid(w) or not isinstance(dock, QDockWidget):
+            return
+        rect = QRect(w.columns.mapTo(w, QPoint(0, 0)), w.columns.size())
+        rect.setLeft(rect.right() + 1 - self._room)
         dock.setGeometry(rect)
         dock.raise_()
+
+    def release(self) -> None:
+        """The tour closed (or the window wide): the columns get their room back."""
+        w = self.window
+        if self._room is None or not isValid(w):
+            return
+        self._room = None
+        size = w.size()
+        w.columns.setContentsMargins(0, 0, 0, 0)
+        w.fold("cards", "tour", False)
+        w.fold("right", "tour", False)
+        w.keep_size(size)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """(Installed on the window's columns.)"""
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Move):
+            self.place()  # the window resized: the panel follows the columns' right end
+        return False
 
 
 def make_dock(window: Any) -> QDockWidget:
@@ -225,6 +267,8 @@ def make_dock(window: Any) -> QDockWidget:
     dock.hide()
     dock.panel = panel
     panel.close_requested.connect(dock.close)
+    dock.visibilityChanged.connect(lambda shown: shown or panel.release())
+    window.columns.installEventFilter(panel)
     return dock
 
 

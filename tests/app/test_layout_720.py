@@ -84,13 +84,16 @@ def _rect(win, widget):
     return QRect(widget.mapTo(win, QPoint(0, 0)), widget.size())
 
 
-def test_tour_at_720_floats_over_the_right_column(win, qtbot, prefs):
+def test_tour_at_720_takes_the_place_of_the_right_column(win, qtbot, prefs):
     plots_width = win.plots.width()
+    right = _rect(win, win.fold_columns["right"])
     tour.start(win)
     dock, panel = win.tour_dock, win.tour_dock.panel
     QApplication.processEvents()
     assert dock.isVisible() and not dock.isFloating() and not dock.isWindow()
-    assert dock.geometry() == _rect(win, win.fold_columns["right"])
+    at = dock.geometry()
+    assert at.right() == right.right() and not win.fold_columns["right"].isVisible()
+    assert not at.intersects(_rect(win, win.plots))
     assert "small screen" in panel.text.text()
     assert win.plots.width() == plots_width and win.size().toTuple() == SCREEN
     _readable(win, qtbot)
@@ -99,10 +102,11 @@ def test_tour_at_720_floats_over_the_right_column(win, qtbot, prefs):
     assert all(card.plot.isVisible() for card in win.cards.cards)
     assert "small screen" not in panel.text.text()
     panel.next.click()
-    panel.next.click()  # stop 4: the chain rule; the panel moves over the cards
-    assert dock.geometry() == _rect(win, win.fold_columns["cards"])
+    panel.next.click()  # stop 4: the chain rule in place of the cards; the panel stays
+    assert dock.geometry() == at and not win.fold_columns["cards"].isVisible()
+    assert not at.intersects(_rect(win, win.fold_columns["right"]))
     panel.next.click()
-    assert dock.geometry() == _rect(win, win.fold_columns["right"])
+    assert dock.geometry() == at and win.fold_columns["cards"].isVisible()
     dock.close()
     assert win.size().toTuple() == SCREEN
 
