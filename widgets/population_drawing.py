@@ -67,7 +67,7 @@ class PopulationDrawing:
 
     Draws into the items and labels the view builds (``capacity``, ``curves``, ``markers``,
     ``b_plot``, ``z_plot``, ``hist``, ``z_note``, ``strip_*``, ``table``, ``finding``,
-    ``status``) and reads its ``follower`` and ``controller``.
+    ``status``, ``side``) and reads its ``follower`` and ``controller``.
     """
 
     follower: Any
@@ -166,7 +166,7 @@ class PopulationDrawing:
         where = " · ".join(f"{pos}: <b>{n}</b>" for pos, n in zip(("top", "bottom"), names,
                                                                   strict=False))
         text = (f"First {pop.trace_size} neurons × last {STRIP_STEPS} steps, output on sample 1 "
-                f"({where}): dropped is off for one step, dead for good.")
+                f"({where}):")
         if text != self.strip_title.text():
             self.strip_title.setText(text)
 
@@ -181,19 +181,22 @@ class PopulationDrawing:
             if len(counts):
                 c = counts[-1, i]
                 cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
-                lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f} %"
+                lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
             else:  # no step yet: no state measured
                 cells, lost = "<td align='right'>–</td>" * 4, "–"
-            rows.append(f"<tr><td>{lane_swatch(lane)} {html.escape(lane_label(lane))}</td>"
+            name = html.escape(lane_label(lane)).replace(" ", "&nbsp;")  # a cell never wraps
+            rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}</td>"
                         f"{cells}<td align='right'><b>{lost}</b></td></tr>")
         # a state needs a step's gradients: none is counted before the first step (the
-        # histograms show the starts meanwhile)
-        when = (f"at step {pop.t:,}, by state:" if len(counts) else
+        # histograms show the starts meanwhile). The last row counted is that of step t - 1
+        # (the forward pass of the step run last), the capacity plot's last point
+        when = (f"at step {pop.first_step() + len(counts) - 1:,}, by state:" if len(counts) else
                 "by state, counted from the first step on (below: the starts):")
         self.table.setText(
             f"<b>{n:,} neurons per activation</b> {when}"
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
             f"{''.join(rows)}</table>")
+        self.side.fit()  # the table's lane names may be wider than the column
         self.finding.setText(dropout_finding(pop))
         lagging = self.follower.lagging(self.controller.sim)
         capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"

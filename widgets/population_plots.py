@@ -1,6 +1,8 @@
-"""Plot helpers of the Population tab: min/max decimation of the capacity curves, plots without a
-grid, a y axis of neuron counts on a log scale, and histogram ranges that do not jump
-(and depend on the values drawn alone).
+"""Plot and layout helpers of the Population tab: min/max decimation of the capacity curves, plots
+without a grid, a y axis of neuron counts on a log scale, histogram ranges that do not jump (and
+depend on the values drawn alone), and the parts that let the page fit its window at large
+presentation fonts: a row of controls that wraps, and a right column as wide as its table that
+scrolls when taller than the page.
 """
 
 from __future__ import annotations
@@ -10,8 +12,24 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
+from widgets import style
 from widgets.claim_plots import make_plot
+
+MIN_SIDE, MAX_SIDE = 360, 470  # px: the right column's width at the normal font
+STRIP_MIN_H = 80  # px: the dropped-versus-dead strip's height at least, 2 px a neuron
 
 
 def bins_of(x: np.ndarray, y: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -76,3 +94,123 @@ def histogram_range(values: np.ndarray) -> tuple[float, float]:
         lo, hi = lo - 0.5, hi + 0.5
     q = nice_above((hi - lo) / 5)
     return math.floor(lo / q - 0.25) * q, math.ceil(hi / q + 0.25) * q
+
+
+class ControlRow(QWidget):
+    """Two groups of controls side by side, or one above the other where the page is too narrow
+    for both (large presentation fonts): no control is ever shrunk below its size hint."""
+
+    def __init__(self, *groups: list[QWidget]):
+        super().__init__()
+        self.groups = []
+        for widgets in groups:
+            group = QWidget()
+            row = QHBoxLayout(group)
+            row.setContentsMargins(0, 0, 0, 0)
+            for w in widgets:
+                w.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+                row.addWidget(w)
+                if not isinstance(w, QLabel):
+                    row.addSpacing(10)
+            group.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.groups.append(group)
+        self._grid = QGridLayout(self)
+        self._grid.setContentsMargins(8, 4, 8, 0)
+        self._grid.setSpacing(4)
+        # the minimum is ours (the groups may wrap), not the one-row layout's
+        self._grid.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._place(False)
+
+    @property
+    def wrapped(self) -> bool:
+        """True when the second group has a row of its own."""
+        return self._grid.getItemPosition(self._grid.indexOf(self.groups[1]))[0] == 1
+
+    def _place(self, wrap: bool) -> None:
+        for g in self.groups:
+            self._grid.removeWidget(g)
+        for i, g in enumerate(self.groups):
+            self._grid.addWidget(g, i if wrap else 0, 0 if wrap else i,
+                                 Qt.AlignmentFlag.AlignLeft)
+        self._grid.setColumnStretch(0 if wrap else 1, 0)
+        self._grid.setColumnStretch(1 if not wrap else 0, 1)
+
+    def _margins(self) -> int:
+        m = self._grid.contentsMargins()
+        return m.left() + m.right()
+
+    def one_row_width(self) -> int:
+        """Width both groups need side by side."""
+        return (sum(g.sizeHint().width() for g in self.groups) + self._grid.horizontalSpacing()
+                + self._margins())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        hint.setWidth(max(g.sizeHint().width() for g in self.groups) + self._margins())
+        return hint
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._rewrap(event.size().width())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self._rewrap(self.width())
+
+    def _rewrap(self, width: int) -> None:
+        wrap = width < self.one_row_width()
+        if wrap != self.wrapped:
+            self._place(wrap)
+            self.updateGeometry()
+
+
+class Strip(pg.GraphicsLayoutWidget):
+    """The dropped-versus-dead strip's area: it asks for STRIP_MIN_H px and takes the height the
+    texts leave (a graphics view's own size hint, ~500 px, made the column scroll)."""
+
+    def __init__(self):
+        super().__init__()
+        self.setBackground(style.theme().plot_bg)
+        self.setMinimumHeight(STRIP_MIN_H)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), STRIP_MIN_H)
+
+
+class Column(QWidget):
+    """The scrolled widget of :class:`SideColumn`. Its minimum height is that of its texts
+    wrapped at the width it has (heightForWidth), not at their narrowest: that made the column
+    scroll with room to spare."""
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.layout().minimumSize().width(), 0)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.layout().sizeHint().width(), self.heightForWidth(self.width()))
+
+
+class SideColumn(QScrollArea):
+    """The right column: as wide as its widest text needs (the table of counts does not wrap),
+    scrolling vertically when large fonts make it taller than the page."""
+
+    def __init__(self, layout: QVBoxLayout):
+        super().__init__()
+        inner = Column()
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        inner.setLayout(layout)
+        self.setWidget(inner)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.fit()
+
+    def fit(self) -> None:
+        """Width: MIN_SIDE..MAX_SIDE, but at least enough for the widest line that cannot wrap
+        (the table's rows: wider with presentation fonts)."""
+        need = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+        lo = max(MIN_SIDE, need)
+        hi = max(MAX_SIDE, lo)
+        if (self.minimumWidth(), self.maximumWidth()) != (lo, hi):
+            self.setMinimumWidth(lo)
+            self.setMaximumWidth(hi)

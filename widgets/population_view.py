@@ -17,12 +17,11 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
-    QHBoxLayout,
     QLabel,
     QWidget,
 )
@@ -43,7 +42,15 @@ from widgets.population_drawing import (
     lane_label,
     lane_style,
 )
-from widgets.population_plots import CountAxis, bins_of, histogram_range, plain_plot
+from widgets.population_plots import (
+    ControlRow,
+    CountAxis,
+    SideColumn,
+    Strip,
+    bins_of,
+    histogram_range,
+    plain_plot,
+)
 
 __all__ = [
     "BINS",
@@ -92,6 +99,7 @@ class PopulationView(PopulationDrawing, QWidget):
         self._catch_up.timeout.connect(self._catch_up_slice)
         self._build()
         controller.frame.connect(self._on_frame)
+        self.side.fit()
         controller.running_changed.connect(self._on_running)
 
     # --- construction ---------------------------------------------------------------------------
@@ -126,15 +134,9 @@ class PopulationView(PopulationDrawing, QWidget):
         # the status heads the right column, where it wraps: in the row of controls it was cut
         # at 1280 px (and, unless cut, it forced the whole window wider)
         self.status = wrap_label()
-        controls = QHBoxLayout()
-        controls.setContentsMargins(8, 4, 8, 0)
-        for text, w in (("Neurons per activation", self.size_box), ("Start", self.init_box),
-                        (None, self.random_box), ("ReLU + dropout, p =", self.dropout_box)):
-            if text:
-                controls.addWidget(QLabel(text))
-            controls.addWidget(w)
-            controls.addSpacing(10)
-        controls.addStretch(1)
+        self.controls = ControlRow(
+            [QLabel("Neurons per activation"), self.size_box, QLabel("Start"), self.init_box],
+            [self.random_box, QLabel("ReLU + dropout, p ="), self.dropout_box])
 
         self.plots = plot_area()
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
@@ -163,7 +165,7 @@ class PopulationView(PopulationDrawing, QWidget):
 
         self.table = wrap_label(rich=True)
         self.finding = wrap_label(rich=True)
-        self.strip = plot_area()
+        self.strip = Strip()
         self.strip_plots: list[pg.PlotItem] = []
         self.strip_images: list[pg.ImageItem] = []
         lut = np.array([pg.mkColor(CODE_COLORS[c]).getRgb()[:3] for c in range(4)], dtype=np.ubyte)
@@ -190,13 +192,10 @@ class PopulationView(PopulationDrawing, QWidget):
         right = vbox(self.status, self.table, self.finding, self.strip_title, (self.strip, 1),
                      self.strip_key)
         right.setContentsMargins(4, 4, 8, 4)
-        side = QWidget()
-        side.setLayout(right)
-        side.setMinimumWidth(360)
-        side.setMaximumWidth(470)
-        body = hbox((self.plots, 1), side)
+        self.side = SideColumn(right)
+        body = hbox((self.plots, 1), self.side)
         body.setContentsMargins(0, 0, 0, 0)
-        outer = vbox(controls, (body, 1))
+        outer = vbox(self.controls, (body, 1))
         outer.setContentsMargins(0, 0, 0, 0)
         self.setLayout(outer)
 
@@ -226,6 +225,11 @@ class PopulationView(PopulationDrawing, QWidget):
                 self.hist[name].append(h)
 
     # --- showing and following ------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation fonts: the table is wider
+            self.side.fit()
+
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self.follower not in self.controller.followers:

@@ -86,7 +86,7 @@ def test_views_draw_the_counts(controller, show, qtbot):
     lost = pop.counts()[:, :, [2, 3, 4]].sum(-1) * 100 / 100
     x, y = v.curves[0].getData()
     assert len(x) == 60 and y[-1] == lost[-1, 0]
-    assert "ReLU + dropout 0.5" in v.table.text()
+    assert "ReLU + dropout 0.5" in _plain(v.table.text())
     assert f"{pop.counts()[-1, 0, State.DEAD]:,} of 100 dead" in v.finding.text()
     _, h = v.hist["b"][0].getData()
     assert np.isclose(np.sum(10 ** h - 1), 100)  # log10(1 + count), every neuron once
@@ -277,11 +277,39 @@ def test_a_paused_threaded_population_catches_up_and_is_drawn(controller, show, 
     qtbot.waitUntil(lambda: f.pop.t == controller.sim.t and not v._catch_up.isActive(),
                     timeout=10_000)
     assert f.pop.events[-1] == {"step": 30, "kind": "bias_shock", "b": -3.0}
-    assert "at step 60," in v.table.text()
+    assert "at step 59," in v.table.text()  # step 59's forward pass: the last of 60 steps
     _, h = v.hist["b"][0].getData()
     lo, hi = v._ranges["b"]
     counts, _ = np.histogram(np.clip(f.pop.biases()[0], lo, hi), bins=np.linspace(lo, hi, 61))
     np.testing.assert_array_equal(h, np.log10(1.0 + counts))
+
+
+def _plain(html_text):
+    """The text a rich-text label shows (no tags, no-break spaces as spaces)."""
+    from PySide6.QtGui import QTextDocument
+
+    doc = QTextDocument()
+    doc.setHtml(html_text)
+    return doc.toPlainText().replace("\u00a0", " ")
+
+
+def test_table_names_the_step_of_the_plots_last_point(controller, show):
+    """The capacity plot's last point was at step N - 1 while the table said 'at step N'. The last
+    row counted is that of step N - 1 (the forward pass of the step run last: a shock fired at
+    step 30 shows in it once 31 steps have run); both name that step."""
+    v = show(PopulationView(controller, PopulationFollower(size=50)))
+    controller.sim.run(30)
+    controller.bias_shock(-10.0)  # applied before step 30's forward pass
+    controller.sim.run(1)
+    assert v.follower.sync(controller.sim, controller.journal)
+    v.refresh(force=True)
+    pop = v.follower.pop
+    assert pop.t == 31 and pop.counts()[-2, 0, State.DEAD] < 50  # step 29: before the shock
+    assert pop.counts()[-1, 0, State.DEAD] == 50  # step 30: after it, ReLU dead
+    x, y = v.curves[0].getData()
+    assert x[-1] == 30 and y[-1] == 100.0
+    assert "at step 30, by state:" in v.table.text()
+    assert "<td align='right'>50</td><td align='right'><b>100.0&nbsp;%" in v.table.text()
 
 
 def _fully_shown(label):
@@ -325,7 +353,7 @@ def test_before_the_first_step_the_texts_say_what_is_measured(controller, show):
     controller.sim.run(2)
     v.follower.sync(controller.sim, controller.journal)
     v.refresh(force=True)
-    assert "at step 2," in v.table.text() and "of 50 dead" in v.finding.text()
+    assert "at step 1," in v.table.text() and "of 50 dead" in v.finding.text()
 
 
 def test_dropout_lane_looks_different_from_relu(controller, show):
