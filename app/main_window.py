@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 
 from app.controller import LiveController
 from app.window_columns import WindowColumns
+from app.window_lanes import WindowLanes
 from app.window_place import BoundedTabs
 from app.workshop import install as install_workshop
-from simulation import activations, presets
+from simulation import presets
 from simulation.config import ConfigError, RunConfig
 from simulation.engine import Simulation
 from widgets.chain_rule import ChainRulePanel
@@ -34,7 +35,7 @@ from widgets.transport_bar import TransportBar
 TITLE = "Dying ReLU Lab"
 
 
-class MainWindow(QMainWindow, WindowColumns):
+class MainWindow(QMainWindow, WindowColumns, WindowLanes):
     """Transport bar on top; lane cards, time plots, and the selected lane's math side by side."""
 
     def __init__(self, controller: LiveController, preset_id: str):
@@ -78,10 +79,6 @@ class MainWindow(QMainWindow, WindowColumns):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(main, "Single neuron")
         self.tabs.setTabToolTip(0, "The lanes side by side: one neuron per activation")
-        # the transport bar wraps its rows on a narrow window; while it rewraps, its minimum
-        # width hint is briefly the one-row width, which grew the window past a 1280-px screen:
-        # the window takes its minimum width from the tabs and the status bar instead
-        self.transport.setMinimumWidth(1)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -219,40 +216,10 @@ class MainWindow(QMainWindow, WindowColumns):
             return
         self.controller.reset(config)
 
-    def _build_lanes_menu(self, sim: Simulation) -> None:
-        """One checkable entry per lane: show or hide it in every view (the run goes on)."""
-        self.lanes_menu.clear()
-        for spec in sim.config.lanes:
-            action = self.lanes_menu.addAction(activations.get(spec.activation).label)
-            action.setCheckable(True)
-            action.setChecked(True)
-            action.setToolTip("Show or hide this lane; it keeps running either way")
-            action.toggled.connect(lambda on, lane=spec.id: self.set_lane_visible(lane, on))
-        self.lanes_menu.addSeparator()
-        more = self.lanes_menu.addAction("Add or remove lanes (restarts)…")
-        more.triggered.connect(self.setup_dock.show)
-
-    def set_lane_visible(self, lane_id: str, visible: bool) -> None:
-        """Show or hide a lane; hiding the selected one selects the first lane still shown."""
-        self.cards.set_lane_visible(lane_id, visible)
-        self.plots.set_lane_visible(lane_id, visible)
-        shown = self.shown_lanes()
-        if shown and self.cards.selected() not in shown:
-            self.select_lane(shown[0])
-
-    def shown_lanes(self) -> list[int]:
-        """The indices of the lanes shown (not hidden in the Lanes menu)."""
-        return [card.index for card in self.cards.cards if card.lane_visible]
-
     def add_tab(self, widget: QWidget, title: str, tooltip: str) -> None:
         """Another view beside the single-neuron lanes (population, death map, ...)."""
         i = self.tabs.addTab(widget, title)
         self.tabs.setTabToolTip(i, tooltip)
-
-    def select_lane(self, index: int) -> None:
-        self.cards.select(index)
-        self.diagram.set_lane(index)
-        self.chain.set_lane(index)
 
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()

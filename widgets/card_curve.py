@@ -1,5 +1,5 @@
-"""The f(z) / f'(z) plot of a lane card: its z range (sticky, grown for the run's bias shocks)
-and the curves, recomputed only when PReLU's alpha or the z range changed.
+"""The f(z) / f'(z) plot of a lane card: its items, its z range (sticky, grown for the run's bias
+shocks) and the curves, recomputed only when PReLU's alpha or the z range changed.
 
 :class:`CardCurve` is a mixin of :class:`widgets.card_frame.LaneCard`.
 """
@@ -9,13 +9,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QFrame, QGraphicsItem, QLabel, QSizePolicy
 
 from simulation.config import RunConfig
+from widgets.palette import DEAD_REGION, ZERO_COLOR
 
 Z_RANGE = (-12.0, 4.0)  # z range of the plot for a b = -10 shock (see default_z_range)
 Z_LIMIT = 100.0  # the z range never grows past +-Z_LIMIT (a diverged lane is off the chart)
 ALPHA_LIMIT = 1e3  # PReLU's curve is frozen when alpha is non-finite or beyond this
 CURVE_POINTS = 481
+CARD_BG = "#FFFFFF"
+MUTED = "#6A6A6A"
 
 
 def _floor_to(v: float) -> float:
@@ -40,8 +47,77 @@ def default_z_range(config: RunConfig) -> tuple[float, float]:
     return max(_floor_to(lo), -Z_LIMIT), 4.0
 
 
+class _ClickFilter(QObject):
+    """Forwards left presses on the plot (which swallows them) to the card (its parent).
+
+    It holds no Python reference to the card: no reference cycle keeps dead wrappers around.
+    """
+
+    def eventFilter(self, obj, ev) -> bool:
+        if (ev.type() == QEvent.Type.MouseButtonPress
+                and ev.button() == Qt.MouseButton.LeftButton):
+            card = self.parent()
+            card.clicked.emit(card.index)
+        return False
+
+
 class CardCurve:
     """The curve half of LaneCard: f(z) and f'(z) over a z range that follows the samples."""
+
+    def _build_plot(self) -> pg.PlotWidget:
+        """The plot and its items: shaded z <= 0, axis lines, f, f' and the samples' dots."""
+        self.plot = pg.PlotWidget(background=CARD_BG)
+        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.plot.setMinimumSize(100, 40)
+        self.plot.setFrameShape(QFrame.Shape.NoFrame)
+        self.plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.plot.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        pi = self.plot.getPlotItem()
+        pi.setMouseEnabled(x=False, y=False)
+        pi.setMenuEnabled(False)
+        pi.hideButtons()
+        pi.hideAxis("left")
+        pi.layout.setContentsMargins(0, 0, 0, 0)
+        ax = pi.getAxis("bottom")
+        tf = QFont(self.font())
+        tf.setPointSizeF(7.5)
+        ax.setStyle(tickFont=tf, tickLength=-3, tickTextOffset=1, maxTickLevel=0, maxTextLevel=0)
+        ax.setHeight(QFontMetrics(tf).height() + 3)
+        ax.setTextPen(pg.mkPen(MUTED))
+        ax.setPen(pg.mkPen("#9A9A9A"))
+        vb = pi.getViewBox()
+        vb.setDefaultPadding(0.0)
+        vb.disableAutoRange()
+        self.region = pg.LinearRegionItem(values=(Z_RANGE[0] - 1, 0.0), orientation="vertical",
+                                          movable=False, brush=pg.mkBrush(DEAD_REGION),
+                                          pen=pg.mkPen(None))
+        self.region.setZValue(-20)
+        self.zero_line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(ZERO_COLOR, width=1))
+        self.axis_line = pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen("#C4C4C4", width=1))
+        for item in (self.zero_line, self.axis_line):
+            item.setZValue(-10)
+        self.grad_curve = pg.PlotCurveItem(antialias=True)
+        self.value_curve = pg.PlotCurveItem(antialias=True)
+        for item in (self.grad_curve, self.value_curve):
+            # f and f' change only with the lane's parameters (PReLU's alpha) or the range,
+            # the dots over them every frame: keep their antialiased strokes as a pixmap
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.dots = pg.ScatterPlotItem(size=7, pxMode=True, antialias=True, hoverable=False)
+        self.dots.setZValue(10)
+        for item in (self.region, self.axis_line, self.zero_line, self.grad_curve,
+                     self.value_curve, self.dots):
+            pi.addItem(item)
+        # a plain label over the plot (pyqtgraph's TextItem segfaulted in paint under PySide6)
+        self.off_chart = QLabel("", self.plot)
+        of = QFont(self.font())
+        of.setPointSizeF(7.5)
+        self.off_chart.setFont(of)
+        self.off_chart.setStyleSheet(f"color: {MUTED}; background: transparent;")
+        self.off_chart.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.off_chart.move(3, 1)
+        self.off_chart.hide()
+        self.plot.viewport().installEventFilter(_ClickFilter(self))
+        return self.plot
 
     def _initial_alpha(self) -> float | None:
         if self.act.learnable_alpha:

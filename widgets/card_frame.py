@@ -8,18 +8,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
-from PySide6.QtWidgets import (
-    QFrame,
-    QGraphicsItem,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from simulation import activations
 from simulation.config import LaneSpec
@@ -29,33 +20,17 @@ from widgets import style
 from widgets.card_curve import ALPHA_LIMIT, Z_RANGE, CardCurve
 from widgets.card_readout import CardReadout
 from widgets.card_text import _Badge, _TextBlock
-from widgets.palette import DEAD_REGION, ZERO_COLOR
 
 NORMAL_HEIGHT = 172  # preferred card height (five cards in ~900 px)
 COMPACT_HEIGHT = 98  # below COMPACT_BELOW the card is drawn compact (one line of recovery text)
 COMPACT_BELOW = 150
 PLOT_MIN = 40  # px: a card with less room for its plot shows name, badge and recovery line only
+PAD, COMPACT_PAD = (5, 3), (2, 1)  # px: the card's top and bottom margin, and spacing
 DOT_LIMIT = 1e4  # samples with |z| or |f(z)| beyond this (or non-finite) are not drawn
 
-CARD_BG = "#FFFFFF"
 DEAD_BG = "#CFCFCF"
-MUTED = "#6A6A6A"
 BORDER = "#CDCDCD"
 SELECTED_BORDER = "#1A1A1A"
-
-
-class _ClickFilter(QObject):
-    """Forwards left presses on the plot (which swallows them) to the card (its parent).
-
-    It holds no Python reference to the card: no reference cycle keeps dead wrappers around.
-    """
-
-    def eventFilter(self, obj, ev) -> bool:
-        if (ev.type() == QEvent.Type.MouseButtonPress
-                and ev.button() == Qt.MouseButton.LeftButton):
-            card = self.parent()
-            card.clicked.emit(card.index)
-        return False
 
 
 class LaneCard(QFrame, CardCurve, CardReadout):
@@ -95,57 +70,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         header.addWidget(self.badge, 0)
 
         # body: plot and numbers
-        self.plot = pg.PlotWidget(background=CARD_BG)
-        self.plot.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        self.plot.setMinimumSize(100, 40)
-        self.plot.setFrameShape(QFrame.Shape.NoFrame)
-        self.plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.plot.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        pi = self.plot.getPlotItem()
-        pi.setMouseEnabled(x=False, y=False)
-        pi.setMenuEnabled(False)
-        pi.hideButtons()
-        pi.hideAxis("left")
-        pi.layout.setContentsMargins(0, 0, 0, 0)
-        ax = pi.getAxis("bottom")
-        tf = QFont(self.font())
-        tf.setPointSizeF(7.5)
-        ax.setStyle(tickFont=tf, tickLength=-3, tickTextOffset=1, maxTickLevel=0, maxTextLevel=0)
-        ax.setHeight(QFontMetrics(tf).height() + 3)
-        ax.setTextPen(pg.mkPen(MUTED))
-        ax.setPen(pg.mkPen("#9A9A9A"))
-        vb = pi.getViewBox()
-        vb.setDefaultPadding(0.0)
-        vb.disableAutoRange()
-        self.region = pg.LinearRegionItem(values=(Z_RANGE[0] - 1, 0.0), orientation="vertical",
-                                          movable=False, brush=pg.mkBrush(DEAD_REGION),
-                                          pen=pg.mkPen(None))
-        self.region.setZValue(-20)
-        self.zero_line = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(ZERO_COLOR, width=1))
-        self.axis_line = pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen("#C4C4C4", width=1))
-        for item in (self.zero_line, self.axis_line):
-            item.setZValue(-10)
-        self.grad_curve = pg.PlotCurveItem(antialias=True)
-        self.value_curve = pg.PlotCurveItem(antialias=True)
-        for item in (self.grad_curve, self.value_curve):
-            # f and f' change only with the lane's parameters (PReLU's alpha) or the range,
-            # the dots over them every frame: keep their antialiased strokes as a pixmap
-            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.dots = pg.ScatterPlotItem(size=7, pxMode=True, antialias=True, hoverable=False)
-        self.dots.setZValue(10)
-        for item in (self.region, self.axis_line, self.zero_line, self.grad_curve,
-                     self.value_curve, self.dots):
-            pi.addItem(item)
-        # a plain label over the plot (pyqtgraph's TextItem segfaulted in paint under PySide6)
-        self.off_chart = QLabel("", self.plot)
-        of = QFont(self.font())
-        of.setPointSizeF(7.5)
-        self.off_chart.setFont(of)
-        self.off_chart.setStyleSheet(f"color: {MUTED}; background: transparent;")
-        self.off_chart.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.off_chart.move(3, 1)
-        self.off_chart.hide()
-        self.plot.viewport().installEventFilter(_ClickFilter(self))
+        self._build_plot()
 
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(8.5)
@@ -169,8 +94,6 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self.recovery.setToolTip("What this lane did after the last shock.")
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 5, 7, 5)
-        layout.setSpacing(3)
         layout.addLayout(header, 0)
         layout.addLayout(body, 1)
         layout.addWidget(self.recovery, 0)
@@ -214,14 +137,17 @@ class LaneCard(QFrame, CardCurve, CardReadout):
     def minimumSizeHint(self) -> QSize:
         # name, badge and one line of recovery text always fit, in whatever font they have
         # (presentation mode): the plot gives way first
-        return QSize(240, self._chrome_height())
+        return QSize(240, self._chrome_height(compact=True))
 
-    def _chrome_height(self) -> int:
-        """Height of everything but the plot: margins, header, one recovery line."""
-        m = self.layout().contentsMargins()
+    def _chrome_height(self, compact: bool | None = None) -> int:
+        """Height of everything but the plot: border, margins, header, one recovery line (of
+        the compact card or the full one; default: as the card is now)."""
+        compact = self._compact if compact is None else compact
+        pad, spacing = COMPACT_PAD if compact else PAD
+        m = self.contentsMargins()  # the border
         header = max(self.name.sizeHint().height(), self.badge.sizeHint().height())
         line = self.recovery.fontMetrics().lineSpacing()
-        return m.top() + m.bottom() + 2 * self.layout().spacing() + header + line
+        return m.top() + m.bottom() + 2 * pad + 2 * spacing + header + line
 
     @property
     def bare(self) -> bool:
@@ -234,17 +160,23 @@ class LaneCard(QFrame, CardCurve, CardReadout):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self.plot.setVisible(event.size().height() - self._chrome_height() >= PLOT_MIN)
         compact = event.size().height() < COMPACT_BELOW
-        if compact != self._compact:
+        changed = compact != self._compact
+        if changed:
             self._compact = compact
             self._apply_compact()
-        elif event.size().width() == event.oldSize().width():
+        self.plot.setVisible(event.size().height() - self._chrome_height() >= PLOT_MIN)
+        if not changed and event.size().width() == event.oldSize().width():
             return
         if self._snap is not None:  # the recovery line picks its wording by the room it has
             self._update_text(self._snap)
 
     def _apply_compact(self) -> None:
+        """A compact card: one recovery line, no tick labels, and tighter margins, so that
+        the f(z) plot and its dots keep their room (a 720-px window with the set-up panel)."""
+        pad, spacing = COMPACT_PAD if self._compact else PAD
+        self.layout().setContentsMargins(10, pad, 7, pad)
+        self.layout().setSpacing(spacing)
         self.recovery.set_rows(1 if self._compact else 2)
         self.plot.getPlotItem().showAxis("bottom", not self._compact)
 

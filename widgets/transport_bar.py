@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SPEED_MIN, SPEED_MAX = 1, 20_000
+from widgets.transport_parts import SPEED_MAX, SPEED_MIN, SpeedLabel, TextButton
+
 _SLIDER_STEPS = 1000
 
 
@@ -65,16 +66,16 @@ class TransportBar(QWidget):
     def __init__(self, presets: dict[str, str], parent: QWidget | None = None):
         super().__init__(parent)
         style = self.style()
-        self.play_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
-                                       "Play")
+        self.play_button = TextButton(style.standardIcon(QStyle.StandardPixmap.SP_MediaPlay),
+                                   "Play")
         self.play_button.setToolTip("Run gradient descent live (Space). Every lane takes the "
                                     "same steps on the same data.")
         self.play_button.clicked.connect(self.play_toggled)
-        self.step_button = QPushButton(
+        self.step_button = TextButton(
             style.standardIcon(QStyle.StandardPixmap.SP_MediaSkipForward), "Step")
         self.step_button.setToolTip("Exactly one update w ← w − lr·∂L/∂w of every lane (→)")
         self.step_button.clicked.connect(self.step_requested)
-        self.reset_button = QPushButton(
+        self.reset_button = TextButton(
             style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Reset")
         self.reset_button.setToolTip("Back to step 0: same seed, same data, same start (R)")
         self.reset_button.clicked.connect(self.reset_requested)
@@ -84,9 +85,7 @@ class TransportBar(QWidget):
         self.speed_slider.setMinimumWidth(90)
         self.speed_slider.setToolTip("Simulation speed, 1 to 20,000 gradient steps per second "
                                      "(logarithmic). Drawing stays at most 60 frames a second.")
-        self.speed_label = QLabel()
-        self.speed_label.setMinimumWidth(
-            self.speed_label.fontMetrics().horizontalAdvance("20,000 steps/s") + 4)
+        self.speed_label = SpeedLabel()
         self.speed_slider.valueChanged.connect(self._on_speed)
 
         self.lr_box = _spin(0.0, 100.0, 0.3, 3, 0.05, "Learning rate α of every lane: "
@@ -131,8 +130,12 @@ class TransportBar(QWidget):
                                        QSizePolicy.Policy.Preferred)
         self.description.setObjectName("presetDescription")
 
+        # what drops its text where there is no room: icon-only buttons, "240/s"
+        self._compactable = (self.play_button, self.step_button, self.reset_button,
+                             self.speed_label)
         row1 = QHBoxLayout()
-        for w in (self.play_button, self.step_button, self.reset_button):
+        for w in self._compactable[:3]:
+            w.set_label(w.label)
             row1.addWidget(w)
         row1.addSpacing(8)
         row1.addWidget(QLabel("Speed"))
@@ -155,7 +158,7 @@ class TransportBar(QWidget):
         self._shock_row = QHBoxLayout()
         row1.addSpacing(8)
         row1.addWidget(self.shocks)
-        row2 = QHBoxLayout()
+        row2 = self._row2 = QHBoxLayout()
         row2.addWidget(QLabel("Preset"))
         row2.addWidget(self.preset_box)
         row2.addWidget(self.description, 1)
@@ -169,49 +172,79 @@ class TransportBar(QWidget):
         self.set_speed(240)
         self._show_description(0)
 
-    # --- one row or two ---------------------------------------------------------------------------
+    # --- one row or two, text or icons ------------------------------------------------------------
     @property
     def shocks_wrapped(self) -> bool:
         """True when the shock controls have a row of their own (a narrow window)."""
         return self._shock_row.indexOf(self.shocks) >= 0
 
+    @property
+    def compact(self) -> bool:
+        """True when play, step and reset show their icons only and the speed is "240/s"
+        (presentation fonts on a narrow window)."""
+        return self.play_button.compact
+
+    def _needs(self, wrap: bool, compact: bool) -> int:
+        """Width the bar needs with the shocks on a row of their own (``wrap``) or at the end of
+        the first row, and with icon-only (``compact``) or labelled buttons; from the widgets'
+        minimum sizes in their current fonts, whatever the current arrangement."""
+        m = self.layout().contentsMargins()
+        shocks = self.shocks.minimumSizeHint().width()
+        first = self._row1.minimumSize().width() + sum(
+            w.width_for(compact) - w.width_for(w.compact) for w in self._compactable)
+        if self.shocks_wrapped:  # (the 8-px spacing before them stays in the first row)
+            first += self._row1.spacing() + shocks
+        widest = max(first - self._row1.spacing() - shocks, shocks) if wrap else first
+        return max(widest, self._row2.minimumSize().width()) + m.left() + m.right()
+
     def _one_row_width(self) -> int:
         """Width the first row needs with the shocks in it."""
-        m = self.layout().contentsMargins()
-        width = self._row1.minimumSize().width() + m.left() + m.right()
-        if self.shocks_wrapped:
-            width += self.shocks.minimumSizeHint().width() + 8 + self._row1.spacing()
-        return width
+        return self._needs(wrap=False, compact=False)
 
     def minimumSizeHint(self) -> QSize:
+        # the narrowest arrangement (shocks wrapped, icon-only buttons), whatever the current
+        # one is: the bar never asks the window for the width of the one it has now
         hint = super().minimumSizeHint()
-        if not self.shocks_wrapped:  # it may wrap: as narrow as the wider of the two rows
-            m = self.layout().contentsMargins()
-            shocks = self.shocks.minimumSizeHint().width() + m.left() + m.right()
-            rest = self._one_row_width() - shocks - 8 - self._row1.spacing()
-            hint.setWidth(max(rest + m.left() + m.right(), shocks))
+        hint.setWidth(self._needs(wrap=True, compact=True))
         return hint
 
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        wrap = event.size().width() < self._one_row_width()
+    def _arrange(self, width: int) -> None:
+        """One row where it fits, else the shocks on a row of their own; icon-only buttons
+        where even that does not fit."""
+        wrap = width < self._needs(wrap=False, compact=False)
+        compact = wrap and width < self._needs(wrap=True, compact=False)
+        changed = wrap != self.shocks_wrapped or compact != self.compact
         if wrap != self.shocks_wrapped:
             (self._row1 if wrap else self._shock_row).removeWidget(self.shocks)
             (self._shock_row if wrap else self._row1).addWidget(self.shocks)
+        for w in self._compactable:
+            w.set_compact(compact)
+        if changed:
             self.updateGeometry()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._arrange(event.size().width())
+
+    def event(self, event) -> bool:
+        done = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():  # fonts or shown
+            # controls changed (a hidden bar's width is not the one it will be shown at)
+            self._arrange(self.width())
+        return done
 
     # --- echo model state back without emitting intents ---------------------------------------
     def set_running(self, running: bool) -> None:
         pix = QStyle.StandardPixmap
         icon = pix.SP_MediaPause if running else pix.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
-        self.play_button.setText("Pause" if running else "Play")
+        self.play_button.set_label("Pause" if running else "Play")
 
     def set_speed(self, speed: float) -> None:
         self.speed_slider.blockSignals(True)
         self.speed_slider.setValue(slider_from_speed(speed))
         self.speed_slider.blockSignals(False)
-        self.speed_label.setText(f"{round(speed):,} steps/s")
+        self.speed_label.set_speed(round(speed))
 
     def set_lr(self, lr: float) -> None:
         self.lr_box.blockSignals(True)
@@ -229,7 +262,7 @@ class TransportBar(QWidget):
     # --- internals ------------------------------------------------------------------------------
     def _on_speed(self, pos: int) -> None:
         speed = speed_from_slider(pos)
-        self.speed_label.setText(f"{speed:,} steps/s")
+        self.speed_label.set_speed(speed)
         self.speed_changed.emit(float(speed))
 
     def _emit_lr_shock(self) -> None:
