@@ -6,12 +6,16 @@ inks of the theme in force (``widgets.style``); nothing here creates a widget.
 
 A formula wraps only between whole terms (before "=", "+", "×", ... or after a comma), never
 inside a number, a parenthesis or a fraction such as ∂a/∂z: its other spaces are non-breaking
-and every slash is followed by a word joiner (:func:`formula`, :func:`phase_html`).
+and every slash is followed by a word joiner (:func:`formula`, :func:`phase_html`). The panel
+lays each line out for its column (``phase_html``'s ``wrap``: :func:`widgets.chain_header.
+wrap_terms`), so Qt never has to break one.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable
 from html import escape
 
 from simulation import activations
@@ -20,6 +24,8 @@ from widgets import style
 from widgets.chain_numbers import _Numbers, fmt, fmt_apart, fmt_paren
 
 N_PHASES = 7
+NUMBER_COLUMN = 22  # px: the phase numbers' column (its padding included)
+PADDING = 4  # px: the cells' padding
 PHASE_TITLES = {
     1: "Forward",
     2: "Activation",
@@ -70,6 +76,11 @@ def _join_slashes(html: str) -> str:
     """No line break after a slash (∂a/∂z, 2/π) anywhere in the text (tags untouched)."""
     return "".join(t if t.startswith("<") else t.replace("/", "/" + WJ)
                    for t in re.split(r"(<[^>]*>)", html))
+
+
+def _unbroken(text: str) -> str:
+    """``text`` on one line (a few words that belong together: "all 64 samples")."""
+    return text.replace(" ", "&nbsp;")
 
 
 def _zero(text: str) -> str:
@@ -150,7 +161,7 @@ def _phase_full(nb: _Numbers, phase: int) -> list[str]:
         return lines
     if phase == 3:
         diff, pair = _a_minus_y(nb)
-        lines = [formula("L = mean((a − y)²)") + f" over {nb.all_samples}",
+        lines = [formula("L = mean((a − y)²)") + f" over&nbsp;{_unbroken(nb.all_samples)}",
                  indent + formula(f"= <b>{fmt(nb.loss)}</b>")]
         if pair:
             return [*lines, "this sample: " + formula("(a − y)²"), *pair,
@@ -191,7 +202,7 @@ def _summed(nb: _Numbers) -> list[str]:
     def g(v: float) -> str:
         return _zero("0") if v == 0.0 else f"<b>{fmt(v)}</b>"
 
-    lines = [f"summed over {nb.all_samples}:",
+    lines = [f"summed over {_unbroken(nb.all_samples)}:",
              "&nbsp;&nbsp;" + formula(f"∂L/∂w₁ = {g(nb.grad_w1)}, &nbsp;∂L/∂w₂ = "
                                       f"{g(nb.grad_w2)}, &nbsp;∂L/∂b = {g(nb.grad_b)}")]
     if nb.prelu:
@@ -253,23 +264,41 @@ def _phase_summary(nb: _Numbers, phase: int) -> str:
         prod = _product(nb)
         return (formula(f"∂L/∂w₁ = {fmt(nb.dL_da)} × {_factor(nb.da_dz)} × {fmt(nb.x1)} = "
                         f"{_num(prod)}")
-                + f"<br>{nb.all_samples}: " + formula(f"∂L/∂w₁ = {_num(nb.grad_w1)}"))
+                + f"<br>{_unbroken(nb.all_samples)}: " + formula(f"∂L/∂w₁ = {_num(nb.grad_w1)}"))
     raise ValueError(f"no summary for phase {phase}")
 
 
-def phase_html(nb: _Numbers, phase: int) -> str:
-    """Phases 1..``phase``: the earlier ones summarised, the current one in full, highlighted."""
+def number_column(digit_width: float) -> int:
+    """The width of the phase numbers' column for numbers ``digit_width`` px wide (a large
+    font widens it)."""
+    return max(NUMBER_COLUMN, math.ceil(digit_width) + 2 * PADDING + 1)
+
+
+def text_room(viewport_width: float, margin: float, numbers: int = NUMBER_COLUMN) -> float:
+    """The width of the phases' text column in a view ``viewport_width`` px wide whose document
+    has a ``margin`` px margin, beside a ``numbers`` px wide column of phase numbers."""
+    return viewport_width - 2 * margin - numbers - 2 * PADDING
+
+
+def phase_html(nb: _Numbers, phase: int, wrap: Callable[[str], str] | None = None,
+               numbers: int = NUMBER_COLUMN) -> str:
+    """Phases 1..``phase``: the earlier ones summarised, the current one in full, highlighted.
+    ``wrap``: what lays one line out in the text column (as built, Qt wraps it); ``numbers``:
+    the width of the phase numbers' column."""
     rows = []
     for i in range(1, phase + 1):
         current = i == phase
         if current:
-            body = (f"<b>{escape(PHASE_TITLES[i])}</b><br>" + "<br>".join(_phase_full(nb, i)))
+            lines = [f"<b>{escape(PHASE_TITLES[i])}</b>", *_phase_full(nb, i)]
             bg = f' bgcolor="{style.theme().highlight_bg}"'
             num = f"<b>{i}</b>"
         else:
-            body = _phase_summary(nb, i)
+            lines = [_phase_summary(nb, i)]
             bg = ""
             num = _muted(str(i))
-        rows.append(f'<tr><td{bg} width="22" align="right"><a name="p{i}"></a>{num}</td>'
-                    f"<td{bg}>{_join_slashes(body)}</td></tr>")
-    return ('<table width="100%" cellspacing="0" cellpadding="4">' + "".join(rows) + "</table>")
+        lines = [_join_slashes(part) for line in lines for part in line.split("<br>")]
+        body = "<br>".join(map(wrap, lines) if wrap else lines)
+        rows.append(f'<tr><td{bg} width="{numbers}" align="right"><a name="p{i}"></a>'
+                    f"{num}</td><td{bg}>{body}</td></tr>")
+    return (f'<table width="100%" cellspacing="0" cellpadding="{PADDING}">' + "".join(rows)
+            + "</table>")

@@ -22,7 +22,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QEvent, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -37,10 +37,10 @@ from PySide6.QtWidgets import (
 
 from simulation.engine import Simulation
 from widgets import style
-from widgets.chain_header import Header
+from widgets.chain_header import Header, Ruler, wrap_terms
 from widgets.chain_numbers import _Numbers, read_numbers
 from widgets.chain_numbers import fmt as fmt
-from widgets.chain_phases import N_PHASES, WJ, phase_html
+from widgets.chain_phases import N_PHASES, WJ, number_column, phase_html, text_room
 from widgets.chain_phases import ZERO_COLOR as ZERO_COLOR
 from widgets.fitted_label import FittedLabel
 
@@ -61,6 +61,7 @@ class ChainRulePanel(QWidget):
         self._snap = None
         self._numbers: _Numbers | None = None
         self._dirty = True
+        self._rendering = False
         self._title_plain = ""
 
         base = QFont(self.font())
@@ -92,6 +93,11 @@ class ChainRulePanel(QWidget):
         self._browser.setFont(base)
         self._browser.document().setDefaultFont(base)
         self._browser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        # the formulas are laid out for the browser's width and font: again when they change
+        self._ruler = Ruler()
+        self._room = 0.0  # the text column's width the shown text was laid out for
+        self._browser.installEventFilter(self)
+        self._browser.viewport().installEventFilter(self)
 
         self._back = QPushButton("◀ Back")
         self._back.setToolTip("Show the previous phase of this update again")
@@ -231,9 +237,21 @@ class ChainRulePanel(QWidget):
         return phase_html(self._read(), self._phase)
 
     def plain_text(self) -> str:
-        """The phases only, as plain text."""
-        self._render_if_dirty()
-        return self._browser.toPlainText().replace(WJ, "")  # word joiners show nothing
+        """The phases only, as plain text, a line per line of a formula (not as wrapped)."""
+        doc = QTextDocument()
+        doc.setHtml(self.html())
+        return doc.toPlainText().replace(WJ, "")  # word joiners show nothing
+
+    def room(self) -> float:
+        """The width (px) of the phases' text column: no line of a formula is wider."""
+        browser = self._browser
+        return text_room(browser.viewport().width(), browser.document().documentMargin(),
+                         self._numbers_width())
+
+    def _numbers_width(self) -> int:
+        bold = QFont(self._browser.font())
+        bold.setBold(True)
+        return number_column(QFontMetricsF(bold).horizontalAdvance(str(N_PHASES)))
 
     # --- internals -------------------------------------------------------------------------------
     def _read(self) -> _Numbers:
@@ -264,6 +282,16 @@ class ChainRulePanel(QWidget):
         super().showEvent(event)
         self._render_if_dirty()
 
+    def eventFilter(self, watched, event) -> bool:
+        kind = event.type()
+        if ((kind == QEvent.Type.Resize and watched is self._browser.viewport())
+                or (kind == QEvent.Type.FontChange and watched is self._browser)):
+            if not self._rendering and (self.room() != self._room
+                                        or self._ruler.font != self._browser.font()):
+                self._dirty = True  # laid out for another width or font
+                self._invalidate()
+        return super().eventFilter(watched, event)
+
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange:  # a theme change: write in its inks
             self._dirty = True
@@ -271,8 +299,18 @@ class ChainRulePanel(QWidget):
         super().changeEvent(event)
 
     def _render_if_dirty(self) -> None:
-        if not self._dirty:
+        if self._rendering or not self._dirty:
             return
+        self._rendering = True  # (setHtml shows or hides the scroll bar: the view's width
+        try:                     # changes on the way; laid out again for the width it ends at)
+            for _ in range(3):
+                self._render()
+                if self.room() == self._room:
+                    break
+        finally:
+            self._rendering = False
+
+    def _render(self) -> None:
         self._dirty = False
         nb = self._read()
         color = style.lane_color(nb.activation)
@@ -290,7 +328,11 @@ class ChainRulePanel(QWidget):
                                     f"{self._phase}/{N_PHASES}")
         self._back.setEnabled(self._phase > 1)
         self._next.setText("Apply step ▶" if self._phase == N_PHASES else "Next ▶")
-        self._browser.setHtml(phase_html(nb, self._phase))
+        self._ruler.set_font(self._browser.font())  # (the document's, once it has it)
+        self._room = room = self.room()
+        self._browser.setHtml(phase_html(nb, self._phase,
+                                         lambda line: wrap_terms(line, room, self._ruler),
+                                         self._numbers_width()))
         # The current phase is the last one shown: scrolled to the end, so it is in view; where
         # it is taller than the view (a small window, a large scale factor) its start is shown
         # (its title and formula), not its last lines.
