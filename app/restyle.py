@@ -12,13 +12,15 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
 from widgets import style
+from widgets.shock_markers import label_font
 from widgets.time_layout import AXIS_WIDTH, KEY_WIDTH
 
 TICK_PT, LABEL_PT, KEY_PT, CARD_TICK_PT = 11, 12, 11, 7.5  # the views' base sizes
+KEY_MAX_SCALE = 1.4  # the line-style keys' fonts grow at most this much when presenting
 
 
 def make_palette(theme: style.Theme) -> QPalette:
@@ -63,10 +65,7 @@ def scale_widget_fonts(root: QWidget, scale: float) -> None:
 def restyle_items(window: Any, ratio: float) -> None:
     """The pens (line widths times ``ratio``), fonts and colours of the items the time plots,
     shock markers and lane cards already have; each card's text is redrawn on its next show."""
-    from PySide6.QtGui import QPen
-
     from simulation.health import State
-    from widgets import time_plots
 
     plots, th = window.plots, style.theme()
     if ratio != 1.0:
@@ -80,7 +79,7 @@ def restyle_items(window: Any, ratio: float) -> None:
     plots._update_legend()
     for marker in plots.markers:
         for name, label in marker.labels.items():
-            label.setFont(time_plots._font(time_plots.FONT_PT, bold=True))
+            label.setFont(label_font())
             label.setColor(th.shock)
             label.fill = pg.mkBrush(*th.label_fill)
             marker.lines[name].setPen(pg.mkPen(th.shock, width=style.lw(2),
@@ -110,8 +109,9 @@ def restyle_plots(plots: Any) -> None:
         p.getAxis("left").setWidth(int(AXIS_WIDTH * max(1.0, fs * 0.9)))
     plots.view.ci.layout.setColumnFixedWidth(1, KEY_WIDTH * max(1.0, fs * 0.9))
     for key in (plots.params_key, plots.grad_key, plots.z_key, plots.a_key):
-        for sample, label in key.items:
-            label.setText(label.text, color=th.text, size=f"{KEY_PT * fs:g}pt")
+        # the keys grow less than the rest (KEY_MAX_SCALE): four entries must fit a short plot
+        key.set_label_style(th.text, KEY_PT * min(fs, KEY_MAX_SCALE))
+        for sample, _label in key.items:
             pen = sample.item.opts.get("pen")
             if sample.item.opts.get("fillLevel") is not None:  # the band's sample
                 band = QColor(th.text)
@@ -119,7 +119,9 @@ def restyle_plots(plots: Any) -> None:
                 sample.item.setBrush(pg.mkBrush(band))
                 sample.item.opts["fillBrush"] = pg.mkBrush(band)
             elif pen is not None:
-                styled = pg.mkPen(th.text, width=style.lw(2), style=pg.mkPen(pen).style())
+                styled = QPen(pg.mkPen(pen))  # its dash pattern (in pen widths) kept
+                styled.setColor(QColor(th.text))
+                styled.setWidthF(style.lw(2))
                 sample.item.setPen(styled)
     plots.z_negative.setBrush(pg.mkBrush(th.dead_region))
     plots.z_negative.update()

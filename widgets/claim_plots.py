@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 
 from widgets import style
 from widgets.claim_controls import FONT_PT, font
-from widgets.plot_items import pow10_label
+from widgets.plot_axes import pow10_label
 from widgets.style import lane_color
 
 LABEL_STYLE = {"font-size": "12pt"}

@@ -1,62 +1,39 @@
-"""The pyqtgraph items of the time plots (log axis, curve, legend sample, band) and their pens
-and fonts."""
+"""The pyqtgraph items of the time plots (curve, legend sample and key, band) and their pens
+and fonts; the axes are in :mod:`widgets.plot_axes`."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
 
 from widgets import style as look
 
 FONT_PT = 11
 LABEL_PT = 12
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
-def pow10_label(n: int) -> str:
-    """10ⁿ as text: '1', '10', '10⁻⁶'."""
-    return {0: "1", 1: "10"}.get(n, "10" + str(n).translate(_SUPERSCRIPT))
-
-
-class LogAxis(pg.AxisItem):
-    """A y axis over log10 values: ticks on whole decades labelled 10ⁿ, none below ``floor``,
-    and optionally one tick labelled ``rail_text`` at ``rail`` (the exact-zero rail)."""
-
-    def __init__(self, orientation: str = "left", **kwargs: Any):
-        super().__init__(orientation, **kwargs)
-        self.floor: int | None = None
-        self.rail: float | None = None
-        self.rail_text = "= 0"
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        lo, hi = sorted((minVal, maxVal))
-        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
-            return []
-        first = math.ceil(lo - 1e-9)
-        if self.floor is not None:
-            first = max(first, self.floor)
-        last = math.floor(hi + 1e-9)
-        per_decade = size / (hi - lo)
-        stride = next((s for s in (1, 2, 3, 4, 5, 10, 20, 50) if s * per_decade >= 20), 100)
-        values = [float(v) for v in range(first, last + 1) if v % stride == 0]
-        if self.rail is not None and lo <= self.rail <= hi:
-            values.append(float(self.rail))
-        return [(float(stride), values)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [self.rail_text if self.rail is not None and abs(v - self.rail) < 1e-6
-                else pow10_label(round(v)) for v in values]
+# Dash patterns (in pen widths) for the line styles of the time plots: unlike Qt's own, a
+# dashed and a dash-dotted line stay apart at every width (short dashes; long dash and dot).
+DASHES = {Qt.PenStyle.DashLine: [3.0, 2.0], Qt.PenStyle.DotLine: [1.0, 1.5],
+          Qt.PenStyle.DashDotLine: [7.0, 2.0, 1.0, 2.0]}
 
 
 def _pen(color: str, style: Qt.PenStyle = Qt.PenStyle.SolidLine, width: float = 2.0):
     pen = pg.mkPen(color, width=look.lw(width), style=style)
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+    if style in DASHES:
+        pen.setDashPattern(DASHES[style])
     return pen
 
 
@@ -220,27 +197,67 @@ class Curve(pg.PlotCurveItem):
 
 
 class LineSample(pg.ItemSample):
-    """A legend sample: a 34-px horizontal stretch of the item's pen (dashes must be readable)."""
+    """A legend sample: a horizontal stretch of the item's pen (long enough for its dashes to
+    read), centred on its own height (:meth:`set_size` follows the key's font)."""
+
+    W, H = 38, 26  # px at the normal font (26: the height of an 11-pt label)
 
     def __init__(self, item: Any):
         super().__init__(item)
-        self.setFixedWidth(38)
-        self.setFixedHeight(self.H)
+        self.set_size(self.W, self.H)
 
-    H = 26  # the height of an 11-pt label, so sample and text share a centre line
+    def set_size(self, w: float, h: float) -> None:
+        self.w, self.h = float(w), float(h)
+        self.setFixedWidth(self.w)
+        self.setFixedHeight(self.h)
+        self.prepareGeometryChange()
+        self.update()
 
     def boundingRect(self):
-        return QRectF(0, 0, 38, self.H)
+        return QRectF(0, 0, self.w, self.h)
 
     def paint(self, p, *args) -> None:
         opts = self.item.opts
+        mid = self.h / 2
         if opts.get("fillLevel") is not None and opts.get("fillBrush") is not None:
             p.setPen(pg.mkPen(None))
             p.setBrush(pg.mkBrush(opts["fillBrush"]))
-            p.drawRect(QRectF(2, self.H / 2 - 8, 34, 12))
+            band = min(12.0, self.h * 0.5)
+            p.drawRect(QRectF(2, mid - band / 2, self.w - 4, band))
         else:
             p.setPen(opts["pen"])
-            p.drawLine(QPointF(2, self.H / 2 - 2), QPointF(36, self.H / 2 - 2))
+            p.drawLine(QPointF(2, mid), QPointF(self.w - 2, mid))
+
+
+class StyleKey(pg.LegendItem):
+    """A vertical key of line styles: each label level with its sample, whatever the height of
+    the cell it is laid out in (pyqtgraph's LegendItem stretches a label to its row's height
+    and draws the text at the top of it, above the vertically centred sample)."""
+
+    def __init__(self, pt: float):
+        super().__init__(horSpacing=4, verSpacing=-6, colCount=1, brush=None, pen=None,
+                         labelTextSize=f"{pt:g}pt", labelTextColor="k", sampleType=LineSample)
+
+    def _addItemToLayout(self, sample: Any, label: Any) -> None:
+        row = self.layout.rowCount()
+        centre = Qt.AlignmentFlag.AlignVCenter
+        self.layout.addItem(sample, row, 0, alignment=centre)
+        self.layout.addItem(label, row, 1, alignment=centre | Qt.AlignmentFlag.AlignLeft)
+        self.rowCount = row + 1
+        self._fit(sample, label)
+
+    def _fit(self, sample: LineSample, label: Any) -> None:
+        h = label.itemRect().height()
+        label.setMaximumHeight(h)  # never taller than its text: centred in the row
+        sample.set_size(max(LineSample.W, 1.45 * h), h)
+
+    def set_label_style(self, color: str, pt: float) -> None:
+        """Every label in ``color`` at ``pt`` points; the samples follow the labels' height."""
+        for sample, label in self.items:
+            label.setMaximumHeight(1e6)
+            label.setText(label.text, color=color, size=f"{pt:g}pt")
+            self._fit(sample, label)
+        self.updateSize()
 
 
 class BandItem(pg.FillBetweenItem):

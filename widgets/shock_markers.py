@@ -12,10 +12,10 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
 
 from simulation.engine import Simulation
 from widgets import style as look
-from widgets.plot_items import FONT_PT, _font
 from widgets.plot_series import PLOTS
 
 # shock markers kept at most (the newest), left of the view and in all: each costs ~0.25 MB and
@@ -26,6 +26,18 @@ MAX_MARKERS_OFF_VIEW = 8
 MAX_MARKERS = 30
 LABEL_ROWS = 3  # labels of shocks close together step down, up to this many rows
 LABEL_ANCHOR = (-0.04, -0.02)  # left of the text at the line, top at the top of the view
+LABEL_PT = 11  # the labels' font (bold), which presentation mode enlarges at most ...
+LABEL_MAX_SCALE = 1.5  # ... this much: the labels must not hide the curves of short plots
+EVERY_PLOT = 4.5  # labels on every plot when the shortest is this many label heights tall,
+# else on the top plot only (the dashed lines still cross every plot)
+
+
+def label_font() -> QFont:
+    """The markers' label font: bold, smaller than the rest in presentation mode."""
+    f = QFont()
+    f.setPointSizeF(LABEL_PT * min(look.scales()[0], LABEL_MAX_SCALE))
+    f.setBold(True)
+    return f
 
 
 def event_label(event: dict[str, Any]) -> str:
@@ -130,7 +142,7 @@ class ShockMarkers:
             # and misplaces InfLineLabel text on these plots.
             label = pg.TextItem(event_label(event), color=look.theme().shock,
                                 anchor=LABEL_ANCHOR, fill=pg.mkBrush(*look.theme().label_fill))
-            label.setFont(_font(FONT_PT, bold=True))
+            label.setFont(label_font())
             label.setZValue(81)
             label.setPos(step, self._yrange.get(name, (0.0, 1.0))[1])
             self.plots[name].addItem(line, ignoreBounds=True)
@@ -161,6 +173,10 @@ class ShockMarkers:
         if key == getattr(self, "_label_rows_key", None) or x1 <= x0:
             return
         self._label_rows_key = key
+        # short plots (presentation mode): the labels on the top plot only
+        self.labels_on = PLOTS if height >= EVERY_PLOT * box.height() else PLOTS[:1]
+        if self.labels_on == PLOTS[:1]:
+            height = self.plots[PLOTS[0]].vb.height()
         # the rows whose text ends above the bottom: the text of row r spans (0.02 + 1.05 r) to
         # (1.02 + 1.05 r) label heights below the top (LABEL_ANCHOR)
         rows = LABEL_ROWS
@@ -171,9 +187,10 @@ class ShockMarkers:
         for marker in self.markers:
             step = float(marker.event["step"])
             shown = x0 <= step <= x1
-            if marker.labels[PLOTS[0]].isVisible() != shown:
-                for label in marker.labels.values():
-                    label.setVisible(shown)
+            for name, label in marker.labels.items():
+                visible = shown and name in self.labels_on
+                if label.isVisible() != visible:
+                    label.setVisible(visible)
             if not shown:
                 continue
             w = marker.labels[PLOTS[0]].textItem.boundingRect().width()

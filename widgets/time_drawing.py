@@ -84,8 +84,7 @@ class TimeDrawing:
         self._place_log("loss", loss_dec, rail=False)
         self._place_log("grad", grad_dec, rail=True)
         self._lin_range("z", zlo[vis], zhi[vis])
-        # bottom left: the shock markers' labels take the top of the plot
-        self.z_label.setPos(self._xrange[0], min(0.0, self._yrange["z"][0]))
+        self._place_z_label()  # bottom left: the shock markers' labels take the top
         self._lin_range("a", y[F_A, vis])
         pf = [F_PARAM[p] for p in PARAMS]
         self._lin_range("params", y[pf][:, vis])

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 
 from simulation.activations import ACTIVATIONS
 from widgets import style as look
-from widgets.plot_items import FONT_PT, LABEL_PT, BandItem, Curve, LineSample, _pen, _translucent
+from widgets.plot_items import FONT_PT, LABEL_PT, BandItem, Curve, StyleKey, _pen, _translucent
 from widgets.plot_series import GRAD_LABELS, GRAD_MODES, GRAD_STYLES, GRADS, PARAM_STYLES, PARAMS
 
 
@@ -78,12 +78,10 @@ class TimeLanes:
         fill.setZValue(1)
         return lane
 
-    def _style_key(self, row: int, entries: list[tuple[str, Any]]) -> pg.LegendItem:
+    def _style_key(self, row: int, entries: list[tuple[str, Any]]) -> StyleKey:
         """A vertical key in the column right of plot ``row`` (never over data): line styles
         (a Qt.PenStyle, drawn in black so they do not read as a lane) or "band" (a fill)."""
-        key = pg.LegendItem(horSpacing=4, verSpacing=-6, colCount=1, brush=None, pen=None,
-                            labelTextSize=f"{FONT_PT}pt", labelTextColor="k",
-                            sampleType=LineSample)
+        key = StyleKey(FONT_PT)
         for text, style in entries:
             if style == "band":
                 item = pg.PlotDataItem(pen=None, fillLevel=0.0, fillBrush=pg.mkBrush("#00000040"))

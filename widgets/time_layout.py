@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsView, QVBoxLayout
 
 from widgets.palette import DEAD_REGION, ZERO_COLOR
-from widgets.plot_items import FONT_PT, LABEL_PT, LogAxis, _font
+from widgets.plot_axes import FitAxis, LogAxis
+from widgets.plot_items import FONT_PT, LABEL_PT, _font
 from widgets.plot_series import (
     GRAD_LABELS,
     GRAD_STYLES,
@@ -46,7 +47,7 @@ class TimeLayout:
 
         self.plots: dict[str, pg.PlotItem] = {}
         for row, name in enumerate(PLOTS):
-            axes = {"left": LogAxis("left")} if name in ("loss", "grad") else {}
+            axes = {"left": LogAxis("left") if name in ("loss", "grad") else FitAxis("left")}
             p = self.view.addPlot(row=row, col=0, axisItems=axes)
             p.setMenuEnabled(False)
             p.setMouseEnabled(x=False, y=False)
@@ -92,10 +93,12 @@ class TimeLayout:
                                    pen=pg.mkPen(ZERO_COLOR, width=1.5 if name == "z" else 1))
             line.setZValue(-50)
             self.plots[name].addItem(line, ignoreBounds=True)
+        # in the shaded region's visible part (bottom left), hidden where it does not fit there
         self.z_label = pg.TextItem("z ≤ 0", color=ZERO_COLOR, anchor=(0, 1))
         self.z_label.setFont(_font(FONT_PT))
         self.z_label.setZValue(-40)
         zp.addItem(self.z_label, ignoreBounds=True)
+        zp.vb.sigResized.connect(lambda _vb: self._place_z_label())
 
         gp = self.plots["grad"]
         self.rail_zone = pg.LinearRegionItem((-2.0, -1.0), orientation="horizontal", movable=False,

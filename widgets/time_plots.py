@@ -29,10 +29,10 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from simulation.engine import Simulation
 from simulation.history import INDEX
 from widgets.decimate import BinReducer, bin_size
+from widgets.plot_axes import pow10_label as pow10_label
 from widgets.plot_items import FONT_PT as FONT_PT
 from widgets.plot_items import LABEL_PT, _font
 from widgets.plot_items import LineSample as LineSample
-from widgets.plot_items import pow10_label as pow10_label
 from widgets.plot_series import GRAD_MODES, PLOTS, row_features
 from widgets.shock_markers import MAX_MARKERS as MAX_MARKERS
 from widgets.shock_markers import MAX_MARKERS_OFF_VIEW as MAX_MARKERS_OFF_VIEW

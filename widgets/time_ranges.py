@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from widgets.plot_items import LogAxis
+from widgets.plot_axes import LogAxis
 from widgets.plot_series import PLOTS
 
 LOG_CAP = 12  # log plots show at most up to 10^12
@@ -62,7 +62,20 @@ class TimeRanges:
         self._place_log("grad", self._log_range("grad", none, GRAD_DECADES), rail=True)
         for name in ("z", "a", "params"):
             self._lin_range(name, none)
-        self.z_label.setPos(self._xrange[0], min(0.0, self._yrange["z"][0]))  # as _draw does
+        self._place_z_label()
+
+    def _place_z_label(self) -> None:
+        """The "z ≤ 0" label at the bottom left of the z plot, inside the shaded region: shown
+        only where the region's visible part is at least the label's height."""
+        if self._xrange is None or "z" not in self._yrange:
+            return
+        lo, hi = self._yrange["z"]
+        px = self.plots["z"].vb.height() * (min(hi, 0.0) - lo) / (hi - lo) if hi > lo else 0.0
+        fits = px >= self.z_label.textItem.boundingRect().height()
+        if fits:
+            self.z_label.setPos(self._xrange[0], lo)
+        if self.z_label.isVisible() != fits:
+            self.z_label.setVisible(fits)
 
     def _set_yrange(self, name: str, lo: float, hi: float) -> None:
         if self._yrange.get(name) != (lo, hi):

@@ -8,7 +8,8 @@ from widgets.time_plots import PLOTS
 
 
 def labels_outside(plots):
-    """(plot, kind, step) of every label not wholly inside its (shown) plot's view box."""
+    """(plot, kind, step) of every label not wholly inside its (shown) plot's view box, or not
+    shown on the top plot (short plots show the labels there only)."""
     out = []
     for name in PLOTS:
         if not plots.plots[name].isVisible():  # the a plot, in presentation mode
@@ -16,6 +17,8 @@ def labels_outside(plots):
         box = plots.plots[name].vb.sceneBoundingRect().adjusted(-0.5, -0.5, 0.5, 0.5)
         for marker in plots.markers:
             label = marker.labels[name]
+            if not label.isVisible() and name != PLOTS[0]:
+                continue
             if not (label.isVisible() and box.contains(label.sceneBoundingRect())):
                 out.append((name, marker.event["kind"], marker.event["step"]))
     return out

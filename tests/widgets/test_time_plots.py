@@ -154,7 +154,8 @@ def test_zero_rail_in_every_gradient_mode(make):
         assert rx.min() == 300
         ys.add(float(ry[0]))
     assert len(ys) == 3  # one sub-row per gradient
-    styles = {relu.grad[g].opts["pen"].style() for g in ("grad_b", "grad_w1", "grad_w2")}
+    styles = {(relu.grad[g].opts["pen"].style(), tuple(relu.grad[g].opts["pen"].dashPattern()))
+              for g in ("grad_b", "grad_w1", "grad_w2")}
     assert len(styles) == 3 and w.grad_key.isVisible()
     w.set_grad_mode("grad_w1")
     assert w.grad_combo.currentData() == "grad_w1"
