@@ -13,6 +13,7 @@ from simulation.health import State
 from widgets import style
 
 BASE_W, BASE_H = 420.0, 300.0  # the logical canvas; scaled uniformly to the widget
+MIN_W, MIN_H = 300, 215  # the widget's least size (px), at font scale 1
 
 POS_COLOR = "#0072B2"  # w > 0 (Okabe-Ito blue, in both themes)
 NEG_COLOR = "#D55E00"  # w < 0 (Okabe-Ito vermillion)

@@ -82,6 +82,7 @@ class DropoutView(ClaimView):
             box.setChecked(True)
         self.checks = ActivationChecks(NAMES, SEED_ACTIVATIONS)
         self.progress = QProgressBar()
+        self.progress.setVisible(False)  # until a run starts: empty, it looks like a text field
         self.status = wrap_label()
 
         controls = form(("Dataset", self.dataset),
@@ -96,6 +97,8 @@ class DropoutView(ClaimView):
                                    whole_x=True)
         self.acc_plot = make_plot(self.plots, 0, "test accuracy %", "epoch", col=1, whole_x=True)
         self.dead_plot = make_plot(self.plots, 1, "dead hidden units", "epoch", whole_x=True)
+        for p in (self.acc_plot, self.dead_plot):  # one epoch at one x in every epoch plot
+            p.setXLink(self.loss_plot)
         self.data_plot = make_plot(self.plots, 1, "x2", "x1", col=1)
         self.data_plot.setAspectLocked(True)
         th = style.theme()
@@ -178,12 +181,12 @@ class DropoutView(ClaimView):
 
     # --- model -> view ----------------------------------------------------------------------------
     def _show_epochs(self, epochs: int) -> None:
-        """Epochs 1..``epochs`` (at least 1..2) on the x axes of the curves, with room on the
-        right for the label of the last epoch; the dead units from epoch 0 (before training)."""
+        """Epochs 0..``epochs`` (at least 0..2) on the linked x axes of the curves, with room on
+        the right for the label of the last epoch: the dead units from epoch 0 (before training),
+        loss and accuracy from epoch 1, each epoch at the same x in every plot."""
         last = max(epochs, 2)
-        for p in self._plots():
-            first = 0 if p is self.dead_plot else 1
-            p.setXRange(first - 0.02 * (last - first), last + 0.04 * (last - first), padding=0)
+        for p in self._plots():  # linked, but not before they are laid out
+            p.setXRange(-0.02 * last, 1.04 * last, padding=0)
 
     def _show_dead_range(self, most_dead: float, hidden: int | None = None) -> None:
         """Dead units from 0 to a quarter above ``most_dead`` (at least :data:`MIN_DEAD_TOP`, at
@@ -203,6 +206,7 @@ class DropoutView(ClaimView):
         if e is None:
             self.status.setText("Press Run to train.")
             return
+        self.progress.setVisible(True)
         self.progress.setValue(round(100 * e.progress))
         s = e.split
         self.status.setText(f"{s.name}: {len(s.y_train):,} training / {len(s.y_test):,} test "

@@ -25,7 +25,16 @@ from simulation import activations
 from simulation.engine import Simulation
 from simulation.health import State
 from widgets import style
-from widgets.diagram_layout import BASE_H, BASE_W, _View, gradient_width, weight_width
+from widgets.diagram_layout import (
+    BASE_H,
+    BASE_W,
+    MAX_FONT_SCALE,
+    MIN_H,
+    MIN_W,
+    _View,
+    gradient_width,
+    weight_width,
+)
 from widgets.diagram_layout import G_MAX as G_MAX
 from widgets.diagram_layout import STOP_COLOR as STOP_COLOR
 from widgets.diagram_layout import W_MAX as W_MAX
@@ -45,7 +54,7 @@ class NetworkDiagram(QWidget, DiagramPainting):
         self._curve: list[QPointF] = []
         self._fonts: dict[tuple[int, bool], QFont] = {}
         self._shown: tuple | None = None  # (snapshot, lane, sample) last read
-        self.setMinimumSize(300, 215)
+        self.setMinimumSize(MIN_W, MIN_H)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.set_model(sim)
@@ -55,6 +64,23 @@ class NetworkDiagram(QWidget, DiagramPainting):
 
     def hasHeightForWidth(self) -> bool:
         return False
+
+    def min_height(self) -> int:
+        """The least height the diagram asks for: presenting at font scale f, its canvas drawn
+        at least f / MAX_FONT_SCALE times the base size, so the text (capped at MAX_FONT_SCALE
+        on the canvas: larger labels would cover each other) still grows on screen with f and
+        never shrinks as the column's other panels take height (at most half the column)."""
+        f = style.scales()[0]
+        want = max(MIN_H, round(BASE_H * f / MAX_FONT_SCALE)) if f > 1 else MIN_H
+        column = self.parentWidget()
+        if column is not None and column.height() > 0:
+            want = min(want, max(MIN_H, column.height() // 2))
+        return want
+
+    def _fit_min_height(self) -> None:
+        h = self.min_height()
+        if h != self.minimumHeight():
+            self.setMinimumHeight(h)
 
     # --- public API ------------------------------------------------------------------------------
     def set_model(self, sim: Simulation) -> None:
@@ -171,9 +197,14 @@ class NetworkDiagram(QWidget, DiagramPainting):
         finally:
             painter.end()
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_min_height()  # the column's height may have changed: half of it at most
+
     def changeEvent(self, event) -> None:
-        if event.type() == QEvent.Type.FontChange:
+        if event.type() == QEvent.Type.FontChange:  # presentation mode: a new font scale
             self._fonts.clear()
+            self._fit_min_height()
         elif event.type() == QEvent.Type.PaletteChange:  # a theme change: repaint in its inks
             self.update()
         super().changeEvent(event)

@@ -20,8 +20,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from simulation import activations
-from simulation.health import State
-from simulation.population import Population
+from simulation.health import State, classify
+from simulation.population import N_STATES, Population
 from widgets import style
 from widgets.claim_controls import font
 from widgets.population_plots import bins_of, histogram_range
@@ -172,26 +172,27 @@ class PopulationDrawing:
 
     def _draw_texts(self, pop: Population) -> None:
         counts = pop.counts()
+        start = None if len(counts) else counts_before_step(pop)
         th = style.theme()
         n = pop.size
         head = ("<tr><th align='left'>activation</th><th>alive</th><th>recov.</th>"
                 "<th>satur.</th><th>dead</th><th>lost</th></tr>")
         rows = []
         for i, lane in enumerate(pop.lanes):
-            if len(counts):
-                c = counts[-1, i]
-                cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
-                lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
-            else:  # no step yet: no state measured
-                cells, lost = "<td align='right'>–</td>" * 4, "–"
+            c = counts[-1, i] if len(counts) else start[i]
+            cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
+            lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
             name = html.escape(lane_label(lane)).replace(" ", "&nbsp;")  # a cell never wraps
             rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}</td>"
                         f"{cells}<td align='right'><b>{lost}</b></td></tr>")
-        # a state needs a step's gradients: none is counted before the first step (the
-        # histograms show the starts meanwhile). The last row counted is that of step t - 1
-        # (the forward pass of the step run last), the capacity plot's last point
-        when = (f"at step {pop.first_step() + len(counts) - 1:,}, by state:" if len(counts) else
-                "by state, counted from the first step on (below: the starts):")
+        # the last row counted is that of step t - 1 (the forward pass of the step run last),
+        # the capacity plot's last point; before the first step, the states of the parameters
+        # as they are (as initialized unless a shock came first), classified as a step would
+        if len(counts):
+            when = f"at step {pop.first_step() + len(counts) - 1:,}, by state:"
+        else:
+            when = (f"{'' if pop.events else 'at start, '}before step {pop.t:,}"
+                    f"{' (after the shock)' if pop.events else ''}, by state:")
         self.table.setText(
             f"<b>{n:,} neurons per activation</b> {when}"
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
@@ -206,6 +207,20 @@ class PopulationDrawing:
                 f"{1000 * self.follower.cost:.1f} ms a step")
         self.status.setText(text)
         self.status.setToolTip(text)
+
+
+def counts_before_step(pop: Population) -> np.ndarray:
+    """(L, 5) neurons per state (alive, recovering, saturated, dead, diverged) per lane as the
+    parameters are now, before the next step: the engine's own classification
+    (:func:`simulation.health.classify` of a pass over the whole dataset), what that step counts
+    first. Nothing of the population is changed (no cached pass is left in its simulations)."""
+    states = []
+    for sim in pop.sims:
+        p = sim.params.copy()
+        with np.errstate(all="ignore"):
+            states.append(classify(p, sim.network.run(p, sim.data.x, sim.data.y)))
+    state = np.concatenate(states).astype(np.intp)
+    return np.stack([np.bincount(row, minlength=N_STATES) for row in state])
 
 
 def dropout_finding(pop: Population) -> str:

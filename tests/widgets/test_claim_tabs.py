@@ -108,8 +108,7 @@ def test_dropout_plots_before_a_run_show_the_epochs_and_ranges(show):
     assert v.experiment is None and v.epochs.value() == 30
     for p in v._plots():
         lo, hi = x_range(p)
-        first = 0 if p is v.dead_plot else 1  # dead units from epoch 0, before training
-        assert first - 1 < lo <= first and 30 <= hi < 32
+        assert -1 < lo <= 0 and 30 <= hi < 32  # one epoch axis: dead units from epoch 0
         assert labels(p, "bottom")[-1] == "30"
     assert labels(v.dead_plot, "bottom")[0] == "0"
     assert labels(v.loss_plot) == ["10⁻²", "10⁻¹", "1", "10"]
@@ -122,7 +121,7 @@ def test_dropout_plots_before_a_run_show_the_epochs_and_ranges(show):
     v.epochs.setValue(12)  # the axes follow the epochs Run would train
     assert 12 <= x_range(v.acc_plot)[1] < 13
     v.epochs.setValue(1)  # whole epochs only (the run shows epochs 1..2 at least)
-    assert labels(v.loss_plot, "bottom") == ["1", "2"]
+    assert labels(v.loss_plot, "bottom") == ["0", "1", "2"]
 
 
 def test_dropout_plots_follow_the_data_once_run(show, qtbot):

@@ -95,14 +95,15 @@ def test_views_draw_the_counts(controller, show, qtbot):
 
 
 def test_before_the_first_step(controller, show):
-    """No state is measured yet: the table says so (not 0 alive of 100), the step axis shows
-    whole steps, and the note on the z histogram stays inside its plot."""
+    """No step yet: the table shows the states as the neurons start, and says so (see
+    test_population_start), the step axis shows whole steps, and the note on the z histogram
+    stays inside its plot."""
     v = show(PopulationView(controller, PopulationFollower(size=100)))
     v.follower.sync(controller.sim, controller.journal)
     v.refresh(force=True)
     assert v.follower.pop.t == 0
     text = v.table.text()
-    assert "–" in text and ">0<" not in text and "0.0 %" not in text
+    assert "–" not in text and "at start, before step 0, by state:" in text
     assert v.capacity.vb.viewRange()[0] == [0.0, 10.0]
     lo, hi = v.z_plot.vb.viewRange()[0]
     note = v.z_note.mapRectToView(v.z_note.boundingRect())
@@ -340,7 +341,7 @@ def test_status_line_is_never_cut(qtbot, size):
 
 def test_before_the_first_step_the_texts_say_what_is_measured(controller, show):
     """Step 0: the dropout lane is there (no 'set a dropout rate'), and the table does not claim
-    counts 'at step 0' it does not have: states are counted from the first step on."""
+    counts 'at step 0' it does not have: it shows the states at the start, before step 0."""
     v = show(PopulationView(controller, PopulationFollower(size=50, dropout=0.5)))
     v.follower.sync(controller.sim, controller.journal)
     v.refresh(force=True)
@@ -349,7 +350,7 @@ def test_before_the_first_step_the_texts_say_what_is_measured(controller, show):
     assert "set a dropout rate" not in finding
     assert "ReLU + dropout 0.5" in finding and "from the first step" in finding
     table = v.table.text()
-    assert "at step 0" not in table and "from the first step" in table
+    assert "at step 0" not in table and "before step 0" in table
     controller.sim.run(2)
     v.follower.sync(controller.sim, controller.journal)
     v.refresh(force=True)
