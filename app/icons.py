@@ -1,5 +1,9 @@
-"""Icons from a maintained icon set (Material Design Icons, through superqt's font icons), and the
-application icon, which is one of its glyphs.
+"""Icons from a maintained icon set (Material Design Icons, through superqt's font icons), the
+application icon, which is one of its glyphs, and the controls Fusion draws too faintly on dark.
+
+An icon without a fixed colour is drawn in the palette's text colour at the moment it is painted,
+so it follows the theme (a black glyph vanished on the dark menus). ``ContrastStyle`` outlines
+check boxes and radio buttons at 3:1 against the window and gives docks theme-coloured buttons.
 
 ``python -m app.icons`` regenerates ``resources/dying-relu-lab.svg`` and ``.png`` from the font.
 """
@@ -8,23 +12,155 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QImage, QPainter, QPainterPath
+from PySide6.QtCore import QBuffer, QIODevice, QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
+
+from widgets import style as look
 
 APP_GLYPH = "skull-outline"  # MDI: the neuron that died
 APP_COLOR = "#D55E00"  # ReLU's lane colour (Okabe-Ito vermillion)
 ICON_NAME = "dying-relu-lab"
+GLYPH_SCALE = 0.875  # superqt's: the glyph's share of the icon's height
+CONTROL_RATIO = 3.0  # WCAG 1.4.11: the outline of a control against what is around it
+
+
+def _glyph(name: str) -> tuple[str, QFont] | None:
+    """The MDI character of ``name`` and its font; None without the icon font."""
+    try:
+        from fonticon_mdi7 import MDI7
+        from superqt.fonticon import font as icon_font
+
+        key = str(getattr(MDI7, name.replace("-", "_")))  # 'mdi7.<char>'
+        return key.split(".", 1)[1], icon_font(key)
+    except Exception:  # the icon font is a dependency; without it, text-only menus still work
+        return None
+
+
+def icon_color(mode: QIcon.Mode, palette: QPalette | None = None) -> QColor:
+    """The ink of a theme-following icon in ``mode``: the text colour (highlighted text on a
+    highlighted menu row, the disabled text colour when disabled)."""
+    pal = palette or QGuiApplication.palette()
+    roles, groups = QPalette.ColorRole, QPalette.ColorGroup
+    if mode == QIcon.Mode.Disabled:
+        return pal.color(groups.Disabled, roles.WindowText)
+    if mode == QIcon.Mode.Selected:
+        return pal.color(groups.Active, roles.HighlightedText)
+    return pal.color(groups.Active, roles.WindowText)
+
+
+class ThemeIconEngine(QIconEngine):
+    """A glyph painted in the palette's colour of the moment (or a fixed one)."""
+
+    def __init__(self, char: str, font: QFont, color: str | None = None):
+        super().__init__()
+        self.char, self.font, self.color = char, QFont(font), color
+
+    def clone(self) -> QIconEngine:
+        return ThemeIconEngine(self.char, self.font, self.color)
+
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        font = QFont(self.font)
+        font.setPixelSize(max(1, round(rect.height() * GLYPH_SCALE)))
+        painter.save()
+        painter.setPen(QColor(self.color) if self.color else icon_color(mode))
+        painter.setFont(font)
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.char)
+        painter.restore()
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        # drawn anew each time (a few glyphs in a menu): a cached pixmap kept the old theme
+        pixmap = QPixmap(size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        self.paint(painter, QRect(0, 0, size.width(), size.height()), mode, state)
+        painter.end()
+        return pixmap
 
 
 def icon(name: str, color: str | None = None) -> QIcon:
-    """The Material Design icon ``name`` (e.g. 'content-save'); an empty icon if unavailable."""
-    try:
-        from superqt.fonticon import icon as font_icon
-
-        return font_icon(f"mdi7.{name}", color=color) if color else font_icon(f"mdi7.{name}")
-    except Exception:  # the icon font is a dependency; without it, text-only menus still work
+    """The Material Design icon ``name`` (e.g. 'content-save') in ``color``, or, without one,
+    in the text colour of the theme in force when it is drawn; an empty icon if unavailable."""
+    glyph = _glyph(name)
+    if glyph is None:
         return QIcon()
+    return QIcon(ThemeIconEngine(*glyph, color))
+
+
+def control_ink(palette: QPalette) -> QColor:
+    """The outline of a check box or radio button: the theme's muted ink, at least 3:1 against
+    the window (a disabled control is drawn in the disabled text colour)."""
+    window = palette.color(QPalette.ColorRole.Window).name()
+    return QColor(look.readable(look.theme().muted, window, CONTROL_RATIO))
+
+
+class ContrastStyle(QProxyStyle):
+    """The application's style (Fusion) with check boxes and radio buttons outlined at 3:1 and
+    theme-coloured dock buttons (Fusion's were dark grey on the dark title bar)."""
+
+    _ICONS: ClassVar[dict[QStyle.StandardPixmap, str]] = {
+        QStyle.StandardPixmap.SP_TitleBarCloseButton: "close",
+        QStyle.StandardPixmap.SP_DockWidgetCloseButton: "close",
+        QStyle.StandardPixmap.SP_TitleBarNormalButton: "dock-window"}
+    _OUTLINED = (QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+                 QStyle.PrimitiveElement.PE_IndicatorRadioButton)
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: Any, painter: QPainter,
+                      widget: Any = None) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element not in self._OUTLINED:
+            return
+        enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+        ink = control_ink(option.palette) if enabled else option.palette.color(
+            QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(ink, 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        r = QRectF(option.rect).adjusted(0.5, 0.5, -0.5, -0.5)
+        if element == QStyle.PrimitiveElement.PE_IndicatorRadioButton:
+            painter.drawEllipse(r)
+        else:
+            painter.drawRoundedRect(r, 1.0, 1.0)
+        painter.restore()
+
+    def standardIcon(self, standard: QStyle.StandardPixmap, option: Any = None,
+                     widget: Any = None) -> QIcon:
+        name = self._ICONS.get(standard)
+        if name is not None:
+            ico = icon(name)
+            if not ico.isNull():
+                return ico
+        return super().standardIcon(standard, option, widget)
+
+
+_style: ContrastStyle | None = None
+
+
+def install_style(app: QApplication) -> None:
+    """Make the application's style a ContrastStyle over the current one (once)."""
+    global _style
+    if isinstance(app.style(), ContrastStyle):
+        return
+    _style = ContrastStyle(app.style().name())
+    palette = app.palette()
+    app.setStyle(_style)
+    app.setPalette(palette)  # setStyle resets the palette to the style's own
 
 
 def resource_dir() -> Path:

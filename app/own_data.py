@@ -15,14 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from app import dialogs
 from app.files import FileError, read_limited
 from simulation.config import ConfigError, RunConfig
+from widgets.setup_panel import MAX_SAMPLES
 
 COLUMNS = ("x1", "x2", "y")
-MAX_ROWS = 5_000  # the live loop steps every sample every step
+MAX_ROWS = MAX_SAMPLES  # the live loop steps every sample every step (the set-up's N: the same)
 MAX_BYTES = 2 * 2**20
 LIMIT = 1e6  # |value| a setting may have (simulation.config)
 FILTER = "CSV files (*.csv *.txt);;All files (*)"
@@ -179,9 +181,44 @@ def load(window: Any, path: str | Path, normalize: bool | None = None) -> bool:
         dialogs.error(window, "This data was not loaded; the run is unchanged.", str(e))
         return False
     window.controller.reset(config)
-    window.statusBar().showMessage(f"Own data: {data.name}, {len(data.y):,} samples"
-                                   + (" (x scaled to [0, 1])" if normalize else ""), 8000)
+    show_loaded(window, data.name, len(data.y), bool(normalize))
     return True
+
+
+def message_room(window: Any) -> int:
+    """The width QStatusBar gives a message: from 6 px to 2 px before the rewind bar, which is
+    a permanent widget of the status bar."""
+    bar = window.statusBar()
+    right = bar.width() - 12
+    rewind = getattr(window, "rewind", None)
+    if rewind is not None and rewind.bar.isVisible():
+        right = min(right, rewind.bar.geometry().left() - 2)
+    return max(right - 6, 0)
+
+
+def status_text(window: Any, name: str, n: int, scaled: bool) -> str:
+    """What was loaded, short enough for the status bar (it ran under the rewind bar at 1280):
+    'Own data good.csv: 200 samples, x scaled to [0, 1]', without 'Own data' if that does not
+    fit, the file name elided in the middle if that does not either."""
+    fm, room = window.statusBar().fontMetrics(), message_room(window)
+    tail = f": {n:,} samples" + (", x scaled to [0, 1]" if scaled else "")
+    for text in (f"Own data {name}{tail}", f"{name}{tail}"):
+        if fm.horizontalAdvance(text) <= room:
+            return text
+    rest = room - fm.horizontalAdvance(tail)
+    if rest >= fm.horizontalAdvance("ab….csv"):
+        return fm.elidedText(name, Qt.TextElideMode.ElideMiddle, rest) + tail
+    return fm.elidedText(f"{name}{tail}", Qt.TextElideMode.ElideRight, room)
+
+
+def show_loaded(window: Any, name: str, n: int, scaled: bool) -> None:
+    """Say what was loaded in the status bar. A message hides the step and seed readouts and
+    the rewind bar moves left into their room, so it is measured after that move."""
+    bar = window.statusBar()
+    bar.showMessage("Own data", 8000)
+    if bar.layout() is not None:
+        bar.layout().activate()
+    bar.showMessage(status_text(window, name, n, scaled), 8000)
 
 
 def load_dialog(window: Any) -> bool:

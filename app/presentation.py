@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSplitter, QWidget
 
-from app import settings
+from app import icons, settings
 from app.restyle import (  # make_palette: tests import it from here too
     make_palette,
     restyle_cards,
@@ -98,7 +98,8 @@ class Presentation(QObject):
     def scale_label(self, scale: float) -> str:
         """The font-size menu's entry for ``scale``: what it gives on this window."""
         if self.window.height() < SHORT and scale > settings.SCALES[0]:
-            return f"{scale:g}× (on a window {SHORT} px tall; {settings.SCALES[0]:g}× here)"
+            return (f"{scale:g}× (needs a window at least {SHORT} px tall; "
+                    f"{settings.SCALES[0]:g}× on this one)")
         return f"{scale:g}×"
 
     def font_scale(self) -> float:
@@ -229,6 +230,7 @@ class Presentation(QObject):
 def install(window: Any) -> Presentation:
     """The View menu's presentation and theme entries; the stored preferences applied."""
     prefs = settings.preferences()
+    icons.install_style(QApplication.instance())  # controls and dock buttons at 3:1 on both
     pres = Presentation(window, prefs)
     window.presentation = pres
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")

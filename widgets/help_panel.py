@@ -7,7 +7,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFormLayout,
@@ -67,10 +67,17 @@ def advise(dying_problem: bool, priority: str = "speed", very_deep: bool = False
                    "zero-centred, converges well.")
 
 
+def heading_color(name: str) -> str:
+    """The lane colour of ``name`` as text on the help pages (the window colour): darkened or
+    lightened to 4.5:1 (Leaky ReLU's blue was 3.1:1 on the dark theme, ELU's orange 2:1 on the
+    light one)."""
+    return style.readable(style.lane_color(name), style.theme().window)
+
+
 def activation_text(name: str) -> str:
     """Rich text: the activation's name, formula, derivative and the seed's note."""
     act = activations.get(name)
-    color = style.lane_color(name)
+    color = heading_color(name)
     return (f'<p style="margin:0"><b style="color:{color}; font-size:large">'
             f"{html.escape(act.label)}</b><br>"
             f"f(z) = {html.escape(act.formula)}<br>"
@@ -111,6 +118,13 @@ class ActivationRow(QWidget):
         layout = QHBoxLayout(self)
         layout.addWidget(self.plot)
         layout.addWidget(self.text, 1)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # a theme change: the heading's ink
+            text = activation_text(self.name)
+            if text != self.text.text():
+                self.text.setText(text)
 
 
 class ActivationHelp(QScrollArea):
@@ -156,8 +170,15 @@ class Advisor(QWidget):
         layout.addWidget(self.answer)
         layout.addWidget(self.show_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
+        # painted in the window colour (not the tab pane's): the one the answer's ink is for
+        self.setAutoFillBackground(True)
         self.choice = ""
         self.update_answer()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.choice:
+            self.update_answer()
 
     def _choice(self, options: list[tuple[str, str]], default: str
                 ) -> tuple[QWidget, QButtonGroup]:
@@ -196,7 +217,7 @@ class Advisor(QWidget):
         self.choice = name
         label = activations.get(name).label
         self.answer.setText(f'<p style="font-size:large"><b style="color:'
-                            f'{style.lane_color(name)}">{html.escape(label)}</b></p>'
+                            f'{heading_color(name)}">{html.escape(label)}</b></p>'
                             f"<p>{html.escape(reason)}</p>")
 
 

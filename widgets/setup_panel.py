@@ -1,20 +1,25 @@
 """The set-up form: data, initial weights, seed, lanes, and the weight shock.
 
 It shows a RunConfig and emits the edited values as an intent; the app validates and applies.
+A number typed beyond a field's limits (1e300, 9999999) becomes the nearest limit, and the form
+says so below the fields (the spin boxes used to drop the keys that overflowed: 1e300 became
+130 without a word).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPalette, QValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
+    QLabel,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -23,17 +28,91 @@ from PySide6.QtWidgets import (
 
 from simulation import activations
 from simulation.config import RunConfig
+from widgets import style
 from widgets.style import lane_color
 
+# The most samples the live lab takes: every lane sees every sample every step, and 99,999
+# samples left the window at 13 steps/s, unresponsive. Own data (app.own_data) has the same cap.
+MAX_SAMPLES = 5_000
+_NUMBER = re.compile(r"[+-]?(\d[\d,]*\.?\d*|\.\d*)?([eE][+-]?\d*)?")  # a number being typed
 
-def _dspin(lo: float, hi: float, decimals: int, step: float, tip: str) -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
+
+class _Limited:
+    """A spin box that takes any number typed, and, past its limits, the nearest limit, with a
+    sentence saying so in ``told`` (the form shows it)."""
+
+    told = Signal(str)
+    what = "value"
+
+    def _parse(self, text: str) -> float | None:
+        text = text.strip().replace(",", "").replace("−", "-")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        state, text, pos = super().validate(text, pos)  # type: ignore[misc]
+        if state == QValidator.State.Invalid and _NUMBER.fullmatch(text.strip().replace("−", "-")):
+            state = QValidator.State.Intermediate  # 1e300 is typed, not dropped key by key
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        v = self._parse(text)
+        lo, hi = self.minimum(), self.maximum()  # type: ignore[attr-defined]
+        if v is None:
+            return super().fixup(text)  # type: ignore[misc]
+        if lo <= v <= hi:  # 1.5e-4: written as the field writes it (0.000)
+            return self.textFromValue(self.valueFromText(text))  # type: ignore[attr-defined]
+        limit = lo if v < lo else hi
+        self.limited = True
+        self.told.emit(f"{self.what} is limited to {_shown(lo)} … {_shown(hi)}: "
+                       f"{text.strip()} became {_shown(limit)}.")
+        return self.textFromValue(limit)  # type: ignore[attr-defined]
+
+
+def _shown(v: float) -> str:
+    """A limit as the note writes it: 5,000, -1000, 0.5."""
+    return f"{v:,}" if isinstance(v, int) else f"{v:g}"
+
+
+class LimitedSpin(_Limited, QSpinBox):
+    """An integer field that says when a typed value was out of range."""
+
+    def valueFromText(self, text: str) -> int:
+        v = self._parse(text)
+        return int(v) if v is not None and v.is_integer() else super().valueFromText(text)
+
+
+class LimitedDoubleSpin(_Limited, QDoubleSpinBox):
+    """A decimal field that takes 1e-3 or -1e308 and says when it was out of range."""
+
+    def valueFromText(self, text: str) -> float:
+        v = self._parse(text)  # rounded as shown: the value is the one the field shows
+        return round(v, self.decimals()) if v is not None else super().valueFromText(text)
+
+
+def _limited(box: Any, what: str, tip: str) -> Any:
+    box.what = what
+    box.limited = False
+    box.setToolTip(f"{tip} ({_shown(box.minimum())} … {_shown(box.maximum())})")
+    box.setKeyboardTracking(False)
+    return box
+
+
+def _dspin(lo: float, hi: float, decimals: int, step: float, tip: str,
+           what: str = "The value") -> LimitedDoubleSpin:
+    box = LimitedDoubleSpin()
     box.setRange(lo, hi)
     box.setDecimals(decimals)
     box.setSingleStep(step)
-    box.setToolTip(tip)
-    box.setKeyboardTracking(False)
-    return box
+    return _limited(box, what, tip)
+
+
+def _spin(lo: int, hi: int, tip: str, what: str) -> LimitedSpin:
+    box = LimitedSpin()
+    box.setRange(lo, hi)
+    return _limited(box, what, tip)
 
 
 class SetupPanel(QWidget):
@@ -44,16 +123,15 @@ class SetupPanel(QWidget):
 
     def __init__(self, config: RunConfig, parent: QWidget | None = None):
         super().__init__(parent)
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2_000_000_000)
-        self.seed.setToolTip("One seed fixes the data, random initial weights and batch order")
-        self.n = QSpinBox()
-        self.n.setRange(1, 100_000)
-        self.n.setToolTip("Number of samples x in [0, 1]², y from the teacher")
-        self.noise = _dspin(0, 100, 3, 0.01, "Standard deviation of Gaussian noise on the targets")
-        self.w1 = _dspin(-1000, 1000, 3, 0.1, "Initial w1 of every lane")
-        self.w2 = _dspin(-1000, 1000, 3, 0.1, "Initial w2 of every lane")
-        self.b = _dspin(-1000, 1000, 3, 0.1, "Initial bias b of every lane")
+        self.seed = _spin(0, 2_000_000_000, "One seed fixes the data, random initial weights "
+                          "and batch order", "The seed")
+        self.n = _spin(1, MAX_SAMPLES, "Number of samples x in [0, 1]², y from the teacher; "
+                       "every lane sees every sample every step", "Samples N")
+        self.noise = _dspin(0, 100, 3, 0.01, "Standard deviation of Gaussian noise on the targets",
+                            "Target noise σ")
+        self.w1 = _dspin(-1000, 1000, 3, 0.1, "Initial w1 of every lane", "Initial w1")
+        self.w2 = _dspin(-1000, 1000, 3, 0.1, "Initial w2 of every lane", "Initial w2")
+        self.b = _dspin(-1000, 1000, 3, 0.1, "Initial bias b of every lane", "Initial b")
         self.random_init = QCheckBox("random (He) instead")
         self.random_init.setToolTip("Draw w1, w2 from N(0, 2/2) with the seed; b = 0")
         self.random_init.toggled.connect(lambda on: [w.setEnabled(not on)
@@ -66,6 +144,11 @@ class SetupPanel(QWidget):
         form.addRow("Initial w2", self.w2)
         form.addRow("Initial b", self.b)
         form.addRow("", self.random_init)
+        # what happened to a value typed beyond a field's limits (hidden until then)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setObjectName("setupNote")
+        self.note.hide()
 
         lanes_box = QGroupBox("Lanes")
         lanes_box.setToolTip("Which activations run side by side (same data, start and shocks)")
@@ -85,8 +168,8 @@ class SetupPanel(QWidget):
         self.apply_button.clicked.connect(self._emit_config)
 
         shock_box = QGroupBox("Weight shock")
-        self.shock_w1 = _dspin(-1000, 1000, 3, 0.5, "w1 every lane is set to")
-        self.shock_w2 = _dspin(-1000, 1000, 3, 0.5, "w2 every lane is set to")
+        self.shock_w1 = _dspin(-1000, 1000, 3, 0.5, "w1 every lane is set to", "Shock w1")
+        self.shock_w2 = _dspin(-1000, 1000, 3, 0.5, "w2 every lane is set to", "Shock w2")
         self.shock_w1.setValue(-2.0)
         self.shock_w2.setValue(-2.0)
         shock_button = QPushButton("Weight shock now")
@@ -101,17 +184,43 @@ class SetupPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.note)
         layout.addWidget(lanes_box)
         layout.addWidget(self.apply_button)
         layout.addWidget(shock_box)
         layout.addStretch(1)
+        for box in self.fields():
+            box.told.connect(self.tell)
+            box.editingFinished.connect(lambda b=box: self._edited(b))
         self._color_lanes()
         self.show_config(config)
 
+    def fields(self) -> list[Any]:
+        """The number fields, in the form's order."""
+        return [self.seed, self.n, self.noise, self.w1, self.w2, self.b, self.shock_w1,
+                self.shock_w2]
+
+    def tell(self, text: str) -> None:
+        """Show ``text`` below the fields (what was done to a value out of range)."""
+        self.note.setText(text)
+        self.note.setToolTip(text)
+        self.note.show()
+
+    def _edited(self, box: Any) -> None:
+        """A field was committed: an earlier note goes once a value is in range again."""
+        if not box.limited:
+            self.note.hide()
+        box.limited = False
+
     def _color_lanes(self) -> None:
-        """Each lane's name in its colour in the current theme (SiLU's black is light on dark)."""
+        """Each lane's name in its colour in the current theme (SiLU's black is light on dark),
+        darkened or lightened to 4.5:1 against the window and the Lanes box, which Fusion fills a
+        shade darker (ELU's orange was 2:1 on the light theme, Leaky ReLU's blue 3.1:1 on the
+        dark one)."""
+        window = style.theme().window
+        box = QColor(window).darker(102).name()
         for name, check in self.lane_checks.items():
-            color = QColor(lane_color(name))
+            color = QColor(style.readable(style.readable(lane_color(name), window), box))
             palette = check.palette()
             if palette.color(QPalette.ColorRole.WindowText) != color:
                 palette.setColor(QPalette.ColorRole.WindowText, color)
@@ -127,6 +236,11 @@ class SetupPanel(QWidget):
         """Fill the form from ``config`` (no signal is emitted)."""
         self.seed.setValue(config.seed)
         self.n.setValue(config.data.n)
+        if config.data.n > MAX_SAMPLES:  # (a session file written with a larger N)
+            self.tell(f"This run has {config.data.n:,} samples; Samples N is limited to "
+                      f"{MAX_SAMPLES:,}: Apply would use {MAX_SAMPLES:,}.")
+        elif self.note.text().startswith("This run has"):
+            self.note.hide()
         self.noise.setValue(config.data.noise)
         if isinstance(config.init, dict):
             self.random_init.setChecked(False)

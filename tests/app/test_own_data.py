@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app import dialogs, own_data
 from app.files import FileError
@@ -131,3 +132,18 @@ def test_own_data_survives_a_session_round_trip(win, tmp_path, qtbot):
     assert np.array_equal(other.controller.sim.data.y, [0.5, 0.2, 0.9])
     assert np.array_equal(other.controller.sim.history.window(),
                           win.controller.sim.history.window(), equal_nan=True)
+
+
+@pytest.mark.parametrize("name", ["good.csv", "measurements_of_the_second_experiment_2024.csv"])
+def test_the_status_message_fits_beside_the_rewind_bar(win, tmp_path, messages, name):
+    """At 1280x720 'Own data: good.csv, 200 samples (x scaled t…' ran under the rewind bar."""
+    rows = "".join(f"{i},{2 * i},{i % 7}\n" for i in range(200))
+    assert own_data.load(win, write(tmp_path, "x1,x2,y\n" + rows, name), normalize=True)
+    QApplication.processEvents()  # the layout as drawn: step and seed hidden by the message
+    bar = win.statusBar()
+    text = bar.currentMessage()
+    assert text.endswith(": 200 samples, x scaled to [0, 1]")
+    assert win.rewind.bar.isVisible()
+    # QStatusBar draws a message from x = 6 to 2 px before its first permanent widget
+    assert bar.fontMetrics().horizontalAdvance(text) <= win.rewind.bar.geometry().left() - 8
+    assert text.startswith(("Own data good.csv:", "good.csv:", "meas")) and ".csv" in text

@@ -210,3 +210,11 @@ def test_a_dialog_opened_before_the_switch_follows_too(win):
         assert all(style.LIGHT.muted in lb.text() for lb in notes)
     finally:
         dialog.close()
+
+
+def test_the_font_size_menu_says_what_a_short_window_needs(win):
+    """'1.75× (on a window 900 px tall; 1.5× here)' read as if 900 px were this window."""
+    assert win.height() < 900
+    label = win.presentation.scale_label(1.75)
+    assert label == "1.75× (needs a window at least 900 px tall; 1.5× on this one)"
+    assert win.presentation.scale_label(1.5) == "1.5×"
