@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -18,8 +18,9 @@ from simulation.engine import Snapshot
 from simulation.health import State
 from widgets import style
 from widgets.card_curve import ALPHA_LIMIT, Z_RANGE, CardCurve
-from widgets.card_readout import CardReadout
+from widgets.card_readout import NUMBERS_HELP, RECOVERY_HELP, CardReadout
 from widgets.card_text import _Badge, _TextBlock
+from widgets.fitted_label import first_fitting
 
 NORMAL_HEIGHT = 172  # preferred card height (five cards in ~900 px)
 COMPACT_HEIGHT = 98  # below COMPACT_BELOW the card is drawn compact (one line of recovery text)
@@ -44,6 +45,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self.lane_visible = True  # False: hidden by LaneCards.set_lane_visible, not refreshed
         self._selected = False
         self._compact = False
+        self._off_text: tuple[int, int] | None = None  # samples off the chart, of all
 
         self.setObjectName("laneCard")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -75,13 +77,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSizeF(8.5)
         self.numbers = _TextBlock(mono, "z>0     100% (64/64)")
-        self.numbers.setToolTip(
-            "w1, w2, b (and α for PReLU): the current parameters\n"
-            "loss: mean squared error over all samples\n"
-            "|∇L|: size of the gradient of the loss in the parameters (0 = cannot move)\n"
-            "max|f′|: largest slope f′(z) over the samples\n"
-            "z>0: share of samples on the live side of the activation\n"
-            "A gradient that is exactly zero is written 0, never 0.00e+00.")
+        self.numbers.setToolTip(NUMBERS_HELP)
         body = QHBoxLayout()
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(6)
@@ -91,7 +87,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         rf = QFont(self.font())
         rf.setPointSizeF(9)
         self.recovery = _TextBlock(rf, rows=2)
-        self.recovery.setToolTip("What this lane did after the last shock.")
+        self.recovery.setToolTip(RECOVERY_HELP)
 
         layout = QVBoxLayout(self)
         layout.addLayout(header, 0)
@@ -122,10 +118,10 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self.name.setToolTip(f"{self.act.label}: f(z) = {self.act.formula}\n"
                              f"f′(z) = {self.act.derivative}")
         self.region.setToolTip(self._region_help())
-        self.plot.setToolTip(self._plot_help())
         self.numbers.set_lines([])
         self.recovery.set_lines([])
-        self._set_off_chart("")
+        self.recovery.setToolTip(RECOVERY_HELP)
+        self._set_off_chart(None)
         self.dots.setData(x=np.empty(0), y=np.empty(0))
         self._apply_style(State.ALIVE)
         self._update_curves(alpha=self._initial_alpha())
@@ -139,15 +135,23 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         # (presentation mode): the plot gives way first
         return QSize(240, self._chrome_height(compact=True))
 
+    def plot_min(self) -> int:
+        """Least height of the plot's drawing area (its axis not counted) worth showing:
+        PLOT_MIN, or two lines of the recovery text when its font is larger (presentation)."""
+        return max(PLOT_MIN, 2 * self.recovery.fontMetrics().lineSpacing())
+
     def _chrome_height(self, compact: bool | None = None) -> int:
-        """Height of everything but the plot: border, margins, header, one recovery line (of
-        the compact card or the full one; default: as the card is now)."""
+        """Height of everything but the plot's drawing area: border, margins, header, the
+        recovery rows and the plot's tick labels (the full card's; a compact card has one
+        recovery row and no tick labels; default: as the card is now)."""
         compact = self._compact if compact is None else compact
         pad, spacing = COMPACT_PAD if compact else PAD
         m = self.contentsMargins()  # the border
         header = max(self.name.sizeHint().height(), self.badge.sizeHint().height())
+        rows = 1 if compact else 2
+        axis = 0 if compact else int(self.plot.getPlotItem().getAxis("bottom").fixedHeight or 0)
         line = self.recovery.fontMetrics().lineSpacing()
-        return m.top() + m.bottom() + 2 * pad + 2 * spacing + header + line
+        return m.top() + m.bottom() + 2 * pad + 2 * spacing + header + rows * line + axis
 
     @property
     def bare(self) -> bool:
@@ -160,16 +164,41 @@ class LaneCard(QFrame, CardCurve, CardReadout):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        compact = event.size().height() < COMPACT_BELOW
+        changed = self._fit_height()
+        if changed or event.size().width() != event.oldSize().width():
+            self._retext()
+
+    def event(self, ev) -> bool:
+        handled = super().event(ev)
+        # fonts or tick labels changed size (presentation mode) without a resize of the card:
+        # the plot's room and the texts' wordings are measured again once the new sizes are
+        # laid out (rare: a change of font, state or lanes; not every frame)
+        if ev.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()
+            self._retext()
+        return handled
+
+    def _fit_height(self) -> bool:
+        """Compact the card when the full one would leave its plot less than ``plot_min``
+        (a short card, or large presentation fonts): one recovery row and no tick labels, so
+        the plot keeps a usable height; hide the plot only when even that leaves it too little.
+        Returns True when the card changed between compact and full."""
+        h = self.height()
+        compact = h < COMPACT_BELOW or h - self._chrome_height(compact=False) < self.plot_min()
         changed = compact != self._compact
         if changed:
             self._compact = compact
             self._apply_compact()
-        self.plot.setVisible(event.size().height() - self._chrome_height() >= PLOT_MIN)
-        if not changed and event.size().width() == event.oldSize().width():
-            return
-        if self._snap is not None:  # the recovery line picks its wording by the room it has
+        show = h - self._chrome_height() >= self.plot_min()
+        if show != self.plot.isVisibleTo(self):
+            self.plot.setVisible(show)
+        return changed
+
+    def _retext(self) -> None:
+        """The texts that pick their wording by the room they have, again."""
+        if self._snap is not None:
             self._update_text(self._snap)
+            self._set_off_chart(self._off_text)
 
     def _apply_compact(self) -> None:
         """A compact card: one recovery line, no tick labels, and tighter margins, so that
@@ -233,11 +262,21 @@ class LaneCard(QFrame, CardCurve, CardReadout):
             self._dots_z = z.copy()
         lo, hi = self._zrange
         off = n - int(np.count_nonzero((z >= lo) & (z <= hi)))
-        self._set_off_chart(f"{off} of {n} samples off the chart" if off else "")
+        self._set_off_chart((off, n) if off else None)
         self._update_text(snap)
 
-    def _set_off_chart(self, text: str) -> None:
+    def _set_off_chart(self, off: tuple[int, int] | None) -> None:
+        """Say how many samples lie off the chart, in the longest wording that fits the plot
+        (the full sentence in the plot's tooltip); unchanged text is not set again."""
+        self._off_text = off
+        full = f"{off[0]} of {off[1]} samples off the chart" if off else ""
+        text = first_fitting(self.off_chart.fontMetrics(), self.plot.width() - 6,
+                             (full, f"{off[0]}/{off[1]} off the chart", f"{off[0]}/{off[1]} off",
+                              "")) if off else ""
         if text != self.off_chart.text():
             self.off_chart.setText(text)
             self.off_chart.adjustSize()
             self.off_chart.setVisible(bool(text))
+        tip = self._plot_help() + (f"\n\n{full}." if full else "")
+        if tip != self.plot.toolTip():
+            self.plot.setToolTip(tip)

@@ -16,13 +16,20 @@ from PySide6.QtGui import QBrush, QColor, QPen
 from simulation.engine import Snapshot
 from simulation.health import State
 from widgets import style
-from widgets.card_text import _steps, fmt_approx, fmt_grad, fmt_param
+from widgets.card_text import _steps, fmt_approx, fmt_grad, fmt_param, fmt_short
 from widgets.fitted_label import first_fitting
 from widgets.palette import BADGE_ON_DARK, STATE_COLORS
 
 DIM_TEXT = "#5E5E5E"
 DEAD_CURVE = "#7A7A7A"
 DOT_OUTLINE_ON_DARK = "#F2F2F2"
+RECOVERY_HELP = "What this lane did after the last shock."
+NUMBERS_HELP = ("w1, w2, b (and α for PReLU): the current parameters\n"
+                "loss: mean squared error over all samples\n"
+                "|∇L|: size of the gradient of the loss in the parameters (0 = cannot move)\n"
+                "max|f′|: largest slope f′(z) over the samples\n"
+                "z>0: share of samples on the live side of the activation\n"
+                "A gradient that is exactly zero is written 0, never 0.00e+00.")
 
 STATE_HELP = {
     State.ALIVE: "ALIVE: some sample has z > 0, so gradients flow and the neuron learns.",
@@ -138,24 +145,42 @@ class CardReadout:
     def _update_text(self, snap: Snapshot) -> None:
         v = self._values(snap)
         share = f"{v['alive'] / v['n']:.0%} ({v['alive']}/{v['n']})" if v["n"] else "-"
+        p = fmt_param
+        # each row's wordings, longest first: never a number cut short, a shorter form instead
+        w = [p, fmt_short, lambda x: fmt_short(x, 1)]
         if self._compact:
-            b = f"b  {fmt_param(v['b'])}"
+            b = [f"b  {p(v['b'])}"] + [f"b {f(v['b'])}" for f in w[1:]]
             if self.act.learnable_alpha:
-                b += f" α {fmt_param(v['alpha'])}"
-            lines = [b,
-                     f"max|f′| {fmt_grad(v['max_slope'])}",
-                     f"z>0 {share}"]
+                b = [f"{t} α {f(v['alpha'])}" for t, f in zip(b, w, strict=True)]
+            rows = [tuple(b),
+                    (f"max|f′| {fmt_grad(v['max_slope'])}",),
+                    (f"z>0 {share}",)]
         else:
-            lines = [f"w1 {fmt_param(v['w1'])} w2 {fmt_param(v['w2'])}",
-                     f"b  {fmt_param(v['b'])}"]
+            rows = [tuple(f"w1 {f(v['w1'])} w2 {f(v['w2'])}" for f in w),
+                    (f"b  {p(v['b'])}", f"b  {fmt_short(v['b'])}")]
             if self.act.learnable_alpha:
-                lines.append(f"α  {fmt_param(v['alpha'])}")
-            lines += [f"loss    {fmt_grad(v['loss'])}",
-                      f"|∇L|    {fmt_grad(v['grad_norm'])}",
-                      f"max|f′| {fmt_grad(v['max_slope'])}",
-                      f"z>0     {share}"]
-        self.numbers.set_lines(lines)
-        self.recovery.set_lines(self._recovery_lines(snap, v))
+                rows.append((f"α  {p(v['alpha'])}", f"α  {fmt_short(v['alpha'])}"))
+            rows += [(f"loss    {fmt_grad(v['loss'])}",),
+                     (f"|∇L|    {fmt_grad(v['grad_norm'])}",),
+                     (f"max|f′| {fmt_grad(v['max_slope'])}",),
+                     (f"z>0     {share}",)]
+        fm, width = self.numbers.fontMetrics(), self.numbers.width()
+        shown = [first_fitting(fm, width, alts) for alts in rows]
+        self.numbers.set_lines(shown)
+        full = [alts[0] for alts in rows]
+        tip = NUMBERS_HELP + ("\n\nIn full:\n" + "\n".join(full) if shown != full else "")
+        if tip != self.numbers.toolTip():
+            self.numbers.setToolTip(tip)
+        rows = self._recovery_lines(snap, v)
+        shown = [self._fit(*alts) for alts in rows]
+        self.recovery.set_lines(shown)
+        # a shortened (or, with no shorter form, cut) line: the full text in the tooltip
+        fm, width = self.recovery.fontMetrics(), self.recovery.width()
+        full = [alts[0] for alts in rows]
+        cut = shown != full or any(fm.horizontalAdvance(t) > width for t in shown)
+        tip = RECOVERY_HELP + ("\n\n" + "\n".join(t for t in full if t) if cut else "")
+        if tip != self.recovery.toolTip():
+            self.recovery.setToolTip(tip)
 
     def _formula(self) -> str:
         """``f(z) = ...`` of this lane, with its own Leaky ReLU slope."""
@@ -168,43 +193,71 @@ class CardReadout:
         """The first of ``texts`` that fits the recovery line's width in full (else the last)."""
         return first_fitting(self.recovery.fontMetrics(), self.recovery.width(), texts)
 
-    def _recovery_lines(self, snap: Snapshot, v: dict[str, float]) -> list[str]:
+    def _wrap2(self, text: str) -> list[str] | None:
+        """``text`` word-wrapped onto two recovery lines, or None if it needs more."""
+        fm, width = self.recovery.fontMetrics(), self.recovery.width()
+        words = text.split(" ")
+        splits = [k for k in range(len(words) - 1, 0, -1) if words[k].startswith("(")]
+        for k in splits + list(range(len(words) - 1, 0, -1)):  # before "(", else the longest
+            first, second = " ".join(words[:k]), " ".join(words[k:])
+            if fm.horizontalAdvance(first) <= width and fm.horizontalAdvance(second) <= width:
+                return [first, second]
+        return None
+
+    def _why(self, snap: Snapshot, v: dict[str, float]) -> tuple[str, ...]:
+        """Why the lane is in its state, longest wording first ("" when ALIVE)."""
+        state = self._state
+        slope = fmt_approx(v["max_slope"])
+        if state == State.DEAD:
+            return ("every gradient is exactly 0",)
+        if state == State.SATURATED:
+            return (f"slope ≈ {slope} at z = {v['slope_z']:.0f}: stuck in practice",
+                    f"slope ≈ {slope}: stuck in practice", f"slope ≈ {slope}: stuck")
+        if state == State.RECOVERING:
+            return (f"every z ≤ 0, but slope {slope} still moves it",
+                    f"z ≤ 0, but slope {slope} moves it", f"slope {slope}: still moves")
+        if state == State.DIVERGED:
+            div = snap.divergence[self.index] if self.index < len(snap.divergence) else None
+            if not div:
+                return ("values blew up (non-finite): frozen", "blew up: frozen")
+            cause, step = div["cause"], f"{div['step']:,}"
+            short = cause.split(" (")[0]  # "loss overflowed to inf (|b| = ...)": the cause
+            return (f"blew up at step {step}: {cause}", f"blew up at step {step}: {short}",
+                    f"step {step}: {short}", short)
+        return ("",)
+
+    def _recovery_lines(self, snap: Snapshot, v: dict[str, float]) -> list[tuple[str, ...]]:
+        """The recovery rows, each as its wordings, longest (the full text) first."""
         state = self._state
         rec = snap.recoveries[self.index] if self.index < len(snap.recoveries) else None
         shocked = self._shocked and rec is not None
         since = _steps(snap.step - rec.shock_step) if rec is not None else ""
         if not shocked:
-            status = "no shock yet"
+            status: tuple[str, ...] = ("no shock yet",)
         elif rec.recovered_at is not None:
-            status = f"recovered in {_steps(rec.steps)}"
+            status = (f"recovered in {_steps(rec.steps)}",)
         elif rec.left_alive_at is None and state == State.ALIVE:
-            status = "unaffected by shock"
+            status = ("unaffected by shock",)
         elif state == State.DEAD:  # every gradient exactly 0: nothing can move it back
-            status = self._fit(f"cannot recover while dead ({since} since shock)",
-                               f"cannot recover ({since} since shock)")
+            status = (f"cannot recover while dead ({since} since shock)",
+                      f"cannot recover ({since} since shock)", f"cannot recover ({since})")
         else:
-            status = f"not recovered yet ({since} since shock)"
-        why = ""
-        if state == State.DEAD:
-            why = "every gradient is exactly 0"
-        elif state == State.SATURATED:
-            why = (f"slope ≈ {fmt_approx(v['max_slope'])} at z = {v['slope_z']:.0f}: "
-                   "stuck in practice")
-        elif state == State.RECOVERING:
-            why = f"every z ≤ 0, but slope {fmt_approx(v['max_slope'])} still moves it"
-        elif state == State.DIVERGED:
-            div = snap.divergence[self.index] if self.index < len(snap.divergence) else None
-            why = (f"blew up at step {div['step']:,}: {div['cause']}" if div
-                   else "values blew up (non-finite): frozen")
-        if not shocked:
-            # the formula in full, on a line of its own (the only line of a compact card)
-            formula = self._formula()
-            if self._compact:
-                return [why or formula]
-            return [self._fit(f"{status} · {formula}", status), why] if why else [status, formula]
+            status = (f"not recovered yet ({since} since shock)",
+                      f"not recovered yet ({since})", "not recovered yet")
+        why = self._why(snap, v)
         if self._compact:  # one line: a dead lane's says both why and that it cannot recover
-            if state == State.DEAD:
-                return [self._fit("every gradient is exactly 0: cannot recover",
-                                  "gradient exactly 0: cannot recover")]
-            return [why or status]
-        return [status, why] if why else [status]
+            if shocked and state == State.DEAD:
+                return [("every gradient is exactly 0: cannot recover",
+                         "gradient exactly 0: cannot recover")]
+            # not shocked: the formula in full, on a line of its own
+            return [why if why[0] else status if shocked else (self._formula(),)]
+        if not why[0]:
+            return [status] if shocked else [status, (self._formula(),)]
+        too_wide = self.recovery.fontMetrics().horizontalAdvance(why[0]) > self.recovery.width()
+        if state == State.DIVERGED and too_wide:
+            wrapped = self._wrap2(why[0])  # the cause matters more than "not recovered yet"
+            if wrapped:
+                return [(line,) for line in wrapped]
+        if not shocked:
+            status = (f"{status[0]} · {self._formula()}", status[0])
+        return [status, why]

@@ -30,6 +30,20 @@ def fmt_param(v: float) -> str:
     return f"{mantissa}e{int(exponent)}"
 
 
+def fmt_short(v: float, digits: int = 2) -> str:
+    """A parameter in few characters (signed), for a narrow line: +0.50, -76.5, -1235, +4.7e173;
+    ``digits=1``: one significant digit once large (+5e173)."""
+    if not math.isfinite(v):
+        return f"{v:+}"
+    a = abs(v)
+    if a < 1e4 and digits > 1:
+        return f"{v:+.2f}" if a < 10 else f"{v:+.1f}" if a < 100 else f"{v:+.0f}"
+    if a < 1e4:
+        return f"{v:+.0f}" if a >= 10 else f"{v:+.1f}"
+    mantissa, exponent = f"{v:+.{digits - 1}e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
 def fmt_approx(v: float) -> str:
     """One significant digit for the 'slope ≈ ...' explanation: 1.42e-04 -> '1e-4'."""
     if v == 0 or not math.isfinite(v):
