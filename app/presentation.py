@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSplitter, QWidget
 
@@ -53,6 +53,22 @@ class Presentation(QObject):
         self._sizes: list[int] | None = None
         self._line = 1.0  # the line scale the existing items were drawn with
         window.controller.model_changed.connect(lambda _sim: self._restyle_new())
+        self._refitting = False
+        window.installEventFilter(self)  # a resize across SHORT changes the scale in force
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """(On the window.) Presenting, a window resized across SHORT px of height gets the
+        font scale in force there: 1.5x at most on a short one, the chosen one on a tall one
+        (also when the window first takes its size, after the saved presentation was applied)."""
+        if (event.type() == QEvent.Type.Resize and self.on and not self._refitting
+                and self.font_scale() != style.scales()[0]):
+            self._refitting = True
+            try:
+                self.apply()
+                self._fit_columns()
+            finally:
+                self._refitting = False
+        return False
 
     # --- intents ------------------------------------------------------------------------------
     def set_presentation(self, on: bool, persist: bool = True) -> None:

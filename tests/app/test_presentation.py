@@ -218,3 +218,37 @@ def test_the_font_size_menu_says_what_a_short_window_needs(win):
     label = win.presentation.scale_label(1.75)
     assert label == "1.75× (needs a window at least 900 px tall; 1.5× on this one)"
     assert win.presentation.scale_label(1.5) == "1.5×"
+
+
+def test_a_resize_across_900_px_gives_the_scale_in_force_there(win, qtbot, prefs):
+    """Presenting at 2x: a 1280x720 window is held at 1.5x; made 1920x1080 it gets the 2x
+    chosen, and back at 720 px 1.5x again (the fonts followed only the next menu choice)."""
+    win.presentation.set_presentation(True, persist=False)
+    win.presentation.set_scale(2.0)
+    QApplication.processEvents()
+    assert style.scales()[0] == settings.SCALES[0]
+    win.resize(1920, 1080)
+    QApplication.processEvents()
+    assert style.scales()[0] == 2.0
+    assert QApplication.font().pointSizeF() == win.presentation._base_font.pointSizeF() * 2.0
+    win.resize(1280, 720)
+    QApplication.processEvents()
+    assert style.scales()[0] == settings.SCALES[0]
+
+
+def test_opened_presenting_at_2x_on_a_tall_window_gets_2x(win, qtbot, prefs):
+    """The saved presentation is applied before the window takes its size: the 2x chosen must
+    be in force once the window is 1920x1080 (it stayed at 1.5x)."""
+    from app.application import create_window
+
+    win.presentation.set_presentation(True)
+    win.presentation.set_scale(2.0)
+    prefs.sync()
+    win.presentation.set_presentation(False, persist=False)
+    other = create_window("bias-shock")
+    qtbot.addWidget(other)
+    other.resize(1920, 1080)
+    other.show()
+    QApplication.processEvents()
+    assert other.presentation.on and style.scales()[0] == 2.0
+    other.presentation.set_presentation(False, persist=False)
