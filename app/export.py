@@ -26,7 +26,7 @@ from simulation.engine import Simulation
 from simulation.record import run_record, to_csv, to_json
 from simulation.replay import replay
 from widgets import style
-from widgets.time_plots import LineSample
+from widgets.plot_items import StyleKey
 
 TITLES = {"loss": "Loss (log scale)", "z": "z = w1·x1 + w2·x2 + b: min–max band and mean",
           "a": "Output a = f(z), mean over the samples", "grad": "Gradient magnitude (log scale)",
@@ -113,8 +113,7 @@ def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
         bottom.setHeight(None)
         bottom.setLabel("step")
     shown = [lane for lane in plots.lanes if plots.lane_visible(lane.id)]
-    legend = pg.LegendItem(labelTextSize="14pt", labelTextColor=style.theme().text,
-                           sampleType=LineSample, colCount=max(len(shown), 1), horSpacing=14)
+    legend = StyleKey(14, columns=max(len(shown), 1), spacing=14, color=style.theme().text)
     p.layout.addItem(legend, 4, 1)  # one row under the step axis, never over the data
     for lane in shown:
         act = activations.ACTIVATIONS.get(lane.activation)

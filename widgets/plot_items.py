@@ -234,16 +234,19 @@ class StyleKey(pg.LegendItem):
     the cell it is laid out in (pyqtgraph's LegendItem stretches a label to its row's height
     and draws the text at the top of it, above the vertically centred sample)."""
 
-    def __init__(self, pt: float):
-        super().__init__(horSpacing=4, verSpacing=-6, colCount=1, brush=None, pen=None,
-                         labelTextSize=f"{pt:g}pt", labelTextColor="k", sampleType=LineSample)
+    def __init__(self, pt: float, columns: int = 1, spacing: int = 4, color: str = "k"):
+        super().__init__(horSpacing=spacing, verSpacing=-6, colCount=columns, brush=None,
+                         pen=None, labelTextSize=f"{pt:g}pt", labelTextColor=color,
+                         sampleType=LineSample)
 
     def _addItemToLayout(self, sample: Any, label: Any) -> None:
-        row = self.layout.rowCount()
+        i = next(k for k, (s, _) in enumerate(self.items) if s is sample)  # (listed already)
+        row, col = divmod(i, self.columnCount)
         centre = Qt.AlignmentFlag.AlignVCenter
-        self.layout.addItem(sample, row, 0, alignment=centre)
-        self.layout.addItem(label, row, 1, alignment=centre | Qt.AlignmentFlag.AlignLeft)
-        self.rowCount = row + 1
+        self.layout.addItem(sample, row, 2 * col, alignment=centre)
+        self.layout.addItem(label, row, 2 * col + 1,
+                            alignment=centre | Qt.AlignmentFlag.AlignLeft)
+        self.rowCount = max(self.rowCount, row + 1)
         self._fit(sample, label)
 
     def _fit(self, sample: LineSample, label: Any) -> None:

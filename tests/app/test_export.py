@@ -116,3 +116,20 @@ def test_wrong_suffixes_are_refused(win, tmp_path, monkeypatch, messages, name):
               "window": lambda: export.window_dialog(win)}[name.split(".")[0]]
     assert not dialog()
     assert not list(tmp_path.iterdir()) and messages[0][0] == "error"
+
+
+def test_exported_lane_key_labels_are_level_with_their_samples(win):
+    """The figure's lane key drew each name ~20 px above its line (pyqtgraph's LegendItem puts
+    the text at the top of a row as tall as the sample)."""
+    from app.export import _as_figure
+
+    play(win, 50)
+    with _as_figure(win.plots, "loss") as p:
+        keys = [p.layout.itemAt(4, 1)] if p.layout.itemAt(4, 1) else []
+        assert keys and len(keys[0].items) == len(win.plots.lanes)
+        rows = {round(s.sceneBoundingRect().center().y()) for s, _ in keys[0].items}
+        assert len(rows) == 1  # one row, a column per lane
+        for sample, label in keys[0].items:
+            s, t = sample.sceneBoundingRect(), label.item.sceneBoundingRect()
+            assert abs(s.center().y() - t.center().y()) <= 3, label.text
+            assert s.right() <= t.left() + 1, label.text  # the sample left of its name
