@@ -6,15 +6,22 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import QLabel
 
+from simulation.health import State
+
 
 class Header(QLabel):
     """Lane, state and step: on one line where they fit, else wrapped between them (never
-    inside one), again whenever the width or the font changes (presentation mode)."""
+    inside one), again whenever the width or the font changes (presentation mode).
+
+    The breaks are chosen for the widest text each piece may take (``set_pieces``' ``widest``:
+    any lane's name, any state, a longer step number), so the header keeps its lines, and its
+    height, as the state word or the step number changes."""
 
     GAP = "  "  # between the pieces, as plain text (" &nbsp;" in the rich text)
 
@@ -22,10 +29,15 @@ class Header(QLabel):
         super().__init__()
         self.setTextFormat(Qt.TextFormat.RichText)
         self._pieces: list[tuple[str, str]] = []  # (rich text, plain text)
+        self._widest: list[list[str]] = []  # the plain texts each piece may take
         self._lines: list[str] = []
 
-    def set_pieces(self, pieces: list[tuple[str, str]]) -> None:
+    def set_pieces(self, pieces: list[tuple[str, str]],
+                   widest: Sequence[Sequence[str]] | None = None) -> None:
+        """Show ``pieces`` (rich text, plain text); ``widest``: for each piece, the other plain
+        texts it may take, whose widest the line breaks make room for."""
         self._pieces = pieces
+        self._widest = [list(w) for w in widest] if widest is not None else []
         self._wrap()
 
     def lines(self) -> list[str]:
@@ -38,18 +50,23 @@ class Header(QLabel):
         font.setBold(True)
         return QFontMetricsF(font).horizontalAdvance(text)
 
+    def _room_for(self, i: int) -> str:
+        """The widest plain text piece ``i`` may take (its own, or one of its ``widest``)."""
+        texts = [self._pieces[i][1], *(self._widest[i] if i < len(self._widest) else ())]
+        return max(texts, key=self.needed_width)
+
     def _wrap(self) -> None:
         room = self.contentsRect().width() - 2  # a pixel of rounding either side
-        rows: list[list[tuple[str, str]]] = [[]]
-        for piece in self._pieces:
-            trial = self.GAP.join(p for _, p in rows[-1] + [piece])
+        rows: list[list[int]] = [[]]
+        for i in range(len(self._pieces)):
+            trial = self.GAP.join(self._room_for(k) for k in [*rows[-1], i])
             if rows[-1] and self.needed_width(trial) > room:
                 rows.append([])
-            rows[-1].append(piece)
-        lines = [self.GAP.join(p for _, p in row) for row in rows]
-        if lines != self._lines or not self.text():
-            self._lines = lines
-            self.setText("<br>".join(" &nbsp;".join(h for h, _ in row) for row in rows))
+            rows[-1].append(i)
+        self._lines = [self.GAP.join(self._pieces[k][1] for k in row) for row in rows]
+        html = "<br>".join(" &nbsp;".join(self._pieces[k][0] for k in row) for row in rows)
+        if html != self.text():  # (the same lines in other inks too: a theme change)
+            self.setText(html)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -59,6 +76,13 @@ class Header(QLabel):
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._wrap()
+
+
+def header_widest(labels: Sequence[str], step: int) -> list[list[str]]:
+    """The widest texts each piece of the header (lane, state, step) may take: any of the
+    lanes' ``labels``, any state, a step number of at least 7 digits."""
+    digits = max(len(str(step)), 7)
+    return [list(labels), [s.name for s in State], [f"step {int('8' * digits):,}"]]
 
 
 # --- formulas: lines broken between terms, balanced ---------------------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
 
 from simulation import activations
@@ -83,12 +83,26 @@ def _unbroken(text: str) -> str:
     return text.replace(" ", "&nbsp;")
 
 
+def ink(color: str) -> str:
+    """``color`` as written in the phases: readable (4.5:1) on both of their backgrounds in the
+    theme in force, the page and the current phase's highlight (its hue kept)."""
+    th = style.theme()
+    if min(style.contrast_ratio(color, bg) for bg in (th.highlight_bg, th.base)) >= 4.5:
+        return color
+    return style.readable(style.readable(color, th.highlight_bg), th.base)
+
+
 def _zero(text: str) -> str:
-    return f'<span style="color:{style.theme().stop}; font-weight:bold">{text}</span>'
+    return f'<span style="color:{ink(style.theme().stop)}; font-weight:bold">{text}</span>'
 
 
 def _muted(text: str) -> str:
-    return f'<span style="color:{style.theme().muted}">{text}</span>'
+    return f'<span style="color:{ink(style.theme().muted)}">{text}</span>'
+
+
+def _moving(text: str, bold: bool = False) -> str:
+    weight = "; font-weight:bold" if bold else ""
+    return f'<span style="color:{ink(style.theme().move)}{weight}">{text}</span>'
 
 
 def _num(v: float) -> str:
@@ -181,8 +195,7 @@ def _phase_full(nb: _Numbers, phase: int) -> list[str]:
             lines.append(_zero("exactly 0: no gradient passes the neuron"))
         elif nb.z < 0:
             small = "tiny" if abs(nb.da_dz) < 1e-3 else "small"
-            lines.append(f'<span style="color:{style.theme().move}">{small}, but not 0: '
-                         "the gradient still flows</span>")
+            lines.append(_moving(f"{small}, but not 0: the gradient still flows"))
         return lines
     if phase == 6:
         prod = _product(nb)
@@ -224,8 +237,7 @@ def _update_line(name: str, value: float, rate: float, grad: float) -> str:
     delta = delta if delta.startswith("−") else "+" + delta
     return (head + fmt_paren(grad) + "<br>&nbsp;&nbsp;&nbsp;&nbsp;"
             + formula(f"= <b>{fmt(new)}</b>") + " "  # (Δ ...) may go to the next line
-            + f'<span style="color:{style.theme().move}; font-weight:bold">'
-            + formula(f"(Δ {delta})") + "</span>")
+            + _moving(formula(f"(Δ {delta})"), bold=True))
 
 
 def _update(nb: _Numbers) -> list[str]:
@@ -246,6 +258,40 @@ def _update(nb: _Numbers) -> list[str]:
     if nb.shock_pending:
         lines.append(_muted("a scheduled shock fires at this step before the update"))
     return lines
+
+
+def past_step_notes(step: int, can_continue: bool) -> list[str]:
+    """The last lines of the update when the step shown is a rewound one (not the live run's):
+    what the button under them does instead of applying it."""
+    if can_continue:
+        return [_muted(f"This is rewound step {step:,}."),
+                _muted(f"{_unbroken(f'“Continue from step {step:,}”')} makes it the live run "
+                       "(the steps after it are dropped) and applies this update.")]
+    return [_muted(f"This is rewound step {step:,}: it is not applied here."),
+            _muted(f"To go on from it: {_unbroken('“Continue from here”')} in the rewind bar "
+                   "(Ctrl+Return).")]
+
+
+NEXT_TIP = ("Reveal the next factor of the chain rule; after the update, apply it: one real "
+            "gradient step of every lane")
+
+
+def next_button(phase: int, step: int, rewound: bool, can_continue: bool
+                ) -> tuple[str, str, bool]:
+    """The text, tooltip and enabled state of the panel's Next button: Next, then at the last
+    phase Apply; for a rewound step (not the live run's) never Apply: Continue from it where
+    the app offers that, else disabled, saying why."""
+    if phase < N_PHASES:
+        return "Next ▶", NEXT_TIP, True
+    if not rewound:
+        return "Apply step ▶", "Apply the update shown: one real gradient step of every lane", True
+    if can_continue:
+        return (f"Continue from step {step:,} ▶",
+                f"Make rewound step {step:,} the live run (the steps after it are dropped, as "
+                "“Continue from here”) and apply the update shown", True)
+    return (f"Step {step:,} is rewound",
+            f"Step {step:,} is a rewound step, not the live run's: it cannot be applied here. "
+            "“Continue from here” in the rewind bar (Ctrl+Return) goes on from it.", False)
 
 
 def _phase_summary(nb: _Numbers, phase: int) -> str:
@@ -281,15 +327,15 @@ def text_room(viewport_width: float, margin: float, numbers: int = NUMBER_COLUMN
 
 
 def phase_html(nb: _Numbers, phase: int, wrap: Callable[[str], str] | None = None,
-               numbers: int = NUMBER_COLUMN) -> str:
+               numbers: int = NUMBER_COLUMN, after: Sequence[str] = ()) -> str:
     """Phases 1..``phase``: the earlier ones summarised, the current one in full, highlighted.
     ``wrap``: what lays one line out in the text column (as built, Qt wraps it); ``numbers``:
-    the width of the phase numbers' column."""
+    the width of the phase numbers' column; ``after``: lines that end the current phase."""
     rows = []
     for i in range(1, phase + 1):
         current = i == phase
         if current:
-            lines = [f"<b>{escape(PHASE_TITLES[i])}</b>", *_phase_full(nb, i)]
+            lines = [f"<b>{escape(PHASE_TITLES[i])}</b>", *_phase_full(nb, i), *after]
             bg = f' bgcolor="{style.theme().highlight_bg}"'
             num = f"<b>{i}</b>"
         else:

@@ -7,11 +7,17 @@ updates anything) and from the dataset; the panel only multiplies the per-sample
 already gives (dL/da x da/dz x x1) and forms the update p - lr x grad.
 
 Revealed phases stay visible as one-line summaries; the current phase is shown in full and
-highlighted. After phase 7, Next emits ``request_step`` (the app runs one step) and the panel
-starts again at phase 1.
+highlighted. After phase 7, Next emits ``request_step`` (the app runs one step of its model) and
+the panel starts again at phase 1.
 
-Its inks (zeros, moves, the highlight) are the theme's (``widgets.style``): the panel follows the
-application palette, and a palette change (a theme change) renders the text again.
+A simulation given to ``refresh`` that is not the model (``set_model``) is a rewound step: the
+run ``request_step`` steps is not the one shown, so phase 7 does not offer to apply it. Its
+button continues from the step shown (``continue_requested``) where the app offers that
+(``offer_continue``), else it is disabled and the text says how to go on from that step.
+
+Its inks (lane, state, zeros, moves, the highlight) are the theme's (``widgets.style``), made
+readable (4.5:1) on the background they are written on: the panel follows the application
+palette, and a palette change (a theme change) renders the header and the text again.
 
 The numbers are read in :mod:`widgets.chain_numbers` and the text of each phase is built in
 :mod:`widgets.chain_phases`; this module is the panel.
@@ -35,12 +41,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from simulation import activations
 from simulation.engine import Simulation
 from widgets import style
-from widgets.chain_header import Header, Ruler, wrap_terms
+from widgets.chain_header import Header, Ruler, header_widest, wrap_terms
 from widgets.chain_numbers import _Numbers, read_numbers
 from widgets.chain_numbers import fmt as fmt
-from widgets.chain_phases import N_PHASES, WJ, number_column, phase_html, text_room
+from widgets.chain_phases import (
+    N_PHASES,
+    WJ,
+    next_button,
+    number_column,
+    past_step_notes,
+    phase_html,
+    text_room,
+)
 from widgets.chain_phases import ZERO_COLOR as ZERO_COLOR
 from widgets.fitted_label import FittedLabel
 
@@ -50,10 +65,13 @@ class ChainRulePanel(QWidget):
     """One update of the selected lane for one sample, phase by phase."""
 
     request_step = Signal()
+    continue_requested = Signal(int)  # the rewound step shown: go on live from it, apply it
 
     def __init__(self, sim: Simulation, parent: QWidget | None = None):
         super().__init__(parent)
-        self._sim: Simulation | None = None
+        self._sim: Simulation | None = None  # the simulation shown
+        self._model: Simulation | None = None  # the run request_step steps
+        self._continue_offered = False
         self._lane = 0
         self._sample: int | None = None  # None: the sample with the largest z
         self._phase = 1
@@ -103,8 +121,6 @@ class ChainRulePanel(QWidget):
         self._back.setToolTip("Show the previous phase of this update again")
         self._back.clicked.connect(self.prev_phase)
         self._next = QPushButton("Next ▶")
-        self._next.setToolTip("Reveal the next factor of the chain rule; after the update, "
-                              "apply it: one real gradient step of every lane")
         self._next.setDefault(True)
         self._next.clicked.connect(self.next_phase)
         self._next.setMinimumWidth(max(self._next.sizeHint().width(),
@@ -149,30 +165,37 @@ class ChainRulePanel(QWidget):
         """The sample shown (the largest-z one unless one was picked)."""
         return self._read().sample
 
+    @property
+    def rewound(self) -> bool:
+        """True while the step shown is not the model's (a rewound step: ``refresh``)."""
+        return self._sim is not self._model
+
     def set_model(self, sim: Simulation) -> None:
-        """A new simulation: back to phase 1, following the largest-z sample."""
-        self._sim = sim
-        if self._lane >= sim.n_lanes:
-            self._lane = 0
+        """A new simulation, the run ``request_step`` steps: back to phase 1, following the
+        largest-z sample."""
+        self._model = sim
         self._sample = None
-        self._phase = 1
-        self._step = None
-        self._snap = None
-        self._numbers = None
-        self._spin.blockSignals(True)
-        self._spin.setRange(0, sim.data.n - 1)
-        self._spin.blockSignals(False)
-        self._of.setText(f"of 0–{sim.data.n - 1}")
         self._auto.blockSignals(True)
         self._auto.setChecked(True)
         self._auto.blockSignals(False)
+        self._show(sim)
         self.refresh(sim)
 
+    @property
+    def continue_offered(self) -> bool:
+        return self._continue_offered
+
+    def offer_continue(self, on: bool) -> None:
+        """Whether the app goes on live from a rewound step shown when ``continue_requested``
+        is emitted (else phase 7 of a rewound step offers nothing)."""
+        self._continue_offered = bool(on)
+        self._invalidate()
+
     def refresh(self, sim: Simulation) -> None:
-        """Re-read the numbers; back to phase 1 if a step was taken since the last look."""
+        """Re-read the numbers; back to phase 1 if a step was taken since the last look. A
+        simulation other than the model is a rewound step: shown, never stepped."""
         if sim is not self._sim:
-            self.set_model(sim)
-            return
+            self._show(sim)
         snap = sim.current()
         if snap is self._snap:
             return
@@ -202,10 +225,19 @@ class ChainRulePanel(QWidget):
             self._on_spin(int(index))
 
     def next_phase(self) -> None:
-        """Reveal the next phase; after the last one, ask for a step and start over."""
+        """Reveal the next phase; after the last one, ask for a step and start over. A rewound
+        step is not the model's: after its last phase the app is asked to continue from it
+        where it offers that (``offer_continue``); else nothing happens."""
         if self._phase < N_PHASES:
             self._phase += 1
             self._invalidate()
+            return
+        if self.rewound:
+            if self._continue_offered:
+                step = self._read().step
+                self._phase = 1
+                self._invalidate()
+                self.continue_requested.emit(step)
             return
         self._phase = 1
         self._invalidate()
@@ -234,7 +266,7 @@ class ChainRulePanel(QWidget):
 
     def html(self) -> str:
         """The rich text of the phases shown (as built, before Qt rewrites it)."""
-        return phase_html(self._read(), self._phase)
+        return phase_html(self._read(), self._phase, after=self._notes())
 
     def plain_text(self) -> str:
         """The phases only, as plain text, a line per line of a formula (not as wrapped)."""
@@ -254,6 +286,45 @@ class ChainRulePanel(QWidget):
         return number_column(QFontMetricsF(bold).horizontalAdvance(str(N_PHASES)))
 
     # --- internals -------------------------------------------------------------------------------
+    def _show(self, sim: Simulation) -> None:
+        """Show ``sim`` (the model or a rewound step of it) from phase 1, the lane and the
+        sample kept where it has them."""
+        self._sim = sim
+        if self._lane >= sim.n_lanes:
+            self._lane = 0
+        if self._sample is not None and self._sample >= sim.data.n:
+            self._sample = None
+            self._auto.blockSignals(True)
+            self._auto.setChecked(True)
+            self._auto.blockSignals(False)
+        self._phase = 1
+        self._step = None
+        self._snap = None
+        self._numbers = None
+        self._spin.blockSignals(True)
+        self._spin.setRange(0, sim.data.n - 1)
+        self._spin.blockSignals(False)
+        self._of.setText(f"of 0–{sim.data.n - 1}")
+
+    def _notes(self) -> list[str]:
+        """The lines that end phase 7 of a rewound step (what its button does instead)."""
+        if self._phase != N_PHASES or not self.rewound:
+            return []
+        return past_step_notes(self._read().step, self._continue_offered)
+
+    def _header_widest(self) -> list[list[str]]:
+        assert self._sim is not None
+        labels = [activations.get(lane.activation).label for lane in self._sim.config.lanes]
+        return header_widest(labels, self._read().step)
+
+    def _set_button(self, nb: _Numbers) -> None:
+        """Next; at phase 7 Apply, or for a rewound step what can be done instead."""
+        text, tip, enabled = next_button(self._phase, nb.step, self.rewound,
+                                         self._continue_offered)
+        self._next.setText(text)
+        self._next.setToolTip(tip)
+        self._next.setEnabled(enabled)
+
     def _read(self) -> _Numbers:
         if self._numbers is None:
             assert self._sim is not None
@@ -313,13 +384,14 @@ class ChainRulePanel(QWidget):
     def _render(self) -> None:
         self._dirty = False
         nb = self._read()
-        color = style.lane_color(nb.activation)
-        state_color = style.state_color(nb.state)
+        page = self.palette().window().color().name()  # what the header is written on
+        color = style.readable(style.lane_color(nb.activation), page)
+        state_color = style.readable(style.state_color(nb.state), page)
         self._title.set_pieces([
             (f'<b style="color:{color}">{escape(nb.label)}</b>', nb.label),
             (f'<span style="color:{state_color}; font-weight:bold">{nb.state.name}</span>',
              nb.state.name),
-            (f"step {nb.step:,}", f"step {nb.step:,}")])
+            (f"step {nb.step:,}", f"step {nb.step:,}")], self._header_widest())
         self._title_plain = f"{nb.label}  {nb.state.name}  step {nb.step:,}"
         self._spin.blockSignals(True)
         self._spin.setValue(nb.sample)
@@ -327,12 +399,12 @@ class ChainRulePanel(QWidget):
         self._phase_label.set_texts(f"phase {self._phase} / {N_PHASES}",
                                     f"{self._phase}/{N_PHASES}")
         self._back.setEnabled(self._phase > 1)
-        self._next.setText("Apply step ▶" if self._phase == N_PHASES else "Next ▶")
+        self._set_button(nb)
         self._ruler.set_font(self._browser.font())  # (the document's, once it has it)
         self._room = room = self.room()
         self._browser.setHtml(phase_html(nb, self._phase,
                                          lambda line: wrap_terms(line, room, self._ruler),
-                                         self._numbers_width()))
+                                         self._numbers_width(), self._notes()))
         # The current phase is the last one shown: scrolled to the end, so it is in view; where
         # it is taller than the view (a small window, a large scale factor) its start is shown
         # (its title and formula), not its last lines.
