@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -17,6 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import LiveController
+from app.preset_note import changed_fields
+from app.rewind import StatusReadouts
+from app.session import preset_shock_settings, show_shock_settings
 from app.window_columns import WindowColumns
 from app.window_lanes import WindowLanes
 from app.window_place import BoundedTabs
@@ -33,6 +36,14 @@ from widgets.time_plots import TimePlots
 from widgets.transport_bar import TransportBar
 
 TITLE = "Dying ReLU Lab"
+
+
+def confirm(window: QWidget, text: str) -> bool:
+    """Ask before a preset discards the run (a function: the tests answer it)."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    answer = QMessageBox.question(window, TITLE, text, buttons,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class MainWindow(QMainWindow, WindowColumns, WindowLanes):
@@ -96,15 +107,12 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes):
         self.step_label = Readout()
         self.rate_label = Readout()
         self.seed_label = Readout()
-        for w in (self.step_label, self.rate_label, self.seed_label):
-            self.statusBar().addWidget(w)
-        # room for status messages: kept while a message hides the labels (the rewind bar sits
-        # in the status bar too, as a permanent widget, and must not take this room)
-        message_room = QWidget()
-        policy = message_room.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        message_room.setSizePolicy(policy)
-        self.statusBar().addWidget(message_room, 1)
+        self.readouts = StatusReadouts({  # (the seed's is its own: it changes with a restart)
+            self.step_label: "step 10,000,000", self.rate_label: "20,000 steps/s · 60 fps",
+            self.seed_label: "seed 0"})
+        # the room status messages are drawn in: the readouts' (kept while a message hides
+        # them); the rewind bar after them, a permanent widget, takes the rest
+        self.statusBar().addWidget(self.readouts)
         self._build_actions()
         self._wire()
         self._on_model(sim)
@@ -129,7 +137,8 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes):
         t.bias_shock_requested.connect(self._refusing(c.bias_shock))
         t.lr_shock_requested.connect(
             self._refusing(lambda f, v, n: c.lr_shock(factor=f, value=v, steps=n)))
-        t.preset_chosen.connect(self.load_preset)
+        t.preset_chosen.connect(self.choose_preset)
+        t.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.setup.config_requested.connect(self.apply_overrides)
         self.setup.weight_shock_requested.connect(self._refusing(c.weight_shock))
         self.chain.request_step.connect(c.step_once)
@@ -138,6 +147,7 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes):
         c.running_changed.connect(t.set_running)
         c.running_changed.connect(lambda on: on or self.draw(c.sim))  # all views, at rest
         c.model_changed.connect(self._on_model)
+        c.model_changed.connect(lambda _sim: self._mark_preset())
         c.frame.connect(self._on_frame)
         c.stats.connect(lambda sps, fps: self.rate_label.setText(  # NaN: stopped, no live rate
             f"{sps:,.0f} steps/s · {fps:.0f} fps" if sps >= 0 else ""))
@@ -174,13 +184,21 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes):
             run_menu.addAction(action)
             self.addAction(action)
         preset_menu = self.menuBar().addMenu("&Presets")
+        # the run's preset checked; none once the run's settings differ from it (the title
+        # says what changed)
+        self.preset_group = QActionGroup(self)
+        self.preset_group.setExclusionPolicy(QActionGroup.ExclusionPolicy.ExclusiveOptional)
+        self.preset_actions: dict[str, QAction] = {}
         for p in presets.PRESETS.values():
-            action = QAction(p.id, self)
+            action = QAction(p.id, self.preset_group)
+            action.setCheckable(True)
             action.setStatusTip(p.description)
             action.setToolTip(p.description)
-            action.triggered.connect(lambda _=False, pid=p.id: self.load_preset(pid))
+            action.triggered.connect(lambda _=False, pid=p.id: self.choose_preset(pid))
             preset_menu.addAction(action)
+            self.preset_actions[p.id] = action
         preset_menu.setToolTipsVisible(True)
+        self._mark_preset()
         self.lanes_menu = self.menuBar().addMenu("&Lanes")
         self.lanes_menu.setToolTipsVisible(True)
         view_menu = self.menuBar().addMenu("&View")
@@ -195,11 +213,39 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes):
         view_menu.addAction(setup_action)
 
     # --- intents that need the window ---------------------------------------------------------
+    def choose_preset(self, preset_id: str) -> bool:
+        """The person chose a preset (menu or picker): load it, but ask first if that discards
+        a run with steps or live actions; Cancel leaves everything as it was. True if loaded."""
+        c = self.controller
+        if c.sim.t > 0 or c.journal:
+            was_running = c.running
+            c.pause()  # (the question names the step: it must not move meanwhile)
+            if not confirm(self, f"Choosing {preset_id} restarts the run: the current run "
+                                 f"(step {c.sim.t:,}) will be discarded. Save it first with "
+                                 "File ▸ Save session if you want to keep it.\n\n"
+                                 f"Load {preset_id} now?"):
+                self.transport.set_preset(self.preset_id)  # the picker back on the run's
+                self._mark_preset()
+                if was_running:
+                    c.play()
+                return False
+        self.load_preset(preset_id)
+        return True
+
     def load_preset(self, preset_id: str) -> None:
+        """Start preset ``preset_id`` at step 0, its shocks' values on the shock buttons."""
         self.preset_id = preset_id
         self.transport.set_preset(preset_id)
         self.setWindowTitle(f"{TITLE} — {preset_id}")
-        self.controller.reset(presets.get(preset_id).config())
+        config = presets.get(preset_id).config()
+        show_shock_settings(self, preset_shock_settings(config))
+        self.controller.reset(config)
+
+    def _mark_preset(self) -> None:
+        """Check the run's preset in the Presets menu; none if the run's settings differ."""
+        same = not changed_fields(self.preset_id, self.controller.config)
+        for pid, action in self.preset_actions.items():
+            action.setChecked(same and pid == self.preset_id)
 
     def apply_overrides(self, overrides: dict[str, Any]) -> None:
         """Restart with the set-up panel's values; a bad value changes nothing."""

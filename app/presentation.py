@@ -158,8 +158,8 @@ class Presentation(QObject):
         if not isinstance(split, QSplitter) or split.count() != 3:
             return
         # a short screen (a 1280x720 projector): the preset's description would take four
-        # lines of the large font from the plots; the preset's name stays
-        w.transport.description.setVisible(not (self.on and w.height() < SHORT))
+        # lines of the large font from the plots; one line stays (elided, whole in its tooltip)
+        w.transport.set_description_lines(1 if self.on and w.height() < SHORT else 0)
         if not self.on:
             w.fold("right", "presentation", False)
             if self._sizes is not None:

@@ -49,7 +49,7 @@ def follow(window: Any) -> None:
 
     def show(_sim: Any = None) -> None:
         text, title = describe(window.preset_id, window.controller.config)
-        window.transport.description.setText(text)
+        window.transport.set_description(text)
         window.setWindowTitle(title)
 
     window.controller.model_changed.connect(show)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
 
 from app.controller import HISTORY_CAPACITY
 from simulation.engine import Simulation
@@ -20,6 +20,39 @@ from simulation.replay import Timeline
 from widgets.timeline import TimelineBar
 
 MAX_REWIND = 200_000  # steps a rewind replays at most (~15 s once on a slow laptop)
+
+
+class StatusReadouts(QWidget):
+    """The status bar's step, rate and seed, as wide as their widest texts (hidden ones aside)
+    whatever they say now: the rewind bar after them keeps its place and width while the step
+    grows, the rate comes and goes, or a message hides them."""
+
+    def __init__(self, widest: dict[QLabel, str]):
+        super().__init__()
+        self.widest = widest
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for label in widest:
+            layout.addWidget(label)
+        layout.addStretch(1)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # a status message hides it: its room stays
+        self.setSizePolicy(policy)
+
+    def sizeHint(self) -> QSize:
+        shown = [(lb, text) for lb, text in self.widest.items() if not lb.isHidden()]
+        width = sum(max(lb.sizeHint().width(), lb.fontMetrics().horizontalAdvance(text) + 4)
+                    for lb, text in shown)
+        width += self.layout().spacing() * max(len(shown) - 1, 0)
+        return QSize(width, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a label shown, hidden or restyled
+            self.updateGeometry()
+        return super().event(event)
 
 
 class Rewind(QObject):
@@ -47,6 +80,20 @@ class Rewind(QObject):
         self.bar.continue_requested.connect(self.continue_here)
         self.bar.live_requested.connect(self.back_to_live)
         self.bar.set_live(c.sim.t)
+        self.bar.label.installEventFilter(self)
+        self._reserve_label()
+
+    def _reserve_label(self) -> None:
+        """The bar's step label as wide as its widest text in its font now (presentation fonts
+        too): the slider beside it keeps its width while the label changes."""
+        label = self.bar.label
+        label.setMinimumWidth(label.fontMetrics().horizontalAdvance(
+            f"step {MAX_REWIND:,} of {MAX_REWIND:,} (rewound)") + 8)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.bar.label and event.type() == QEvent.Type.FontChange:
+            self._reserve_label()
+        return False
 
     @property
     def active(self) -> bool:
@@ -81,7 +128,7 @@ class Rewind(QObject):
             self.shown.__dict__.update(sim.__dict__)
         for view in self.window.views:
             view.refresh(self.shown)
-        self.window.step_label.setText(f"step {t:,} (rewound)")
+        self.window.step_label.setText(f"step {t:,}")  # ("(rewound)": the bar's label says it)
         self.bar.set_rewound(t, self.timeline.end)
         return self.shown
 
@@ -164,4 +211,14 @@ def install(window: Any) -> Rewind:
         action.triggered.connect(slot)
         run_menu.addAction(action)
         window.addAction(action)
+
+    def continue_and_apply(step: int) -> None:
+        """The step-through's "Continue from step N ▶" at the end of a rewound step's update:
+        branch there and apply exactly the update it walked through."""
+        if rewind.active and rewind.shown is not None and rewind.shown.t == step:
+            rewind.continue_here()
+            window.controller.step_once()
+
+    window.chain.continue_requested.connect(continue_and_apply)
+    window.chain.offer_continue(True)
     return rewind

@@ -30,6 +30,7 @@ from app.session_file import (  # noqa: F401  (re-exported: the session's public
     SUFFIX,
     Session,
     default_shock_settings,
+    preset_shock_settings,
     read_session,
     session_from_dict,
 )

@@ -21,7 +21,7 @@ from app.controller import MAX_SPEED
 from app.files import FileError, parse_json, read_limited
 from simulation import presets
 from simulation.config import ConfigError, RunConfig
-from simulation.replay import normalize_action, sorted_actions
+from simulation.replay import LR_MAX, normalize_action, sorted_actions
 
 FORMAT = "dying-relu-lab/session@1"
 SUFFIX = ".drlab"
@@ -39,6 +39,7 @@ SHOCK_NUMBERS: dict[str, tuple[float, float, float, int]] = {
     "weight_w2": (-2.0, -1000.0, 1000.0, 3),
 }
 LR_STEPS = (2, 1, 99_999)  # the lr shock's duration: default, lowest, highest
+LR_DECIMALS = 3  # the transport bar's lr field: 0 to LR_MAX (simulation.replay), 3 decimals
 LR_MODES = {"factor": "×", "value": "="}  # in the file -> on the transport bar
 SHOCK_KEYS = ("bias_b", "lr_mode", "lr_amount", "lr_steps", "weight_w1", "weight_w2")
 
@@ -48,6 +49,25 @@ def default_shock_settings() -> dict[str, Any]:
     d = {key: default for key, (default, *_rest) in SHOCK_NUMBERS.items()}
     d.update(lr_mode="factor", lr_steps=LR_STEPS[0])
     return {key: d[key] for key in SHOCK_KEYS}
+
+
+def preset_shock_settings(config: RunConfig) -> dict[str, Any]:
+    """The shock settings a preset's run starts with: its planned shocks' values (the last of
+    each kind), the defaults for the kinds it has none of; each within its field's range."""
+    d = default_shock_settings()
+    for shock in config.shocks:
+        p = shock.params
+        if shock.kind == "bias_shock":
+            d["bias_b"] = p["b"]
+        elif shock.kind == "weight_shock":
+            d.update(weight_w1=p["w1"], weight_w2=p["w2"])
+        else:
+            mode = "factor" if "factor" in p else "value"
+            d.update(lr_mode=mode, lr_amount=p[mode],
+                     lr_steps=min(max(int(p["steps"]), LR_STEPS[1]), LR_STEPS[2]))
+    for key, (_, lo, hi, decimals) in SHOCK_NUMBERS.items():
+        d[key] = round(min(max(float(d[key]), lo), hi), decimals)
+    return d
 
 
 @dataclass
@@ -78,6 +98,14 @@ def _int(name: str, value: Any, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise ConfigError(f"{name} must be a whole number from {lo:,} to {hi:,}, got {value!r}")
     return value
+
+
+def _check_lr(name: str, lr: float) -> None:
+    """A learning rate the lr field can show as it is (the model's base-rate range, 0 to
+    LR_MAX, and the field's decimals); a run at another one would show a number it does not use."""
+    if not lr <= LR_MAX or round(lr, LR_DECIMALS) != lr:
+        raise ConfigError(f"{name} must be from 0 to {LR_MAX:g} (the largest the app offers) "
+                          f"with at most {LR_DECIMALS} decimals, got {lr:g}")
 
 
 def _check_format(d: dict[str, Any]) -> None:
@@ -162,6 +190,7 @@ def session_from_dict(d: Any) -> Session:
         config = RunConfig.from_dict(d["config"])
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as e:
         raise ConfigError(f"config: {e}") from None
+    _check_lr("the learning rate (config.lr)", config.lr)
     step = _int("step", d.get("step", 0), 0, MAX_STEP)
     events = d.get("events", [])
     if not isinstance(events, list):
@@ -175,6 +204,8 @@ def session_from_dict(d: Any) -> Session:
             a = normalize_action(e)
         except (TypeError, ValueError, OverflowError) as err:
             raise ConfigError(f"event {i + 1}: {err}") from None
+        if a["kind"] == "set_lr":
+            _check_lr(f"event {i + 1}'s learning rate", a["lr"])
         if a["step"] > step:
             raise ConfigError(f"event {i + 1} is at step {a['step']:,}, after the session's "
                               f"step {step:,}")

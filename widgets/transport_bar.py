@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from widgets.transport_parts import SPEED_MAX, SPEED_MIN, SpeedLabel, TextButton
+from simulation.replay import LR_MAX
+from widgets.transport_parts import (
+    SPEED_MAX,
+    SPEED_MIN,
+    DescriptionLabel,
+    LimitedSpinBox,
+    SpeedLabel,
+    TextButton,
+)
 
 _SLIDER_STEPS = 1000
 
@@ -39,8 +47,8 @@ def slider_from_speed(speed: float) -> int:
 
 
 def _spin(lo: float, hi: float, value: float, decimals: int, step: float, tip: str,
-          suffix: str = "") -> QDoubleSpinBox:
-    box = QDoubleSpinBox()
+          suffix: str = "", box: QDoubleSpinBox | None = None) -> QDoubleSpinBox:
+    box = QDoubleSpinBox() if box is None else box
     box.setRange(lo, hi)
     box.setDecimals(decimals)
     box.setSingleStep(step)
@@ -62,6 +70,7 @@ class TransportBar(QWidget):
     bias_shock_requested = Signal(float)
     lr_shock_requested = Signal(object, object, int)  # factor or None, value or None, steps
     preset_chosen = Signal(str)
+    notice = Signal(str)  # something the status bar should say (a typed value was limited)
 
     def __init__(self, presets: dict[str, str], parent: QWidget | None = None):
         super().__init__(parent)
@@ -88,9 +97,11 @@ class TransportBar(QWidget):
         self.speed_label = SpeedLabel()
         self.speed_slider.valueChanged.connect(self._on_speed)
 
-        self.lr_box = _spin(0.0, 100.0, 0.3, 3, 0.05, "Learning rate α of every lane: "
-                            "each step moves w by −α·∂L/∂w")
+        # the range the model replays (a session's learning rate beyond it is refused)
+        self.lr_box = _spin(0.0, LR_MAX, 0.3, 3, 0.05, "Learning rate α of every lane: each "
+                            f"step moves w by −α·∂L/∂w (0 to {LR_MAX:g})", box=LimitedSpinBox())
         self.lr_box.valueChanged.connect(self.lr_changed)
+        self.lr_box.limited.connect(self._on_lr_limited)
 
         self.bias_value = _spin(-999, 999, -10.0, 1, 1.0, "The bias every lane is set to by a "
                                 "bias shock (the seed's example: b = −10)")
@@ -118,16 +129,15 @@ class TransportBar(QWidget):
 
         self.preset_box = QComboBox()
         self.preset_box.setToolTip("Prepared scenarios; choosing one resets the run")
+        # as wide as the longest preset name: the description takes the rest of the row
+        self.preset_box.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self._descriptions = dict(presets)
         for pid in presets:
             self.preset_box.addItem(pid, pid)
         self.preset_box.activated.connect(
             lambda i: self.preset_chosen.emit(self.preset_box.itemData(i)))
         self.preset_box.currentIndexChanged.connect(self._show_description)
-        self.description = QLabel()
-        self.description.setWordWrap(True)
-        self.description.setSizePolicy(QSizePolicy.Policy.Expanding,
-                                       QSizePolicy.Policy.Preferred)
+        self.description = DescriptionLabel()
         self.description.setObjectName("presetDescription")
 
         # what drops its text where there is no room: icon-only buttons, "240/s"
@@ -159,9 +169,12 @@ class TransportBar(QWidget):
         row1.addSpacing(8)
         row1.addWidget(self.shocks)
         row2 = self._row2 = QHBoxLayout()
-        row2.addWidget(QLabel("Preset"))
+        preset_label = QLabel("Preset")
+        preset_label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        row2.addWidget(preset_label)
         row2.addWidget(self.preset_box)
         row2.addWidget(self.description, 1)
+        row2.addStretch(0)  # (the row's end while the description is hidden)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         # the minimum is ours (minimumSizeHint: the rows may wrap), not the one-row layout's
@@ -251,6 +264,15 @@ class TransportBar(QWidget):
         self.lr_box.setValue(lr)
         self.lr_box.blockSignals(False)
 
+    def set_description(self, text: str) -> None:
+        """The preset line's text (the preset's description, or what changed from it)."""
+        self.description.setText(text)
+
+    def set_description_lines(self, lines: int) -> None:
+        """At most ``lines`` lines of description (0: all it needs), the last one elided with
+        its whole text as tooltip: 1 keeps the row at the preset picker's height."""
+        self.description.set_lines(lines)
+
     def set_preset(self, preset_id: str) -> None:
         i = self.preset_box.findData(preset_id)
         if i >= 0:
@@ -270,6 +292,10 @@ class TransportBar(QWidget):
         factor, value = (amount, None) if self.lr_mode.currentText() == "×" else (None, amount)
         self.lr_shock_requested.emit(factor, value, self.lr_steps.value())
 
+    def _on_lr_limited(self, typed: float, used: float) -> None:
+        self.notice.emit(f"Learning rate {typed:,.6g} is outside 0 to {LR_MAX:g}: "
+                         f"lr set to {used:g}.")
+
     def _show_description(self, i: int) -> None:
         pid = self.preset_box.itemData(i)
-        self.description.setText(self._descriptions.get(pid, ""))
+        self.set_description(self._descriptions.get(pid, ""))

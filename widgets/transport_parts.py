@@ -1,11 +1,21 @@
-"""Parts of the transport bar that can drop text where the bar has no room (presentation fonts on
-a narrow window): buttons that keep their icon only, and the speed as "240/s"."""
+"""Parts of the transport bar: buttons that keep their icon only and the speed as "240/s" where the
+bar has no room (presentation fonts on a narrow window), a spin box that says when it limited a
+typed number, and the preset's description elided to its lines."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QLabel, QPushButton, QStyle, QStyleOptionButton
+import math
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QIcon, QPainter, QTextLayout
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
+)
 
 SPEED_MIN, SPEED_MAX = 1, 20_000
 
@@ -71,3 +81,115 @@ class SpeedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         return super().sizeHint().expandedTo(self.minimumSizeHint())
+
+
+class LimitedSpinBox(QDoubleSpinBox):
+    """A spin box that takes a typed number beyond its range, uses the nearest bound, and says so
+    (``limited``: the number typed, the number used). A plain QDoubleSpinBox drops the keystrokes
+    that would leave its range: "99999" silently became 99."""
+
+    limited = Signal(float, float)
+
+    def __init__(self):
+        super().__init__()
+        self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
+
+    def _typed(self, text: str) -> float | None:
+        """The finite number ``text`` holds (prefix, suffix, group separators aside), or None."""
+        core = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+        core = core.replace(self.locale().groupSeparator(), "")
+        value, ok = self.locale().toDouble(core)
+        return value if ok and math.isfinite(value) else None
+
+    def validate(self, text: str, pos: int) -> object:
+        state, text, pos = super().validate(text, pos)
+        typed = self._typed(text)
+        if state == state.Invalid and typed is not None and not (
+                self.minimum() <= typed <= self.maximum()):
+            state = state.Intermediate  # kept while typing; limited when the typing is done
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        typed = self._typed(text)
+        if typed is None or self.minimum() <= typed <= self.maximum():
+            return super().fixup(text)
+        used = min(max(typed, self.minimum()), self.maximum())
+        self.limited.emit(typed, used)
+        return self.textFromValue(used)
+
+
+class DescriptionLabel(QLabel):
+    """The preset's description, wrapped to at most ``lines`` lines (0: as many as it needs),
+    the last one elided with "…" where it is cut; then the whole text is its tooltip. ``text()``
+    is always the whole description."""
+
+    def __init__(self):
+        super().__init__()
+        self.lines = 0
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def set_lines(self, lines: int) -> None:
+        if lines != self.lines:
+            self.lines = lines
+            self.updateGeometry()
+            self.update()
+            self._tip()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._tip()
+
+    def _layout(self, width: int) -> tuple[list[str], bool]:
+        """The lines shown at ``width`` and whether the text was cut."""
+        fm = self.fontMetrics()
+        layout = QTextLayout(self.text(), self.font())
+        layout.beginLayout()
+        spans = []
+        while True:
+            line = layout.createLine()
+            if not line.isValid():
+                break
+            line.setLineWidth(max(width, 1))
+            spans.append((line.textStart(), line.textLength()))
+        layout.endLayout()
+        text = self.text()
+        rows = [text[a:a + n].rstrip() for a, n in spans] or [""]
+        if not self.lines or len(rows) <= self.lines:
+            return rows, False
+        last = text[spans[self.lines - 1][0]:].strip()
+        rows = [*rows[:self.lines - 1], fm.elidedText(last, Qt.TextElideMode.ElideRight, width)]
+        return rows, True
+
+    def _tip(self) -> None:
+        cut = self.lines and self.width() > 0 and self._layout(self.contentsRect().width())[1]
+        self.setToolTip(self.text() if cut else "")
+
+    def heightForWidth(self, width: int) -> int:
+        if not self.lines:
+            return super().heightForWidth(width)
+        m = self.contentsMargins()
+        rows = len(self._layout(width - m.left() - m.right())[0])
+        return self.fontMetrics().lineSpacing() * rows + m.top() + m.bottom()
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height() if not self.lines
+                     else self.fontMetrics().lineSpacing())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._tip()
+
+    def paintEvent(self, event) -> None:
+        if not self.lines:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        rect = self.contentsRect()
+        rows, _ = self._layout(rect.width())
+        step = self.fontMetrics().lineSpacing()
+        top = rect.top() + max((rect.height() - step * len(rows)) // 2, 0)
+        for i, row in enumerate(rows):
+            painter.drawText(rect.left(), top + i * step, rect.width(), step,
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), row)

@@ -24,9 +24,8 @@ def test_the_button_never_applies_another_step_than_the_one_shown(win):
     play(win, 3000)
     c = win.controller
     live = c.sim
+    win.chain.offer_continue(False)  # (a window that cannot branch: the button says so)
     chain = walk_rewound_update(win, 509)
-    if chain.continue_offered:  # (the app goes on from the step shown: the next test)
-        return
     assert not chain._next.isEnabled()  # it says what it is, not "Apply step"
     assert chain._next.text() == "Step 509 is rewound"
     assert "rewound" in chain._next.toolTip()
@@ -43,24 +42,9 @@ def test_the_button_never_applies_another_step_than_the_one_shown(win):
     assert chain._next.text() == "Apply step ▶" and chain._next.isEnabled()
 
 
-def offer_continue(win):
-    """The wiring the window needs for "Continue from step N ▶" (in app/main_window.py, once
-    the rewind is installed); done here unless the window already does it."""
-    if win.chain.continue_offered:
-        return
-
-    def go_on(step):
-        if win.rewind.active and win.rewind.shown is not None and win.rewind.shown.t == step:
-            win.rewind.continue_here()
-            win.controller.step_once()
-
-    win.chain.continue_requested.connect(go_on)
-    win.chain.offer_continue(True)
-
-
 def test_continue_from_the_step_shown_applies_exactly_that_update(win):
     play(win, 3000)
-    offer_continue(win)
+    assert win.chain.continue_offered  # (app.rewind wires it)
     chain = walk_rewound_update(win, 509)
     nb = chain._read()
     expected = (nb.w1 - nb.lr * nb.grad_w1, nb.w2 - nb.lr * nb.grad_w2, nb.b - nb.lr * nb.grad_b)

@@ -28,7 +28,7 @@ def test_scrubbing_shows_exactly_the_history_of_step_t(win):
         assert same(snap.params.b[:, 0], rows[t, 4]) and same(snap.fb.loss[:, 0], rows[t, 6])
         # every view shows the rewound simulation
         assert win.plots._sim is shown and win.cards._sim is shown
-        assert win.step_label.text() == f"step {t:,} (rewound)"
+        assert win.step_label.text() == f"step {t:,}"
         assert r.bar.slider.value() == t and r.bar.slider.maximum() == 400
     assert live.t == 400 and not win.controller.running
 
