@@ -55,3 +55,12 @@ def error(parent: QWidget, text: str, detail: str = "") -> None:
 def info(parent: QWidget, text: str) -> None:
     """A short confirmation."""
     QMessageBox.information(parent, TITLE, text)
+
+
+def confirm(parent: QWidget, text: str, title: str = TITLE) -> bool:
+    """Yes or Cancel (the default) before an action discards something, e.g. a run (a function
+    looked up where it is used: the tests answer it there)."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    answer = QMessageBox.question(parent, title, text, buttons,
+                                  QMessageBox.StandardButton.Cancel)
+    return answer == QMessageBox.StandardButton.Yes

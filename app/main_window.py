@@ -17,12 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.controller import LiveController
-from app.preset_note import changed_fields
+from app.dialogs import TITLE
 from app.rewind import StatusReadouts
-from app.session import preset_shock_settings, show_shock_settings
 from app.window_columns import WindowColumns
 from app.window_lanes import WindowLanes
 from app.window_place import BoundedTabs
+from app.window_presets import WindowPresets
 from app.workshop import install as install_workshop
 from simulation import presets
 from simulation.config import ConfigError, RunConfig
@@ -35,18 +35,8 @@ from widgets.setup_panel import SetupPanel
 from widgets.time_plots import TimePlots
 from widgets.transport_bar import TransportBar
 
-TITLE = "Dying ReLU Lab"
 
-
-def confirm(window: QWidget, text: str) -> bool:
-    """Ask before a preset discards the run (a function: the tests answer it)."""
-    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
-    answer = QMessageBox.question(window, TITLE, text, buttons,
-                                  QMessageBox.StandardButton.Cancel)
-    return answer == QMessageBox.StandardButton.Yes
-
-
-class MainWindow(QMainWindow, WindowColumns, WindowLanes):
+class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
     """Transport bar on top; lane cards, time plots, and the selected lane's math side by side."""
 
     def __init__(self, controller: LiveController, preset_id: str):
@@ -213,40 +203,6 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes):
         view_menu.addAction(setup_action)
 
     # --- intents that need the window ---------------------------------------------------------
-    def choose_preset(self, preset_id: str) -> bool:
-        """The person chose a preset (menu or picker): load it, but ask first if that discards
-        a run with steps or live actions; Cancel leaves everything as it was. True if loaded."""
-        c = self.controller
-        if c.sim.t > 0 or c.journal:
-            was_running = c.running
-            c.pause()  # (the question names the step: it must not move meanwhile)
-            if not confirm(self, f"Choosing {preset_id} restarts the run: the current run "
-                                 f"(step {c.sim.t:,}) will be discarded. Save it first with "
-                                 "File ▸ Save session if you want to keep it.\n\n"
-                                 f"Load {preset_id} now?"):
-                self.transport.set_preset(self.preset_id)  # the picker back on the run's
-                self._mark_preset()
-                if was_running:
-                    c.play()
-                return False
-        self.load_preset(preset_id)
-        return True
-
-    def load_preset(self, preset_id: str) -> None:
-        """Start preset ``preset_id`` at step 0, its shocks' values on the shock buttons."""
-        self.preset_id = preset_id
-        self.transport.set_preset(preset_id)
-        self.setWindowTitle(f"{TITLE} — {preset_id}")
-        config = presets.get(preset_id).config()
-        show_shock_settings(self, preset_shock_settings(config))
-        self.controller.reset(config)
-
-    def _mark_preset(self) -> None:
-        """Check the run's preset in the Presets menu; none if the run's settings differ."""
-        same = not changed_fields(self.preset_id, self.controller.config)
-        for pid, action in self.preset_actions.items():
-            action.setChecked(same and pid == self.preset_id)
-
     def apply_overrides(self, overrides: dict[str, Any]) -> None:
         """Restart with the set-up panel's values; a bad value changes nothing."""
         d = self.controller.config.to_dict()

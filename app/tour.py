@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from app import settings
+from app.dialogs import confirm
 
 PRESET = "bias-shock"
 DOCKED = (QDockWidget.DockWidgetFeature.DockWidgetClosable
@@ -28,12 +28,6 @@ WIDTH = 340  # px: the panel's width beside the columns
 COVERED_NOTE = ("\n\n(On this small screen the tour takes the place of the diagram and chain "
                 "rule; stop 4 shows them in place of the cards. × closes the tour.)")
 FOLDED_NOTE = "\n\n(On this small screen the tour takes room from the plots; × closes it.)"
-
-
-def confirm(window: Any, text: str) -> bool:
-    """Ask before the tour discards the run (a function: the tests answer it)."""
-    answer = QMessageBox.question(window, "Guided tour", text)
-    return answer == QMessageBox.StandardButton.Yes
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Header(QLabel):
         self._pieces: list[tuple[str, str]] = []  # (rich text, plain text)
         self._widest: list[list[str]] = []  # the plain texts each piece may take
         self._lines: list[str] = []
+        self._widths: dict[str, float] = {}  # needed_width's answers in the current font
 
     def set_pieces(self, pieces: list[tuple[str, str]],
                    widest: Sequence[Sequence[str]] | None = None) -> None:
@@ -46,9 +47,14 @@ class Header(QLabel):
 
     def needed_width(self, text: str) -> float:
         """The width ``text`` takes, measured in bold (the widest the header writes it)."""
-        font = QFont(self.font())
-        font.setBold(True)
-        return QFontMetricsF(font).horizontalAdvance(text)
+        width = self._widths.get(text)
+        if width is None:
+            if len(self._widths) > 2000:  # (a step number per step)
+                self._widths.clear()
+            font = QFont(self.font())
+            font.setBold(True)
+            width = self._widths[text] = QFontMetricsF(font).horizontalAdvance(text)
+        return width
 
     def _room_for(self, i: int) -> str:
         """The widest plain text piece ``i`` may take (its own, or one of its ``widest``)."""
@@ -75,6 +81,7 @@ class Header(QLabel):
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
+            self._widths.clear()
             self._wrap()
 
 

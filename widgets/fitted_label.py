@@ -10,8 +10,11 @@ from PySide6.QtWidgets import QLabel
 
 
 def first_fitting(fm: QFontMetrics, width: float, texts: Sequence[str]) -> str:
-    """The first of ``texts`` (longest first) no wider than ``width`` in ``fm``; else the last."""
-    return next((t for t in texts if fm.horizontalAdvance(t) <= width), texts[-1])
+    """The first of ``texts`` (longest first) no wider than ``width`` in ``fm``; else the last
+    (a single text is not measured: the cards ask this for every row every other frame)."""
+    if len(texts) == 1:
+        return texts[0]
+    return next((t for t in texts[:-1] if fm.horizontalAdvance(t) <= width), texts[-1])
 
 
 class FittedLabel(QLabel):

@@ -3,7 +3,7 @@ before a run with steps is discarded (Cancel changes nothing), the menu marks th
 
 import pytest
 
-from app import main_window
+from app import window_presets
 from tests.helpers import play
 
 
@@ -17,7 +17,7 @@ def asked(monkeypatch):
         return confirm.answer
 
     confirm.answer = False
-    monkeypatch.setattr(main_window, "confirm", confirm)
+    monkeypatch.setattr(window_presets, "confirm", confirm)
     return type("Asked", (), {"texts": seen, "set": staticmethod(
         lambda answer: setattr(confirm, "answer", answer))})
 
