@@ -228,13 +228,20 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
 
     # --- model -> views -------------------------------------------------------------------------
     def _on_model(self, sim: Simulation) -> None:
+        old_ids = getattr(self, "_lane_ids", [])
+        was = self.cards.selected()
+        selected = old_ids[was] if 0 <= was < len(old_ids) else None
+        self._lane_ids = [spec.id for spec in sim.config.lanes]
         for view in self.views:
             view.set_model(sim)
         self.transport.set_lr(sim.lr)
         self.setup.show_config(sim.config)
         self.seed_label.setText(f"seed {sim.config.seed}")
         self._build_lanes_menu(sim)
-        self.select_lane((self.shown_lanes() or [0])[0])
+        shown = self.shown_lanes() or [0]
+        # the lane selected before (a reset, a branch from a rewound step) stays selected
+        keep = self._lane_ids.index(selected) if selected in self._lane_ids else -1
+        self.select_lane(keep if keep in shown else shown[0])
 
     def _on_frame(self, sim: Simulation) -> None:
         self.draw(sim, live=self.controller.running)

@@ -213,7 +213,7 @@ def install(window: Any) -> Rewind:
         window.addAction(action)
 
     def continue_and_apply(step: int) -> None:
-        """The step-through's "Continue from step N ▶" at the end of a rewound step's update:
+        """The step-through's "Continue here ▶" at the end of a rewound step's update:
         branch there and apply exactly the update it walked through."""
         if rewind.active and rewind.shown is not None and rewind.shown.t == step:
             rewind.continue_here()

@@ -265,7 +265,7 @@ def past_step_notes(step: int, can_continue: bool) -> list[str]:
     what the button under them does instead of applying it."""
     if can_continue:
         return [_muted(f"This is rewound step {step:,}."),
-                _muted(f"{_unbroken(f'“Continue from step {step:,}”')} makes it the live run "
+                _muted(f"{_unbroken('“Continue here”')} makes it the live run "
                        "(the steps after it are dropped) and applies this update.")]
     return [_muted(f"This is rewound step {step:,}: it is not applied here."),
             _muted(f"To go on from it: {_unbroken('“Continue from here”')} in the rewind bar "
@@ -286,7 +286,7 @@ def next_button(phase: int, step: int, rewound: bool, can_continue: bool
     if not rewound:
         return "Apply step ▶", "Apply the update shown: one real gradient step of every lane", True
     if can_continue:
-        return (f"Continue from step {step:,} ▶",
+        return ("Continue here ▶",  # (short: "phase 7 / 7" beside it was crushed to "/")
                 f"Make rewound step {step:,} the live run (the steps after it are dropped, as "
                 "“Continue from here”) and apply the update shown", True)
     return (f"Step {step:,} is rewound",

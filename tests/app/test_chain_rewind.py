@@ -48,7 +48,9 @@ def test_continue_from_the_step_shown_applies_exactly_that_update(win):
     chain = walk_rewound_update(win, 509)
     nb = chain._read()
     expected = (nb.w1 - nb.lr * nb.grad_w1, nb.w2 - nb.lr * nb.grad_w2, nb.b - nb.lr * nb.grad_b)
-    assert chain._next.text() == "Continue from step 509 ▶" and chain._next.isEnabled()
+    assert chain._next.text() == "Continue here ▶" and chain._next.isEnabled()
+    label = chain._phase_label  # beside the button, not crushed to "/" (1280x720)
+    assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
     chain._next.click()
     QApplication.processEvents()
     c = win.controller
@@ -56,3 +58,6 @@ def test_continue_from_the_step_shown_applies_exactly_that_update(win):
     p = c.sim.params
     assert (p.w1[LEAKY, 0], p.w2[LEAKY, 0], p.b[LEAKY, 0]) == expected
     assert not chain.rewound and chain.phase == 1 and "step 510" in chain.text()
+    # the lane walked through stays selected (the branch selected ReLU again)
+    assert win.cards.selected() == LEAKY and chain.lane == LEAKY
+    assert win.diagram.lane == LEAKY

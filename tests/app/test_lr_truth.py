@@ -53,3 +53,19 @@ def test_typing_beyond_the_maximum_is_said_in_the_status_bar(win, qtbot):
     assert win.controller.sim.lr == box.value() == LR_MAX
     message = win.statusBar().currentMessage()
     assert "99,999" in message and f"{LR_MAX:g}" in message
+
+
+def test_the_out_of_range_lr_message_fits_left_of_the_rewind_bar(win, qtbot):
+    """'Learning rate 150 is outside 0 to 100: lr set to 10…' ran under the rewind bar."""
+    from PySide6.QtCore import Qt
+
+    from app.own_data import message_room
+
+    box = win.transport.lr_box
+    box.setFocus()
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "150")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    text = win.statusBar().currentMessage()
+    assert "150" in text and "100" in text
+    assert win.statusBar().fontMetrics().horizontalAdvance(text) <= message_room(win)

@@ -66,9 +66,9 @@ def test_rewound_phase_7_continues_from_the_step_shown_where_offered(qtbot, rewo
     panel, _live, _past = rewound
     panel.offer_continue(True)
     panel.set_phase(N_PHASES)
-    assert panel._next.text() == "Continue from step 509 ▶" and panel._next.isEnabled()
+    assert panel._next.text() == "Continue here ▶" and panel._next.isEnabled()
     assert "dropped" in panel._next.toolTip()
-    assert "“Continue from step 509” makes it the live run" in panel.plain_text().replace(
+    assert "“Continue here” makes it the live run" in panel.plain_text().replace(
         "\u00a0", " ")
     stepped = []
     panel.request_step.connect(lambda: stepped.append("step"))
