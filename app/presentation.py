@@ -1,7 +1,9 @@
 """Presentation mode (F5) and the light and dark themes; both persist between runs.
 
 Presentation mode scales every font (1.5x by default, up to 2x), thickens the lines and hides
-the advanced controls (set-up dock, lr-shock details, gradient picker, rate readout). Neither it
+the advanced controls (set-up dock, lr-shock details, gradient picker, rate readout, the
+step-through's sample picker); the network diagram then takes at most 40 % of the right column
+and the step-through the rest. Neither it
 nor a theme change touches the simulation: the views are restyled and redrawn from the model
 they already show.
 
@@ -49,8 +51,12 @@ class Presentation(QObject):
         self.advanced: list[QWidget] = [
             window.transport.lr_mode, window.transport.lr_amount, window.transport.lr_steps,
             window.plots.grad_combo, window.rate_label,
-            *[lb for lb in window.plots.findChildren(QLabel) if lb.text() == "gradient shown:"]]
+            *[lb for lb in window.plots.findChildren(QLabel) if lb.text() == "gradient shown:"],
+            # the step-through's sample picker: its row is the room phase 7 needs at 2x (the
+            # diagram above says which sample is followed)
+            *window.chain.sample_picker()]
         self._sizes: list[int] | None = None
+        self._right_sizes: list[int] | None = None  # the diagram / step-through split
         self._line = 1.0  # the line scale the existing items were drawn with
         window.controller.model_changed.connect(lambda _sim: self._restyle_new())
         self._refitting = False
@@ -160,14 +166,20 @@ class Presentation(QObject):
         # a short screen (a 1280x720 projector): the preset's description would take four
         # lines of the large font from the plots; one line stays (elided, whole in its tooltip)
         w.transport.set_description_lines(1 if self.on and w.height() < SHORT else 0)
+        column = w.fold_columns["right"]
         if not self.on:
             w.fold("right", "presentation", False)
             if self._sizes is not None:
                 split.setSizes(self._sizes)
                 self._sizes = None
+            if self._right_sizes is not None:
+                column.setSizes(self._right_sizes)
+                self._right_sizes = None
             return
         if self._sizes is None:
             self._sizes = split.sizes()
+        if self._right_sizes is None:
+            self._right_sizes = column.sizes()
         total = sum(split.sizes()) or w.width()
         card = w.cards._pool[0]
         cards = (card.name.fontMetrics().horizontalAdvance("Leaky ReLU")
@@ -177,8 +189,24 @@ class Presentation(QObject):
         # until presentation mode ends
         narrow = total < 1500
         w.fold("right", "presentation", narrow)
-        right = 0 if narrow else int(total * 0.24)
+        # the right column widens with the font scale (as wide as the step-through's controls
+        # made it at 2x): its formulas and header keep their lines, the phase its height
+        grow = max(1.0, style.scales()[0] / settings.SCALES[0])
+        right = 0 if narrow else int(total * min(0.24 * grow, 0.3))
         split.setSizes([cards, max(total - cards - right, 200), right])
+        self._split_right(column)
+
+    def _split_right(self, column: QSplitter) -> None:
+        """Presenting: the network diagram as tall as it asks (its canvas at the base size, at
+        most 40 % of the column: ``NetworkDiagram.min_height``), the step-through the rest, so
+        its current phase shows whole without scrolling, at 2x too."""
+        if not column.isVisible():
+            return
+        total = sum(column.sizes())
+        diagram = self.window.diagram
+        diagram._fit_min_height()
+        if total > 0:
+            column.setSizes([diagram.min_height(), total - diagram.min_height()])
 
     def set_theme(self, name: str, persist: bool = True) -> None:
         pg.setConfigOptions(**style.pg_options(style.set_theme(name)))

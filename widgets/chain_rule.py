@@ -157,6 +157,11 @@ class ChainRulePanel(QWidget, ChainText):
         """The sample shown (the largest-z one unless one was picked)."""
         return self._read().sample
 
+    def sample_picker(self) -> list[QWidget]:
+        """The sample row's controls (presentation mode hides them: the diagram names the
+        sample followed, and phase 7 needs the height)."""
+        return [self._spin, self._of, self._auto]
+
     @property
     def rewound(self) -> bool:
         """True while the step shown is not the model's (a rewound step: ``refresh``)."""

@@ -23,6 +23,7 @@ STOP_COLOR = style.LIGHT.stop  # the exact zero that stops the gradient (the the
 FONT_PX = 15  # ~11 pt at 96 dpi, at the 420 x 300 base size
 TITLE_PX = 18
 MAX_FONT_SCALE = 1.5  # presentation font scales beyond this leave the diagram's text at 1.5x
+PRESENT_SHARE = 0.4  # presenting: the diagram takes at most this share of its column's height
 HEADER_H = 34.0  # the header's text is at most this tall (larger fonts: clear of w1's label)
 
 W_MIN, W_MAX, W_PER_UNIT = 1.0, 8.0, 4.0  # forward edge width = 4 px per unit |w|, clamped

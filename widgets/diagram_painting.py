@@ -106,6 +106,14 @@ class DiagramPainting(DiagramText):
         back = tip - QPointF(sign * 9, 0)
         p.drawPolygon(QPolygonF([tip, back + QPointF(0, -6), back + QPointF(0, 6)]))
 
+    def _px_inside_neuron(self, text: str, px: float) -> float:
+        """``px``, made smaller if the bold text (with its halo) would reach the neuron's outline:
+        every corner of its rectangle inside the circle, clear of the outline's inner edge."""
+        w, h = self._size(text, px, True)
+        half_diagonal = math.hypot(w / 2 + 3, h / 2 + 1)  # the halo: 3 px either side, 1 px
+        room = NEURON_R - 1.75 - 1  # inside the outline (3.5 px wide), with a pixel to spare
+        return px if half_diagonal <= room else max(px * room / half_diagonal * 0.98, 1.0)
+
     def _paint(self, p: QPainter, v: _View) -> None:
         th = style.theme()
         ink, muted, lane = th.text, th.muted, style.lane_color(v.activation)
@@ -229,9 +237,10 @@ class DiagramPainting(DiagramText):
         p.restore()
         if dead:
             self._text(p, "DEAD", NEURON, "c", style.state_color(State.DEAD),
-                       self._px_within("DEAD", TITLE_PX, 2 * NEURON_R), bold=True, halo=True)
+                       self._px_inside_neuron("DEAD", TITLE_PX), bold=True, halo=True)
         z_text = f"z = {fmt(v.z)}"
-        z_y = NEURON.y() - NEURON_R - 11 - self._extra()
+        # above the neuron, its halo clear of the outline (3.5 px wide) by 2 px at any scale
+        z_y = NEURON.y() - NEURON_R - 1.75 - 2 - 1 - self._size(z_text)[1] / 2
         z_rect = self._text(p, z_text, QPointF(NEURON.x(), z_y),
                             "c", th.stop if v.z <= 0 and v.activation == "relu" else ink,
                             halo=True)

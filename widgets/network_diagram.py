@@ -28,9 +28,9 @@ from widgets import style
 from widgets.diagram_layout import (
     BASE_H,
     BASE_W,
-    MAX_FONT_SCALE,
     MIN_H,
     MIN_W,
+    PRESENT_SHARE,
     _View,
     gradient_width,
     weight_width,
@@ -66,15 +66,16 @@ class NetworkDiagram(QWidget, DiagramPainting):
         return False
 
     def min_height(self) -> int:
-        """The least height the diagram asks for: presenting at font scale f, its canvas drawn
-        at least f / MAX_FONT_SCALE times the base size, so the text (capped at MAX_FONT_SCALE
-        on the canvas: larger labels would cover each other) still grows on screen with f and
-        never shrinks as the column's other panels take height (at most half the column)."""
-        f = style.scales()[0]
-        want = max(MIN_H, round(BASE_H * f / MAX_FONT_SCALE)) if f > 1 else MIN_H
+        """The least height the diagram asks for: presenting, its whole canvas at the base size
+        (BASE_H: the canvas text at MAX_FONT_SCALE, so the text is as large at 2x as at 1.5x),
+        but at most PRESENT_SHARE of the column: the step-through below keeps the rest, room
+        for its current phase without scrolling."""
+        if style.scales()[0] <= 1:
+            return MIN_H
+        want = int(BASE_H)
         column = self.parentWidget()
         if column is not None and column.height() > 0:
-            want = min(want, max(MIN_H, column.height() // 2))
+            want = min(want, max(MIN_H, int(column.height() * PRESENT_SHARE)))
         return want
 
     def _fit_min_height(self) -> None:
