@@ -96,3 +96,23 @@ def bias_shock_sim(steps=1000):
     sim = Simulation(presets.get("bias-shock").config(), history_capacity=20000)
     sim.run(steps)
     return sim
+
+
+def painted_texts(diagram) -> list[tuple[str, object]]:
+    """The texts a network diagram paints on one grab, each with its rectangle (a QRectF)."""
+    from PySide6.QtCore import QRectF
+
+    seen: list[tuple[str, QRectF]] = []
+    paint_text = diagram._text
+
+    def spy(p, text, *args, **kwargs):
+        rect = paint_text(p, text, *args, **kwargs)
+        seen.append((text, QRectF(rect)))
+        return rect
+
+    diagram._text = spy
+    try:
+        diagram.grab()
+    finally:
+        del diagram._text
+    return seen

@@ -2,11 +2,11 @@
 smaller than at 1.5x (it shrank at 2x, where the step-through below took the column's height
 from the diagram), stays on the canvas and no label covers another."""
 
-import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
 from app import settings
+from tests import helpers
 from tests.helpers import play
 from widgets import style
 from widgets.diagram_layout import BASE_H, BASE_W, FONT_PX, MIN_H
@@ -26,24 +26,9 @@ def screen_px(diagram) -> float:
 
 
 def drawn_texts(diagram) -> list[tuple[str, QRectF]]:
-    """Every text the diagram paints, with its rectangle on the canvas."""
-    seen: list[tuple[str, QRectF]] = []
-    paint_text = diagram._text
-
-    def spy(p, text, *args, **kwargs):
-        rect = paint_text(p, text, *args, **kwargs)
-        seen.append((text, QRectF(rect)))
-        return rect
-
-    diagram._text = spy
-    try:
-        diagram.grab()
-    finally:
-        del diagram._text
-    return seen
+    return helpers.painted_texts(diagram)
 
 
-@pytest.mark.parametrize("lane", [0, 1])  # ReLU dead after the shock; Leaky ReLU recovering
 def test_diagram_text_keeps_its_presentation_size(win, lane):
     win.resize(1920, 1080)  # (a window under 900 px tall presents at 1.5x at most)
     play(win, 1000)

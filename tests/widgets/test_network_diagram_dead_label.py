@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QRectF
 
 from app import settings
+from tests import helpers
 from tests.helpers import bias_shock_sim, show
 from widgets import style
 from widgets.diagram_layout import NEURON, NEURON_R
@@ -18,20 +19,7 @@ OUTLINE = 3.5  # the neuron's outline width (px on the canvas)
 
 def drawn(diagram) -> dict[str, QRectF]:
     """The texts the diagram paints, with their rectangles on the canvas."""
-    seen: dict[str, QRectF] = {}
-    paint_text = diagram._text
-
-    def spy(p, text, *args, **kwargs):
-        rect = paint_text(p, text, *args, **kwargs)
-        seen[text] = QRectF(rect)
-        return rect
-
-    diagram._text = spy
-    try:
-        diagram.grab()
-    finally:
-        del diagram._text
-    return seen
+    return dict(helpers.painted_texts(diagram))
 
 
 def corners(rect: QRectF):
