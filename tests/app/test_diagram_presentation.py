@@ -2,6 +2,7 @@
 smaller than at 1.5x (it shrank at 2x, where the step-through below took the column's height
 from the diagram), stays on the canvas and no label covers another."""
 
+import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
@@ -29,6 +30,7 @@ def drawn_texts(diagram) -> list[tuple[str, QRectF]]:
     return helpers.painted_texts(diagram)
 
 
+@pytest.mark.parametrize("lane", [0, 1])  # ReLU dead after the shock; Leaky ReLU recovering
 def test_diagram_text_keeps_its_presentation_size(win, lane):
     win.resize(1920, 1080)  # (a window under 900 px tall presents at 1.5x at most)
     play(win, 1000)
