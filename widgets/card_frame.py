@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from simulation import activations
@@ -28,6 +28,11 @@ COMPACT_BELOW = 150
 PLOT_MIN = 40  # px: a card with less room for its plot shows name, badge and recovery line only
 PAD, COMPACT_PAD = (5, 3), (2, 1)  # px: the card's top and bottom margin, and spacing
 DOT_LIMIT = 1e4  # samples with |z| or |f(z)| beyond this (or non-finite) are not drawn
+BADGE_PT = 15.0  # the badge's font (times the presentation scale); less on a narrow card
+BADGE_MIN_PT = 7.0
+BADGE_PAD = 6  # px: at least this much of the badge's colour either side of its widest word
+
+WIDEST_STATE = "RECOVERING"  # the widest badge word in the app's fonts (SATURATED is 10% narrower)
 
 DEAD_BG = "#CFCFCF"
 BORDER = "#CDCDCD"
@@ -60,9 +65,11 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self.name.setFont(f)
         self.badge = _Badge("")
         bf = QFont(self.font())
-        bf.setPointSizeF(15)
+        bf.setPointSizeF(BADGE_PT)
         bf.setBold(True)
         self.badge.setFont(bf)
+        self.badge.setProperty("drlBasePt", BADGE_PT)  # presentation scales the full size
+        self._badge_full = self._badge_fitted = QFont(bf)  # as set; as fitted to the card
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         header = QHBoxLayout()
@@ -164,6 +171,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._fit_badge()
         changed = self._fit_height()
         if changed or event.size().width() != event.oldSize().width():
             self._retext()
@@ -174,9 +182,36 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         # the plot's room and the texts' wordings are measured again once the new sizes are
         # laid out (rare: a change of font, state or lanes; not every frame)
         if ev.type() == QEvent.Type.LayoutRequest:
+            self._fit_badge()
             self._fit_height()
             self._retext()
         return handled
+
+    def badge_room(self) -> int:
+        """Width the header leaves the badge beside the widest lane name (px): every card of a
+        column gets the same badge size, whatever its own name."""
+        fm = self.name.fontMetrics()
+        name = max(self.name.sizeHint().width(),
+                   *(fm.horizontalAdvance(a.label) for a in activations.ACTIVATIONS.values()))
+        m = self.layout().contentsMargins()
+        spacing = self.layout().itemAt(0).layout().spacing()
+        return self.contentsRect().width() - m.left() - m.right() - spacing - name
+
+    def _fit_badge(self) -> None:
+        """The badge's font: as set (BADGE_PT, scaled in presentation mode), or smaller when the
+        card is too narrow for the widest state word with BADGE_PAD either side (RECOVERING
+        filled its badge edge to edge on a 1280x720 window). Only on a resize or a font change."""
+        if self.badge.font() != self._badge_fitted:  # set from outside (presentation): the full
+            self._badge_full = QFont(self.badge.font())
+        room = self.badge_room() - 2 * BADGE_PAD
+        font = QFont(self._badge_full)
+        size = font.pointSizeF()
+        while size > BADGE_MIN_PT and QFontMetrics(font).horizontalAdvance(WIDEST_STATE) > room:
+            size = max(BADGE_MIN_PT, size - 0.5)
+            font.setPointSizeF(size)
+        self._badge_fitted = font
+        if font != self.badge.font():
+            self.badge.setFont(font)
 
     def _fit_height(self) -> bool:
         """Compact the card when the full one would leave its plot less than ``plot_min``

@@ -95,6 +95,7 @@ class LimitedDoubleSpin(_Limited, QDoubleSpinBox):
 def _limited(box: Any, what: str, tip: str) -> Any:
     box.what = what
     box.limited = False
+    box.told_at = None  # the value the field was limited to, while its note line shows
     box.setToolTip(f"{tip} ({_shown(box.minimum())} … {_shown(box.maximum())})")
     box.setKeyboardTracking(False)
     return box
@@ -144,11 +145,13 @@ class SetupPanel(QWidget):
         form.addRow("Initial w2", self.w2)
         form.addRow("Initial b", self.b)
         form.addRow("", self.random_init)
-        # what happened to a value typed beyond a field's limits (hidden until then)
+        # what happened to each value typed beyond a field's limits since the last Apply, one
+        # line a field; at the bottom, below the stretch, so that it moves no other control
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setObjectName("setupNote")
         self.note.hide()
+        self._notes: dict[str, str] = {}  # field (or "run") -> its line
 
         lanes_box = QGroupBox("Lanes")
         lanes_box.setToolTip("Which activations run side by side (same data, start and shocks)")
@@ -184,13 +187,13 @@ class SetupPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(self.note)
         layout.addWidget(lanes_box)
         layout.addWidget(self.apply_button)
         layout.addWidget(shock_box)
         layout.addStretch(1)
+        layout.addWidget(self.note)
         for box in self.fields():
-            box.told.connect(self.tell)
+            box.told.connect(lambda text, b=box: self.tell(text, b.what))
             box.editingFinished.connect(lambda b=box: self._edited(b))
         self._color_lanes()
         self.show_config(config)
@@ -200,17 +203,35 @@ class SetupPanel(QWidget):
         return [self.seed, self.n, self.noise, self.w1, self.w2, self.b, self.shock_w1,
                 self.shock_w2]
 
-    def tell(self, text: str) -> None:
-        """Show ``text`` below the fields (what was done to a value out of range)."""
-        self.note.setText(text)
-        self.note.setToolTip(text)
-        self.note.show()
+    def tell(self, text: str, key: str = "run") -> None:
+        """Show ``text`` as field ``key``'s line of the note (what was done to a value out of
+        range); the other fields' lines stay."""
+        self._notes[key] = text
+        self._show_notes()
+
+    def forget(self, key: str | None = None) -> None:
+        """Drop field ``key``'s line of the note, or every line."""
+        if key is None:
+            self._notes.clear()
+        else:
+            self._notes.pop(key, None)
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        order = ["run", *(b.what for b in self.fields())]
+        text = "\n".join(self._notes[k] for k in order if k in self._notes)
+        if text != self.note.text():
+            self.note.setText(text)
+            self.note.setToolTip(text)
+        self.note.setVisible(bool(text))
 
     def _edited(self, box: Any) -> None:
-        """A field was committed: an earlier note goes once a value is in range again."""
-        if not box.limited:
-            self.note.hide()
-        box.limited = False
+        """A field was committed: its line of the note goes once another value is committed
+        (not when the field merely loses focus with the limited value still in it)."""
+        if box.limited:
+            box.limited, box.told_at = False, box.value()
+        elif box.value() != box.told_at:
+            self.forget(box.what)
 
     def _color_lanes(self) -> None:
         """Each lane's name in its colour in the current theme (SiLU's black is light on dark),
@@ -233,14 +254,18 @@ class SetupPanel(QWidget):
             self._color_lanes()
 
     def show_config(self, config: RunConfig) -> None:
-        """Fill the form from ``config`` (no signal is emitted)."""
+        """Fill the form from ``config`` (no signal is emitted); the lines of the note about
+        the fields it refills go (a run was applied or loaded: they show its values now)."""
+        for box in (self.seed, self.n, self.noise, self.w1, self.w2, self.b):
+            self._notes.pop(box.what, None)
+        self._show_notes()
         self.seed.setValue(config.seed)
         self.n.setValue(config.data.n)
         if config.data.n > MAX_SAMPLES:  # (a session file written with a larger N)
             self.tell(f"This run has {config.data.n:,} samples; Samples N is limited to "
                       f"{MAX_SAMPLES:,}: Apply would use {MAX_SAMPLES:,}.")
-        elif self.note.text().startswith("This run has"):
-            self.note.hide()
+        else:
+            self.forget("run")
         self.noise.setValue(config.data.noise)
         if isinstance(config.init, dict):
             self.random_init.setChecked(False)

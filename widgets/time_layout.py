@@ -109,11 +109,14 @@ class TimeLayout:
             -1.0, angle=0, movable=False,
             pen=pg.mkPen(ZERO_COLOR, width=1, style=Qt.PenStyle.DashLine))
         gp.addItem(self.rail_edge, ignoreBounds=True)
+        # beside the rail, in the key column (placed by TimeRanges._place_rail_label): inside
+        # the plot its box hid the start of the rails
         self.rail_label = pg.TextItem("exactly 0", color="#333333", anchor=(0, 0.5))
         self.rail_label.setFont(_font(FONT_PT, bold=True))
         self.rail_label.setZValue(90)
         self.rail_label.fill = pg.mkBrush(255, 255, 255, 170)
-        gp.addItem(self.rail_label, ignoreBounds=True)
+        self.rail_label.setParentItem(gp)
+        gp.vb.sigResized.connect(lambda _vb: self._place_rail_label())
 
         # Keys for the line styles (black samples, so they do not read as a lane).
         self._key_items: list[pg.PlotDataItem] = []

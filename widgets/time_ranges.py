@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from PySide6.QtCore import QPointF
 
 from widgets.plot_axes import LogAxis
 from widgets.plot_series import PLOTS
@@ -20,6 +21,7 @@ RAIL_FRACTION = 0.30  # share of the gradient plot's height given to the exact-z
 X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
 MIN_X_SPAN = 10.0  # steps shown at least (whole-step ticks before and just after the first step)
 LOSS_DECADES, GRAD_DECADES = (-6, 1), (-8, 1)  # the log plots' decades before any data
+RAIL_LABEL_GAP = 6.0  # px between the gradient plot's right end and the "exactly 0" label
 
 
 def nice_step(v: float) -> float:
@@ -28,6 +30,24 @@ def nice_step(v: float) -> float:
         return 1.0
     e = 10.0 ** math.floor(math.log10(v))
     return next(m * e for m in (1, 2, 5, 10) if m * e >= v)
+
+
+def free_place(xrange: tuple[float, float], width_px: float, w_px: float,
+               lines: list[float], gap_px: float = 5.0) -> float | None:
+    """The left x (steps) of a label ``w_px`` wide that no line at the steps ``lines`` crosses
+    (``gap_px`` clear of each) in a view of ``xrange`` ``width_px`` wide: the left end, else the
+    right end, else just right of a line; None where there is no such place."""
+    x0, x1 = xrange
+    if width_px <= 0 or x1 <= x0:
+        return None
+    px = width_px / (x1 - x0)
+    at = sorted((s - x0) * px for s in lines if x0 <= s <= x1)
+    starts = [0.0, width_px - w_px - 2.0, *(a + gap_px for a in at)]
+    for left in starts:
+        if left >= 0 and left + w_px <= width_px and not any(
+                left - gap_px < a < left + w_px + gap_px for a in at):
+            return x0 + left / px
+    return None
 
 
 def snapped_range(first: float, last: float, snap: float) -> tuple[float, float]:
@@ -65,17 +85,37 @@ class TimeRanges:
         self._place_z_label()
 
     def _place_z_label(self) -> None:
-        """The "z ≤ 0" label at the bottom left of the z plot, inside the shaded region: shown
-        only where the region's visible part is at least the label's height."""
+        """The "z ≤ 0" label at the bottom of the z plot, inside the shaded region, where no
+        shock marker's line crosses it: at the left, else at the right end, else just right of
+        a marker (a line at step 300 ran through its "≤"); shown only where the region's
+        visible part is at least the label's height and a free place is found."""
         if self._xrange is None or "z" not in self._yrange:
             return
         lo, hi = self._yrange["z"]
-        px = self.plots["z"].vb.height() * (min(hi, 0.0) - lo) / (hi - lo) if hi > lo else 0.0
-        fits = px >= self.z_label.textItem.boundingRect().height()
-        if fits:
-            self.z_label.setPos(self._xrange[0], lo)
+        vb = self.plots["z"].vb
+        box = self.z_label.textItem.boundingRect()
+        px = vb.height() * (min(hi, 0.0) - lo) / (hi - lo) if hi > lo else 0.0
+        left = free_place(self._xrange, vb.width(), box.width(),
+                          [float(m.event["step"]) for m in self.markers])
+        fits = px >= box.height() and left is not None
+        if fits and self.z_label.pos() != (left, lo):
+            self.z_label.setPos(left, lo)
         if self.z_label.isVisible() != fits:
             self.z_label.setVisible(fits)
+
+    def _place_rail_label(self) -> None:
+        """The "exactly 0" label beside the exact-zero rail, in the key column right of the
+        gradient plot: never over the rails (its box hid ReLU's zero rail up to step ~380).
+        Hidden while the gradient key (all gradients) takes that column."""
+        vb = self.plots["grad"].vb
+        show = "grad" in self._yrange and not self.grad_key.isVisible()
+        if show:
+            y = vb.mapFromView(QPointF(0.0, float(self._rail_rows.mean()))).y()
+            at = self.plots["grad"].mapFromItem(vb, QPointF(vb.width() + RAIL_LABEL_GAP, y))
+            if self.rail_label.pos() != at:
+                self.rail_label.setPos(at)
+        if self.rail_label.isVisible() != show:
+            self.rail_label.setVisible(show)
 
     def _set_yrange(self, name: str, lo: float, hi: float) -> None:
         if self._yrange.get(name) != (lo, hi):
@@ -132,8 +172,7 @@ class TimeRanges:
             self.rail_zone.setRegion((bottom, lo - pitch * 0.5))
             self.rail_edge.setValue(lo - pitch * 0.5)
         self._set_yrange(name, bottom, top)
-        if self._xrange is not None:
-            self.rail_label.setPos(self._xrange[0], lo - zone / 2)
+        self._place_rail_label()
 
     def _lin_range(self, name: str, *arrays: np.ndarray) -> None:
         """Set a linear y range covering ``arrays`` and 0; sticky, so it does not jitter."""

@@ -8,6 +8,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF
 
 from simulation import presets
 from simulation.config import LaneSpec, RunConfig, ShockSpec
@@ -290,7 +291,12 @@ def test_before_the_first_step_the_axes_show_whole_steps_and_the_zero_rail(make)
         assert w.plots[name].getAxis("left").tickValues(lo, hi, 200)[0][1]  # ticks to label
     zone_lo, zone_hi = w.rail_zone.getRegion()
     assert w.plots["grad"].vb.viewRange()[1][0] <= zone_lo < zone_hi
-    assert zone_lo <= w.rail_label.pos().y() <= zone_hi
+    vb = w.plots["grad"].vb  # the label beside the zone, right of the plot (not over rails)
+    label = w.rail_label.sceneBoundingRect()
+    top = vb.mapViewToScene(QPointF(0.0, zone_hi)).y()
+    bottom = vb.mapViewToScene(QPointF(0.0, zone_lo)).y()
+    assert w.rail_label.isVisible() and top <= label.center().y() <= bottom
+    assert label.left() >= vb.sceneBoundingRect().right()
     assert w.z_label.pos().y() == w.plots["z"].vb.viewRange()[1][0] < 0
     for t in (1, 5):  # the first steps keep whole-step ticks
         sim.run(t - sim.t)
