@@ -56,6 +56,9 @@ def ensure_app():
         font.setPointSizeF(10.5)
         app.setFont(font)
     configure_pyqtgraph()
+    from app import icons
+
+    icons.install_style(app)  # before any widget: a style set later re-polishes every widget
     return app
 
 
