@@ -98,7 +98,7 @@ class TimeRanges:
         left = free_place(self._xrange, vb.width(), box.width(),
                           [float(m.event["step"]) for m in self.markers])
         fits = px >= box.height() and left is not None
-        if fits and self.z_label.pos() != (left, lo):
+        if fits and self.z_label.pos() != QPointF(left, lo):
             self.z_label.setPos(left, lo)
         if self.z_label.isVisible() != fits:
             self.z_label.setVisible(fits)
