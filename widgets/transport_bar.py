@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from simulation.replay import LR_MAX
+from widgets.limited_spin import LimitedDoubleSpin
 from widgets.transport_parts import (
     SPEED_MAX,
     SPEED_MIN,
     DescriptionLabel,
-    LimitedSpinBox,
     SpeedLabel,
     TextButton,
 )
@@ -99,9 +99,9 @@ class TransportBar(QWidget):
 
         # the range the model replays (a session's learning rate beyond it is refused)
         self.lr_box = _spin(0.0, LR_MAX, 0.3, 3, 0.05, "Learning rate α of every lane: each "
-                            f"step moves w by −α·∂L/∂w (0 to {LR_MAX:g})", box=LimitedSpinBox())
+                            f"step moves w by −α·∂L/∂w (0 to {LR_MAX:g})", box=LimitedDoubleSpin())
         self.lr_box.valueChanged.connect(self.lr_changed)
-        self.lr_box.limited.connect(self._on_lr_limited)
+        self.lr_box.clamped.connect(self._on_lr_limited)
 
         self.bias_value = _spin(-999, 999, -10.0, 1, 1.0, "The bias every lane is set to by a "
                                 "bias shock (the seed's example: b = −10)")

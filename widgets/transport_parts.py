@@ -1,15 +1,12 @@
 """Parts of the transport bar: buttons that keep their icon only and the speed as "240/s" where the
-bar has no room (presentation fonts on a narrow window), a spin box that says when it limited a
-typed number, and the preset's description elided to its lines."""
+bar has no room (presentation fonts on a narrow window), and the preset's description elided to
+its lines (the lr field's spin box is :class:`widgets.limited_spin.LimitedDoubleSpin`)."""
 
 from __future__ import annotations
 
-import math
-
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QPainter, QTextLayout
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QLabel,
     QPushButton,
     QSizePolicy,
@@ -81,41 +78,6 @@ class SpeedLabel(QLabel):
 
     def sizeHint(self) -> QSize:
         return super().sizeHint().expandedTo(self.minimumSizeHint())
-
-
-class LimitedSpinBox(QDoubleSpinBox):
-    """A spin box that takes a typed number beyond its range, uses the nearest bound, and says so
-    (``limited``: the number typed, the number used). A plain QDoubleSpinBox drops the keystrokes
-    that would leave its range: "99999" silently became 99."""
-
-    limited = Signal(float, float)
-
-    def __init__(self):
-        super().__init__()
-        self.setCorrectionMode(QDoubleSpinBox.CorrectionMode.CorrectToNearestValue)
-
-    def _typed(self, text: str) -> float | None:
-        """The finite number ``text`` holds (prefix, suffix, group separators aside), or None."""
-        core = text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
-        core = core.replace(self.locale().groupSeparator(), "")
-        value, ok = self.locale().toDouble(core)
-        return value if ok and math.isfinite(value) else None
-
-    def validate(self, text: str, pos: int) -> object:
-        state, text, pos = super().validate(text, pos)
-        typed = self._typed(text)
-        if state == state.Invalid and typed is not None and not (
-                self.minimum() <= typed <= self.maximum()):
-            state = state.Intermediate  # kept while typing; limited when the typing is done
-        return state, text, pos
-
-    def fixup(self, text: str) -> str:
-        typed = self._typed(text)
-        if typed is None or self.minimum() <= typed <= self.maximum():
-            return super().fixup(text)
-        used = min(max(typed, self.minimum()), self.maximum())
-        self.limited.emit(typed, used)
-        return self.textFromValue(used)
 
 
 class DescriptionLabel(QLabel):

@@ -1,0 +1,71 @@
+"""Spin boxes that take any number typed and, past their limits, use the nearest limit and say
+so: ``told`` (a sentence, for a form) and ``clamped`` (the number typed, the one used). A plain
+spin box drops the keys that would leave its range: "-1e308" became -130 and lr "99999" became
+99, without a word. The set-up panel and the transport bar's lr field use them."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QValidator
+from PySide6.QtWidgets import QDoubleSpinBox, QSpinBox
+
+_NUMBER = re.compile(r"[+-]?(\d[\d,]*\.?\d*|\.\d*)?([eE][+-]?\d*)?")  # a number being typed
+
+
+class _Limited:
+    """A spin box that takes any number typed, and, past its limits, the nearest limit, with a
+    sentence saying so in ``told`` (the form shows it)."""
+
+    told = Signal(str)
+    clamped = Signal(float, float)  # the number typed, the limit used instead
+    what = "value"
+
+    def _parse(self, text: str) -> float | None:
+        text = text.strip().replace(",", "").replace("−", "-")
+        try:
+            return float(text)
+        except ValueError:
+            return None
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        state, text, pos = super().validate(text, pos)  # type: ignore[misc]
+        if state == QValidator.State.Invalid and _NUMBER.fullmatch(text.strip().replace("−", "-")):
+            state = QValidator.State.Intermediate  # 1e300 is typed, not dropped key by key
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        v = self._parse(text)
+        lo, hi = self.minimum(), self.maximum()  # type: ignore[attr-defined]
+        if v is None:
+            return super().fixup(text)  # type: ignore[misc]
+        if lo <= v <= hi:  # 1.5e-4: written as the field writes it (0.000)
+            return self.textFromValue(self.valueFromText(text))  # type: ignore[attr-defined]
+        limit = lo if v < lo else hi
+        self.limited = True
+        self.clamped.emit(v, float(limit))
+        self.told.emit(f"{self.what} is limited to {_shown(lo)} … {_shown(hi)}: "
+                       f"{text.strip()} became {_shown(limit)}.")
+        return self.textFromValue(limit)  # type: ignore[attr-defined]
+
+
+def _shown(v: float) -> str:
+    """A limit as the note writes it: 5,000, -1000, 0.5."""
+    return f"{v:,}" if isinstance(v, int) else f"{v:g}"
+
+
+class LimitedSpin(_Limited, QSpinBox):
+    """An integer field that says when a typed value was out of range."""
+
+    def valueFromText(self, text: str) -> int:
+        v = self._parse(text)
+        return int(v) if v is not None and v.is_integer() else super().valueFromText(text)
+
+
+class LimitedDoubleSpin(_Limited, QDoubleSpinBox):
+    """A decimal field that takes 1e-3 or -1e308 and says when it was out of range."""
+
+    def valueFromText(self, text: str) -> float:
+        v = self._parse(text)  # rounded as shown: the value is the one the field shows
+        return round(v, self.decimals()) if v is not None else super().valueFromText(text)
