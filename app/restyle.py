@@ -130,6 +130,7 @@ def restyle_plots(plots: Any) -> None:
     label_font = QFont()
     label_font.setPointSizeF(TICK_PT * fs)
     plots.z_label.setFont(label_font)
+    plots.z_label.setColor(th.muted)  # (#888 was 3.5:1 on white, less on the dark shade)
     label_font.setBold(True)
     plots.rail_label.setFont(label_font)
     plots.legend_label.setStyleSheet(f"color: {th.text};")

@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsView, QVBoxLayout
 
+from widgets import style
 from widgets.palette import DEAD_REGION, ZERO_COLOR
 from widgets.plot_axes import FitAxis, LogAxis
 from widgets.plot_items import FONT_PT, LABEL_PT, _font
@@ -94,7 +95,7 @@ class TimeLayout:
             line.setZValue(-50)
             self.plots[name].addItem(line, ignoreBounds=True)
         # in the shaded region's visible part (bottom left), hidden where it does not fit there
-        self.z_label = pg.TextItem("z ≤ 0", color=ZERO_COLOR, anchor=(0, 1))
+        self.z_label = pg.TextItem("z ≤ 0", color=style.theme().muted, anchor=(0, 1))
         self.z_label.setFont(_font(FONT_PT))
         self.z_label.setZValue(-40)
         zp.addItem(self.z_label, ignoreBounds=True)

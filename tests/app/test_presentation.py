@@ -252,3 +252,20 @@ def test_opened_presenting_at_2x_on_a_tall_window_gets_2x(win, qtbot, prefs):
     QApplication.processEvents()
     assert other.presentation.on and style.scales()[0] == 2.0
     other.presentation.set_presentation(False, persist=False)
+
+
+def test_the_z_label_is_readable_on_its_shade_in_both_themes(win):
+    """'z <= 0' was #888888 in both themes: 3.5:1 on white, faint on the dark theme's shade."""
+    from PySide6.QtGui import QColor
+
+    def over(shade: str, bg: str) -> str:  # the region's translucent shade on the plot
+        s, b = pg.mkColor(shade), QColor(bg)  # (pyqtgraph's #RRGGBBAA, not Qt's #AARRGGBB)
+        a = s.alphaF()
+        mix = [a * getattr(s, c)() + (1 - a) * getattr(b, c)() for c in ("red", "green", "blue")]
+        return QColor(*(round(v) for v in mix)).name()
+
+    for name in ("dark", "light"):
+        win.presentation.set_theme(name)
+        th = style.theme()
+        ink = win.plots.z_label.textItem.defaultTextColor().name()
+        assert style.contrast_ratio(ink, over(th.dead_region, th.plot_bg)) >= 4.5, name
