@@ -44,12 +44,18 @@ def test_a_session_opens_with_the_field_showing_its_learning_rate(win, messages,
     assert win.controller.sim.lr == win.transport.lr_box.value() == lr
 
 
-def test_typing_beyond_the_maximum_is_said_in_the_status_bar(win, qtbot):
+def _type_lr(win, qtbot, text):
+    """``text`` typed into the lr field and Return pressed; the field."""
     box = win.transport.lr_box
     box.setFocus()
     box.lineEdit().selectAll()
-    qtbot.keyClicks(box.lineEdit(), "99999")
+    qtbot.keyClicks(box.lineEdit(), text)
     qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    return box
+
+
+def test_typing_beyond_the_maximum_is_said_in_the_status_bar(win, qtbot):
+    box = _type_lr(win, qtbot, "99999")
     assert win.controller.sim.lr == box.value() == LR_MAX
     message = win.statusBar().currentMessage()
     assert "99,999" in message and f"{LR_MAX:g}" in message
@@ -57,15 +63,9 @@ def test_typing_beyond_the_maximum_is_said_in_the_status_bar(win, qtbot):
 
 def test_the_out_of_range_lr_message_fits_left_of_the_rewind_bar(win, qtbot):
     """'Learning rate 150 is outside 0 to 100: lr set to 10…' ran under the rewind bar."""
-    from PySide6.QtCore import Qt
-
     from app.own_data import message_room
 
-    box = win.transport.lr_box
-    box.setFocus()
-    box.lineEdit().selectAll()
-    qtbot.keyClicks(box.lineEdit(), "150")
-    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    _type_lr(win, qtbot, "150")
     text = win.statusBar().currentMessage()
     assert "150" in text and "100" in text
     assert win.statusBar().fontMetrics().horizontalAdvance(text) <= message_room(win)
