@@ -1,4 +1,4 @@
-"""Icons from a maintained icon set (Material Design Icons, through superqt's font icons), the
+"""Icons from a maintained icon set (the Material Design Icons font of fonticon-mdi7), the
 application icon, which is one of its glyphs, and the controls Fusion draws too faintly on dark.
 
 An icon without a fixed colour is drawn in the palette's text colour at the moment it is painted,
@@ -36,18 +36,38 @@ from widgets import style as look
 APP_GLYPH = "skull-outline"  # MDI: the neuron that died
 APP_COLOR = "#D55E00"  # ReLU's lane colour (Okabe-Ito vermillion)
 ICON_NAME = "dying-relu-lab"
-GLYPH_SCALE = 0.875  # superqt's: the glyph's share of the icon's height
+GLYPH_SCALE = 0.875  # as superqt's font icons: the glyph's share of the icon's height
 CONTROL_RATIO = 3.0  # WCAG 1.4.11: the outline of a control against what is around it
+
+
+_FAMILY: list[str] = []  # the icon font's family, once it is loaded
+
+
+def _icon_family() -> str:
+    """The MDI font's family, loading its file into the application's fonts on the first call
+    (directly: superqt's font registry cost ~0.1-0.17 s of start-up to find the same file)."""
+    if not _FAMILY:
+        from fonticon_mdi7 import MDI7
+
+        font_id = QFontDatabase.addApplicationFont(MDI7.__font_file__)
+        families = QFontDatabase.applicationFontFamilies(font_id)
+        if not families:
+            raise OSError(f"cannot load the icon font {MDI7.__font_file__}")
+        _FAMILY.append(families[0])
+    return _FAMILY[0]
+
+
+def _char(name: str) -> str:
+    """The MDI character of ``name`` (e.g. 'content-save')."""
+    from fonticon_mdi7 import MDI7
+
+    return str(getattr(MDI7, name.replace("-", "_"))).split(".", 1)[1]  # 'mdi7.<char>'
 
 
 def _glyph(name: str) -> tuple[str, QFont] | None:
     """The MDI character of ``name`` and its font; None without the icon font."""
     try:
-        from fonticon_mdi7 import MDI7
-        from superqt.fonticon import font as icon_font
-
-        key = str(getattr(MDI7, name.replace("-", "_")))  # 'mdi7.<char>'
-        return key.split(".", 1)[1], icon_font(key)
+        return _char(name), QFont(_icon_family())
     except Exception:  # the icon font is a dependency; without it, text-only menus still work
         return None
 
@@ -179,15 +199,8 @@ def app_icon() -> QIcon:
 
 
 def _glyph_path(size: float) -> QPainterPath:
-    import fonticon_mdi7
-    from fonticon_mdi7 import MDI7
-
-    fonts = Path(fonticon_mdi7.__file__).parent / "fonts"
-    font_file = next(fonts.glob("*.ttf"))
-    font_id = QFontDatabase.addApplicationFont(str(font_file))
-    family = QFontDatabase.applicationFontFamilies(font_id)[0]
-    char = str(getattr(MDI7, APP_GLYPH.replace("-", "_"))).split(".", 1)[1]
-    font = QFont(family)
+    font = QFont(_icon_family())
+    char = _char(APP_GLYPH)
     font.setPixelSize(int(size))
     path = QPainterPath()
     path.addText(QPointF(0, 0), font, char)
