@@ -17,7 +17,7 @@ from tests.helpers import ROOT, run_main
 
 CLAIM_MODULES = ("app.claim_cli", "app.population_cli", "simulation.claims",
                  "simulation.claims_risk", "simulation.dropout_net", "simulation.mnist",
-                 "simulation.sweep", "superqt")
+                 "simulation.sweep", "superqt", "fonticon_mdi7.mdi7")
 
 
 def _imported_after(code: str) -> list[str]:
@@ -85,3 +85,33 @@ def test_a_bad_command_line_is_one_clear_line(argv, said):
     assert res.returncode == 2 and res.stdout == ""
     assert res.stderr.startswith("error: ") and said in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_the_icons_code_points_are_the_fonts():
+    from fonticon_mdi7 import MDI7
+
+    from app.icons import CODEPOINTS, FONT_FILE
+
+    for name, point in CODEPOINTS.items():
+        assert str(getattr(MDI7, name.replace("-", "_"))) == f"mdi7.{chr(point)}", name
+    assert MDI7.__font_file__.replace("\\", "/").endswith(FONT_FILE)
+
+
+def test_every_icon_the_window_shows_is_in_the_table(qtbot, monkeypatch):
+    """Each glyph the window and its menus ask for is looked up without the font's name table."""
+    from PySide6.QtWidgets import QMenu
+
+    from app import icons
+    from app.application import create_window
+
+    asked: list[str] = []
+    char = icons._char
+    monkeypatch.setattr(icons, "_char", lambda name: asked.append(name) or char(name))
+    window = create_window("bias-shock")
+    qtbot.addWidget(window)
+    window.show()
+    for menu in window.findChildren(QMenu):
+        for action in menu.actions():
+            action.icon().pixmap(16, 16)
+    icons.app_icon()
+    assert asked and set(asked) <= set(icons.CODEPOINTS), set(asked) - set(icons.CODEPOINTS)

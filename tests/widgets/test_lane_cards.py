@@ -32,6 +32,19 @@ def bias_shock_sim(steps: int) -> Simulation:
     return sim
 
 
+_HOSTS: list[QWidget] = []  # the hosts of this test's cards, held until its teardown
+
+
+@pytest.fixture(autouse=True)
+def _hold_hosts():
+    """Hold the cards' hosts past the test's return (qtbot holds only weak references). Held
+    by the cards alone, a host and its cards are a garbage cycle, and the collector once freed
+    them inside a card's own event handler, in pytest-qt's processEvents after the test
+    ("Internal C++ object (_TextBlock) already deleted")."""
+    yield
+    _HOSTS.clear()  # after qtbot's teardown (this autouse fixture was set up before it)
+
+
 def make_cards(qtbot, sim: Simulation, size=(360, 900)) -> LaneCards:
     # Collect the previous tests' widgets now. Their C++ objects were deleted at teardown; if
     # the cyclic GC frees their Python wrappers later, in the middle of painting new plots,
@@ -44,7 +57,7 @@ def make_cards(qtbot, sim: Simulation, size=(360, 900)) -> LaneCards:
     qtbot.addWidget(host)
     host.resize(*size)
     cards = LaneCards(sim, host)
-    cards.host = host  # keep the host (and so the cards) alive for the test
+    _HOSTS.append(host)  # keep the host (and so the cards) alive for the test
     cards.resize(*size)
     host.show()
     qtbot.waitExposed(host)
