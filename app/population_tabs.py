@@ -81,6 +81,11 @@ class PopulationFollower:
         per_neuron = max(len(config.lanes) * n_samples, 1)
         return max(1, min(self.size, MAX_VALUES // per_neuron))
 
+    @property
+    def busy(self) -> bool:
+        """True while a slice runs on the worker (the population changes meanwhile)."""
+        return self._job is not None and not self._job.done()
+
     def behind(self, sim: Simulation) -> int:
         """Steps the population still has to run to reach ``sim``."""
         if self.pop is None or sim is not self._source:

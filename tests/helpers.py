@@ -116,3 +116,18 @@ def painted_texts(diagram) -> list[tuple[str, object]]:
     finally:
         del diagram._text
     return seen
+
+
+def tick_labels(axis) -> list[tuple[str, object]]:
+    """The tick labels a pyqtgraph axis draws, each with its rectangle (a QRectF; pyqtgraph's
+    own layout of them)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return [(text, QRectF(rect)) for rect, _flags, text in specs[2] if text] if specs else []

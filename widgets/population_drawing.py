@@ -32,6 +32,7 @@ FRAME_S = 1 / 30
 SLOW_S = 1 / 12
 BINS = 60
 STRIP_STEPS = 160  # steps shown in the dropped-versus-dead strip
+TABLE_GAP = 8  # px (at the normal font) left of each number in the table of counts
 LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
 
 
@@ -82,6 +83,7 @@ class PopulationDrawing:
         if not force and now - self._last_frame < FRAME_S:
             return
         self._last_frame = now
+        self._now = self._counts_now(pop)
         self._make_items(pop)
         self._draw_capacity(pop)
         self._draw_strip(pop)
@@ -90,6 +92,22 @@ class PopulationDrawing:
             self._draw_histograms(pop)
             self._draw_texts(pop)
 
+    def _counts_now(self, pop: Population) -> np.ndarray | None:
+        """(L, 5) counts by state after the ``pop.t`` steps run (:func:`counts_before_step`: what
+        step ``pop.t`` will count first), when the population is at rest at the lanes' step (no
+        slice running, the lanes paused): the state the status bar's 'step t' is at. None
+        otherwise (live, or catching up: the last row counted is shown). Kept per step and
+        shock."""
+        counts = pop.counts()
+        if len(counts) and (self.controller.running or self.follower.busy
+                            or self.follower.behind(self.controller.sim)):
+            return None
+        key = (pop.t, len(pop.events))
+        if self._now_pop is not pop or self._now_key != key:
+            self._now_pop, self._now_key = pop, key
+            self._now_counts = counts_before_step(pop)
+        return self._now_counts
+
     def _draw_capacity(self, pop: Population) -> None:
         counts = pop.counts()
         if not len(counts):
@@ -97,6 +115,8 @@ class PopulationDrawing:
                 c.setData([], [])
             self._set_xrange(0.0, 0.0)
             return
+        if self._now is not None:  # at rest: the state after the last step too (x = pop.t)
+            counts = np.concatenate([counts, self._now[None]])
         lost = counts[:, :, list(LOST)].sum(-1).T * (100.0 / pop.size)  # (L, T)
         first = pop.first_step()
         x = np.arange(first, first + len(counts), dtype=float)
@@ -172,28 +192,36 @@ class PopulationDrawing:
 
     def _draw_texts(self, pop: Population) -> None:
         counts = pop.counts()
-        start = None if len(counts) else counts_before_step(pop)
+        now = self._now
         th = style.theme()
         n = pop.size
         head = ("<tr><th align='left'>activation</th><th>alive</th><th>recov.</th>"
                 "<th>satur.</th><th>dead</th><th>lost</th></tr>")
         rows = []
         for i, lane in enumerate(pop.lanes):
-            c = counts[-1, i] if len(counts) else start[i]
+            c = now[i] if now is not None else counts[-1, i]
             cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
             lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
             name = html.escape(lane_label(lane)).replace(" ", "&nbsp;")  # a cell never wraps
             rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}</td>"
                         f"{cells}<td align='right'><b>{lost}</b></td></tr>")
-        # the last row counted is that of step t - 1 (the forward pass of the step run last),
-        # the capacity plot's last point; before the first step, the states of the parameters
-        # as they are (as initialized unless a shock came first), classified as a step would
-        if len(counts):
-            when = f"at step {pop.first_step() + len(counts) - 1:,}, by state:"
-        else:
-            when = (f"{'' if pop.events else 'at start, '}before step {pop.t:,}"
+        # row i of the counts is the state step i found, before its update: that after i steps
+        # (a shock at step i included). At rest the states after the t steps run, as step t
+        # will count them (the status bar's 'step t'; the capacity plot's last point); live or
+        # catching up, the last row counted, t - 1. Before the first step: as initialized
+        # (unless a shock came first), classified as a step would.
+        shown = pop.t if now is not None else pop.first_step() + len(counts) - 1
+        shocked = bool(pop.events) and pop.events[-1]["step"] == shown
+        if shown == 0 and now is not None:
+            when = (f"{'' if pop.events else 'at start, '}before step 0"
                     f"{' (after the shock)' if pop.events else ''}, by state:")
+        else:
+            when = (f"after {shown:,} step{'' if shown == 1 else 's'}"
+                    f"{' and the shock' if shocked else ''}, by state:")
+        pad = round(TABLE_GAP * style.scales()[0])  # a gap between the columns of numbers
         self.table.setText(
+            f"<style>td[align='right'], th {{ padding-left: {pad}px }} "
+            f"th[align='left'] {{ padding-left: 2px }}</style>"
             f"<b>{n:,} neurons per activation</b> {when}"
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
             f"{''.join(rows)}</table>")
@@ -202,7 +230,7 @@ class PopulationDrawing:
         lagging = self.follower.lagging(self.controller.sim)
         capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"
                   if n < self.follower.size else "")
-        text = (f"catching up with the lanes: step {pop.t:,} of {self.controller.sim.t:,}"
+        text = (f"catching up with the lanes: {pop.t:,} of {self.controller.sim.t:,} steps"
                 if lagging else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
                 f"{1000 * self.follower.cost:.1f} ms a step")
         self.status.setText(text)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from widgets import style
 from widgets.claim_plots import make_plot
+from widgets.plot_axes import FitAxis
 
 MIN_SIDE, MAX_SIDE = 360, 470  # px: the right column's width at the normal font
 STRIP_MIN_H = 80  # px: the dropped-versus-dead strip's height at least, 2 px a neuron
@@ -56,13 +57,27 @@ def plain_plot(layout: Any, row: int, y_label: str, x_label: str, col: int = 0,
     return make_plot(layout, row, y_label, x_label, col=col, grid=False, left=left, left_width=70)
 
 
-class CountAxis(pg.AxisItem):
-    """A y axis over log10(1 + count), labelled with the counts 0, 1, 10, 100, ..."""
+class CountAxis(FitAxis):
+    """A y axis over log10(1 + count), labelled with the counts 0, 1, 10, 100, ...: no two labels
+    closer than a label's height (of the tick font, which presentation mode may enlarge), so on
+    a short plot "1" gives way to "0" (1 sits only log10(2) above 0) and the decades thin out to
+    every 2nd, 3rd ... one."""
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        hi = max(minVal, maxVal)
-        return [(1.0, [0.0] + [math.log10(1 + 10 ** e) for e in range(0, int(hi) + 1)
-                               if math.log10(1 + 10 ** e) <= hi])]
+        lo, hi = sorted((minVal, maxVal))
+        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo or size <= 0:
+            return []
+        per_unit = size / (hi - lo)  # px per decade
+        need = self.label_px()
+        stride = next((s for s in (1, 2, 3, 4, 5, 10) if s * per_unit >= need), 20)
+        values = [0.0] if lo <= 0.0 else []
+        for e in range(0, int(hi) + 1, stride):
+            v = math.log10(1 + 10 ** e)
+            if v > hi:
+                break
+            if not values or (v - values[-1]) * per_unit >= need:
+                values.append(v)
+        return [(1.0, values)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"{round(10 ** v - 1):,}" for v in values]

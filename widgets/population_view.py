@@ -91,6 +91,11 @@ class PopulationView(PopulationDrawing, QWidget):
         self._lanes_key: tuple | None = None
         self._last_frame = self._last_slow = 0.0
         self._ranges: dict[str, tuple[float, float] | None] = {"b": None, "z": None}
+        # the counts by state after the steps run, at rest (see PopulationDrawing._counts_now)
+        self._now: np.ndarray | None = None
+        self._now_pop: Population | None = None
+        self._now_key: tuple[int, int] | None = None
+        self._now_counts: np.ndarray | None = None
         self.curves: list[pg.PlotCurveItem] = []
         self.hist: dict[str, list[pg.PlotCurveItem]] = {"b": [], "z": []}
         self._catch_up = QTimer(self)
@@ -140,7 +145,7 @@ class PopulationView(PopulationDrawing, QWidget):
 
         self.plots = plot_area()
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
-        self.capacity = plain_plot(top, 0, "capacity lost %", "step")
+        self.capacity = plain_plot(top, 0, "capacity lost %", "steps run")
         for level in (20, 40, 60, 80, 100):
             self.capacity.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(th.grid, width=1)),
                                   ignoreBounds=True)
@@ -158,7 +163,8 @@ class PopulationView(PopulationDrawing, QWidget):
         zero = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(th.shock, width=1.5,
                                                            style=Qt.PenStyle.DashLine))
         self.z_plot.addItem(zero, ignoreBounds=True)
-        self.z_note = pg.TextItem("← ReLU dead", color=th.muted, anchor=(1.05, 0))
+        self.z_note = pg.TextItem("← ReLU dead", color=th.muted, anchor=(1.05, 0),
+                                  fill=pg.mkBrush(*th.label_fill))  # (over the bars: readable)
         self.z_note.setFont(font(10))
         self.z_plot.addItem(self.z_note, ignoreBounds=True)
         self.markers: list[tuple[pg.InfiniteLine, pg.TextItem]] = []

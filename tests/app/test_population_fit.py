@@ -67,7 +67,7 @@ def test_population_page_fits_its_window(win, qtbot, size, scale):
     assert table.right() <= shown.right()
     # the plot still readable
     assert view.capacity.vb.width() >= 400 and view.capacity.vb.height() >= 150
-    assert "at step 59," in view.table.text()
+    assert "after 60 steps," in view.table.text()  # the lanes' 60 (at rest)
 
 
 def test_controls_wrap_only_when_needed(win, qtbot):
@@ -84,3 +84,4 @@ def test_controls_wrap_only_when_needed(win, qtbot):
     win.presentation.set_presentation(False, persist=False)
     _settle(qtbot)
     assert not view.controls.wrapped
+

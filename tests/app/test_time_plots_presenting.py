@@ -3,11 +3,10 @@ shock labels small next to the plots, the z <= 0 label inside its region, and li
 whose labels sit level with their samples, nothing cut off, every style told apart."""
 
 import pytest
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
-from tests.helpers import play
+from tests.helpers import play, tick_labels
 from widgets.plot_series import PLOTS
 from widgets.shock_markers import EVERY_PLOT
 
@@ -34,23 +33,12 @@ def shown_plots(plots):
     return [name for name in PLOTS if plots.plots[name].isVisible()]
 
 
-def tick_label_rects(axis) -> list[QRectF]:
-    """The rectangles of the tick labels the axis draws (pyqtgraph's own layout of them)."""
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
-    return [QRectF(rect) for rect, _flags, text in specs[2] if text] if specs else []
-
-
 @pytest.mark.parametrize(("size", "scale"), CONFIGS, ids=IDS)
 def test_tick_labels_never_overlap(win, size, scale):
     plots = set_up(win, size, scale, steps=18_000)  # loss and gradients over 12+ decades
     counted = 0
     for name in shown_plots(plots):
-        rects = tick_label_rects(plots.plots[name].getAxis("left"))
+        rects = [r for _, r in tick_labels(plots.plots[name].getAxis("left"))]
         assert rects, name  # still labelled
         counted += len(rects)
         for i, a in enumerate(rects):

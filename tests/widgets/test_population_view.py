@@ -12,6 +12,7 @@ from simulation import presets, sweep
 from simulation.health import State
 from tests import helpers
 from widgets.death_map_view import DeathMapView, recovery_image, state_image
+from widgets.population_drawing import counts_before_step
 from widgets.population_view import (
     PopulationView,
     bins_of,
@@ -85,7 +86,9 @@ def test_views_draw_the_counts(controller, show, qtbot):
     pop = v.follower.pop
     lost = pop.counts()[:, :, [2, 3, 4]].sum(-1) * 100 / 100
     x, y = v.curves[0].getData()
-    assert len(x) == 60 and y[-1] == lost[-1, 0]
+    # at rest: the 60 rows counted (steps 0-59), then the state after the 60 steps (x = 60)
+    assert len(x) == 61 and x[-1] == 60 and y[-2] == lost[-1, 0]
+    assert y[-1] == counts_before_step(pop)[0, 2:].sum() * 100 / 100
     assert "ReLU + dropout 0.5" in _plain(v.table.text())
     assert f"{pop.counts()[-1, 0, State.DEAD]:,} of 100 dead" in v.finding.text()
     _, h = v.hist["b"][0].getData()
@@ -278,7 +281,7 @@ def test_a_paused_threaded_population_catches_up_and_is_drawn(controller, show, 
     qtbot.waitUntil(lambda: f.pop.t == controller.sim.t and not v._catch_up.isActive(),
                     timeout=10_000)
     assert f.pop.events[-1] == {"step": 30, "kind": "bias_shock", "b": -3.0}
-    assert "at step 59," in v.table.text()  # step 59's forward pass: the last of 60 steps
+    assert "after 60 steps," in v.table.text()  # at rest: the lanes' step, the status bar's
     _, h = v.hist["b"][0].getData()
     lo, hi = v._ranges["b"]
     counts, _ = np.histogram(np.clip(f.pop.biases()[0], lo, hi), bins=np.linspace(lo, hi, 61))
@@ -295,9 +298,11 @@ def _plain(html_text):
 
 
 def test_table_names_the_step_of_the_plots_last_point(controller, show):
-    """The capacity plot's last point was at step N - 1 while the table said 'at step N'. The last
-    row counted is that of step N - 1 (the forward pass of the step run last: a shock fired at
-    step 30 shows in it once 31 steps have run); both name that step."""
+    """The capacity plot's last point was at step N - 1 while the table said 'at step N'; then
+    both said 'at step N - 1' while the status bar said 'step N'. Row i of the counts is the state
+    step i found before its update: that after i steps (a shock fired at step i included). At
+    rest the plot ends, and the table is, at the state after the N steps run (what step N will
+    count); live, both name the last row counted."""
     v = show(PopulationView(controller, PopulationFollower(size=50)))
     controller.sim.run(30)
     controller.bias_shock(-10.0)  # applied before step 30's forward pass
@@ -308,9 +313,46 @@ def test_table_names_the_step_of_the_plots_last_point(controller, show):
     assert pop.t == 31 and pop.counts()[-2, 0, State.DEAD] < 50  # step 29: before the shock
     assert pop.counts()[-1, 0, State.DEAD] == 50  # step 30: after it, ReLU dead
     x, y = v.curves[0].getData()
-    assert x[-1] == 30 and y[-1] == 100.0
-    assert "at step 30, by state:" in v.table.text()
+    assert x[-2] == 30 and y[-2] == 100.0 and x[-1] == 31 and y[-1] == 100.0
+    assert "after 31 steps, by state:" in v.table.text()
     assert "<td align='right'>50</td><td align='right'><b>100.0&nbsp;%" in v.table.text()
+    assert v.capacity.getAxis("bottom").labelText == "steps run"
+    controller.play()  # live (no tick before the event loop runs): the last row counted
+    try:
+        v.refresh(force=True)
+        x, _ = v.curves[0].getData()
+        assert x[-1] == 30 and "after 30 steps and the shock, by state:" in v.table.text()
+    finally:
+        controller.pause()
+
+
+def test_at_rest_the_table_is_at_the_status_bars_step(qtbot):
+    """After the catch-up the table said 'at step 1,999' and the status bar 'step 2,000'. At rest
+    the table shows the counts after the steps run, the status bar's number, and they are the
+    counts the next step records."""
+    w = helpers.open_window(qtbot)
+    try:
+        w.controller.sim.run(200)
+        w.controller.step_once()  # the status bar: step 201
+        titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
+        w.tabs.setCurrentIndex(titles.index("Population"))
+        view = w.tabs.currentWidget().view
+        f = view.follower
+        qtbot.waitUntil(lambda: not view._catch_up.isActive() and f.pop is not None
+                        and f.pop.t == w.controller.sim.t and not f.busy, timeout=30_000)
+        view.refresh(force=True)
+        t = w.controller.sim.t
+        assert w.step_label.text() == f"step {t:,}"
+        assert f"after {t:,} steps, by state:" in view.table.text()
+        assert view.status.text().startswith(f"{len(f.pop.lanes)} × ")  # not catching up
+        x, _ = view.curves[0].getData()
+        assert x[-1] == t
+        shown = view._now.copy()
+        f.pop.run(1)  # what step t then counts: the same numbers
+        np.testing.assert_array_equal(f.pop.counts()[-1], shown)
+    finally:
+        w.controller.pause()
+        w.close()
 
 
 def _fully_shown(label):
@@ -354,7 +396,7 @@ def test_before_the_first_step_the_texts_say_what_is_measured(controller, show):
     controller.sim.run(2)
     v.follower.sync(controller.sim, controller.journal)
     v.refresh(force=True)
-    assert "at step 1," in v.table.text() and "of 50 dead" in v.finding.text()
+    assert "after 2 steps," in v.table.text() and "of 50 dead" in v.finding.text()
 
 
 def test_dropout_lane_looks_different_from_relu(controller, show):
