@@ -2,16 +2,17 @@
 
 It shows a RunConfig and emits the edited values as an intent; the app validates and applies.
 A number typed beyond a field's limits (1e300, 9999999) becomes the nearest limit, and the form
-says so below the fields (the spin boxes used to drop the keys that overflowed: 1e300 became
-130 without a word).
+says so right below that field, and in whole sentences at its bottom (the spin boxes used to drop
+the keys that overflowed: 1e300 became 130 without a word; the sentences alone, ~400 px below the
+fields at 1280x720, went unseen).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QColor, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 from simulation import activations
 from simulation.config import RunConfig
 from widgets import style
-from widgets.limited_spin import LimitedDoubleSpin, LimitedSpin, _shown
+from widgets.limited_spin import FieldNote, LimitedDoubleSpin, LimitedSpin, _shown
 from widgets.style import lane_color
 
 # The most samples the live lab takes: every lane sees every sample every step, and 99,999
@@ -58,6 +60,30 @@ def _spin(lo: int, hi: int, tip: str, what: str) -> LimitedSpin:
     return _limited(box, what, tip)
 
 
+class _Foot(QWidget):
+    """The room left at the panel's bottom, with the note at its foot. The note takes no more
+    (it used to grow the panel: the fields squeezed, the dock widened); the lines that do not fit
+    are cut (whole lines only): each field says its own below itself, and the tooltip has all."""
+
+    def __init__(self, note: QLabel):
+        super().__init__()
+        self.note = note
+        note.setParent(self)
+        note.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+
+    def place(self) -> None:
+        height = self.note.heightForWidth(self.width())
+        if height > self.height():  # as many whole lines as fit
+            line = self.note.fontMetrics().lineSpacing()
+            height = self.height() // line * line
+        self.note.setGeometry(0, self.height() - height, self.width(), height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.place()
+
+
 class SetupPanel(QWidget):
     """Edit the run's configuration; Apply restarts the run with it."""
 
@@ -79,16 +105,21 @@ class SetupPanel(QWidget):
         self.random_init.setToolTip("Draw w1, w2 from N(0, 2/2) with the seed; b = 0")
         self.random_init.toggled.connect(lambda on: [w.setEnabled(not on)
                                                      for w in (self.w1, self.w2, self.b)])
+        # each field's line of what was done to a value typed out of range, right below it; its
+        # room is kept when empty (in place of the rows' spacing), so that nothing moves
+        self.field_notes: dict[str, FieldNote] = {}  # field -> its line, made with its row
+        self._here: dict[str, str] = {}  # field -> its line ("99999 → 5,000 (max)")
+        self._short: dict[str, str] = {}  # the same where the field is narrow ("99999 → max")
+        self._run_line = ""  # Samples N's line about a run with more samples than the cap
         form = QFormLayout()
-        form.addRow("Seed", self.seed)
-        form.addRow("Samples N", self.n)
-        form.addRow("Target noise σ", self.noise)
-        form.addRow("Initial w1", self.w1)
-        form.addRow("Initial w2", self.w2)
-        form.addRow("Initial b", self.b)
+        form.setVerticalSpacing(0)
+        for label, box in (("Seed", self.seed), ("Samples N", self.n),
+                           ("Target noise σ", self.noise), ("Initial w1", self.w1),
+                           ("Initial w2", self.w2), ("Initial b", self.b)):
+            form.addRow(label, self._with_note(box))
         form.addRow("", self.random_init)
         # what happened to each value typed beyond a field's limits since the last Apply, one
-        # line a field; at the bottom, below the stretch, so that it moves no other control
+        # sentence a field; in the room left at the bottom (``_Foot``), so that it moves nothing
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setObjectName("setupNote")
@@ -98,6 +129,7 @@ class SetupPanel(QWidget):
         lanes_box = QGroupBox("Lanes")
         lanes_box.setToolTip("Which activations run side by side (same data, start and shocks)")
         grid = QGridLayout(lanes_box)
+        grid.setVerticalSpacing(2)  # (room for the fields' note lines at 720)
         self.lane_checks: dict[str, QCheckBox] = {}
         for i, (name, act) in enumerate(activations.ACTIVATIONS.items()):
             check = QCheckBox(act.label)
@@ -125,16 +157,20 @@ class SetupPanel(QWidget):
         rows = QGridLayout(shock_box)  # the button below the values: a narrow panel
         rows.addWidget(self.shock_w1, 0, 0)
         rows.addWidget(self.shock_w2, 0, 1)
-        rows.addWidget(shock_button, 1, 0, 1, 2)
+        rows.setVerticalSpacing(0)
+        rows.addWidget(self._note_for(self.shock_w1), 1, 0)
+        rows.addWidget(self._note_for(self.shock_w2), 1, 1)
+        rows.addWidget(shock_button, 2, 0, 1, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(lanes_box)
         layout.addWidget(self.apply_button)
         layout.addWidget(shock_box)
-        layout.addStretch(1)
-        layout.addWidget(self.note)
+        self._foot = _Foot(self.note)
+        layout.addWidget(self._foot, 1)
         for box in self.fields():
+            box.clamped.connect(lambda _typed, limit, b=box: self._limited_to(b, limit))
             box.told.connect(lambda text, b=box: self.tell(text, b.what))
             box.editingFinished.connect(lambda b=box: self._edited(b))
         self._color_lanes()
@@ -144,6 +180,28 @@ class SetupPanel(QWidget):
         """The number fields, in the form's order."""
         return [self.seed, self.n, self.noise, self.w1, self.w2, self.b, self.shock_w1,
                 self.shock_w2]
+
+    def _note_for(self, box: Any) -> FieldNote:
+        self.field_notes[box.what] = FieldNote()
+        return self.field_notes[box.what]
+
+    def _with_note(self, box: Any) -> QWidget:
+        """The field with its note line right below it (a form row's field)."""
+        cell = QWidget()
+        cell.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(box)
+        column.addWidget(self._note_for(box))
+        return cell
+
+    def _limited_to(self, box: Any, limit: float) -> None:
+        """The short line below ``box``: the text typed, the limit used instead."""
+        end = "min" if limit == box.minimum() else "max"
+        typed = box.typed if len(box.typed) <= 12 else box.typed[:10] + "…"  # the limit shows
+        self._here[box.what] = f"{typed} → {_shown(type(box.minimum())(limit))} ({end})"
+        self._short[box.what] = f"{typed} → {end}"
 
     def tell(self, text: str, key: str = "run") -> None:
         """Show ``text`` as field ``key``'s line of the note (what was done to a value out of
@@ -166,6 +224,14 @@ class SetupPanel(QWidget):
             self.note.setText(text)
             self.note.setToolTip(text)
         self.note.setVisible(bool(text))
+        self._foot.place()
+        for box in self.fields():
+            tip = self._notes.get(box.what, "")
+            line = self._here.get(box.what, "") if tip else ""
+            short = self._short.get(box.what, "") if tip else ""
+            if box is self.n and not tip and "run" in self._notes:  # a run with more samples
+                line, tip, short = self._run_line, self._notes["run"], ""
+            self.field_notes[box.what].set_note(line, tip, short)
 
     def _edited(self, box: Any) -> None:
         """A field was committed: its line of the note goes once another value is committed
@@ -179,11 +245,14 @@ class SetupPanel(QWidget):
         """Each lane's name in its colour in the current theme (SiLU's black is light on dark),
         darkened or lightened to 4.5:1 against the window and the Lanes box, which Fusion fills a
         shade darker (ELU's orange was 2:1 on the light theme, Leaky ReLU's blue 3.1:1 on the
-        dark one)."""
+        dark one); the fields' note lines in the theme's warning red, made readable the same way
+        (the shock fields' lines are in the Weight shock box)."""
         window = style.theme().window
         box = QColor(window).darker(102).name()
-        for name, check in self.lane_checks.items():
-            color = QColor(style.readable(style.readable(lane_color(name), window), box))
+        inks = [(check, lane_color(name)) for name, check in self.lane_checks.items()]
+        inks += [(note, style.theme().stop) for note in self.field_notes.values()]
+        for check, ink in inks:
+            color = QColor(style.readable(style.readable(ink, window), box))
             palette = check.palette()
             if palette.color(QPalette.ColorRole.WindowText) != color:
                 palette.setColor(QPalette.ColorRole.WindowText, color)
@@ -204,6 +273,7 @@ class SetupPanel(QWidget):
         self.seed.setValue(config.seed)
         self.n.setValue(config.data.n)
         if config.data.n > MAX_SAMPLES:  # (a session file written with a larger N)
+            self._run_line = f"this run: {config.data.n:,} → {MAX_SAMPLES:,} (max)"
             self.tell(f"This run has {config.data.n:,} samples; Samples N is limited to "
                       f"{MAX_SAMPLES:,}: Apply would use {MAX_SAMPLES:,}.")
         else:
