@@ -22,9 +22,25 @@ class FileError(ValueError):
     """A file that cannot be read or written, or whose content is refused: one clear sentence."""
 
 
-def describe_os_error(e: OSError) -> str:
-    """'permission denied', 'no such file or directory', ... for a message."""
-    return (e.strerror or str(e)).lower()
+def describe_os_error(e: OSError, path: str | os.PathLike[str] | None = None) -> str:
+    """Why ``e`` happened and where, for a message: 'permission denied in the folder /sys', 'the
+    folder /gone does not exist', ... The folder is that of the file the error names (a writer's
+    temporary file is beside its target), else that of ``path``."""
+    reason = (e.strerror or str(e)).lower()
+    named = e.filename if isinstance(e.filename, (str, bytes, os.PathLike)) else None
+    where = named if named is not None else path
+    if where is None:
+        return reason
+    file = Path(os.path.abspath(os.fsdecode(where)))
+    folder = file.parent
+    if isinstance(e, IsADirectoryError):
+        target = e.filename2 if isinstance(e.filename2, (str, bytes, os.PathLike)) else where
+        return f"{os.path.abspath(os.fsdecode(target))} is a folder"
+    if isinstance(e, FileNotFoundError):
+        if not folder.is_dir():
+            return f"the folder {folder} does not exist"
+        return f"there is no {file.name} in the folder {folder}"
+    return f"{reason} in the folder {folder}"
 
 
 def read_limited(path: str | os.PathLike[str], limit: int, what: str) -> str:
@@ -40,7 +56,7 @@ def read_limited(path: str | os.PathLike[str], limit: int, what: str) -> str:
         with p.open("rb") as f:
             data = f.read(limit + 1)
     except OSError as e:
-        raise FileError(f"Cannot read {p.name}: {describe_os_error(e)}.") from None
+        raise FileError(f"Cannot read {p.name}: {describe_os_error(e, p)}.") from None
     if len(data) > limit:
         raise FileError(f"{p.name} is larger than {limit / 2**20:.0f} MB.")
     if not data.strip():

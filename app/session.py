@@ -105,7 +105,7 @@ def save_session(window: Any, path: str | Path, with_run: bool = True) -> None:
     try:
         write_text_atomic(path, text)
     except OSError as e:
-        raise FileError(f"Cannot write {Path(path).name}: {describe_os_error(e)}.") from None
+        raise FileError(f"Cannot write {Path(path).name}: {describe_os_error(e, path)}.") from None
 
 
 def open_session(window: Any, path: str | Path) -> bool:

@@ -73,6 +73,21 @@ def badge_colors(state: State, th: style.Theme) -> tuple[str, str]:
     return STATE_COLORS[state], "white"  # a name: restyle() maps hex role colours only
 
 
+def fmt_share(k: int, n: int) -> str:
+    """``k`` of ``n`` as a whole percentage that never reads 0% while some are counted, nor
+    100% while some are not ("<1%", ">99%" at the ends), with the count: "<1% (18/5000)"."""
+    if n <= 0:
+        return "-"
+    pct = 100 * k / n
+    if 0 < k and round(pct) == 0:
+        shown = "<1%"
+    elif k < n and round(pct) == 100:
+        shown = ">99%"
+    else:
+        shown = f"{pct:.0f}%"
+    return f"{shown} ({k}/{n})"
+
+
 class CardReadout:
     """The reading half of LaneCard: its look by state, help texts, numbers and recovery lines."""
 
@@ -144,7 +159,7 @@ class CardReadout:
 
     def _update_text(self, snap: Snapshot) -> None:
         v = self._values(snap)
-        share = f"{v['alive'] / v['n']:.0%} ({v['alive']}/{v['n']})" if v["n"] else "-"
+        share = fmt_share(v["alive"], v["n"])
         p = fmt_param
         # each row's wordings, longest first: never a number cut short, a shorter form instead
         w = [p, fmt_short, lambda x: fmt_short(x, 1)]

@@ -281,19 +281,33 @@ class DiagramPainting(DiagramText):
             lowest = max(lowest, self._text(p, label, at, "c", color, px, halo=True).bottom())
         self._footer(p, v, lowest)
 
+    def _footer_texts(self, v: _View) -> tuple[str, str]:
+        """The footer's (loss, sample) wordings that fit side by side, longest first. L is the
+        mean over every sample, not this sample's (a − y)²: every wording of it says so; the
+        sample's "(largest z)", then the sample, give way first."""
+        assert self._sim is not None
+        n, loss = self._sim.data.n, fmt(v.loss)
+        losses = (f"L (mean over all {n:,} samples) = {loss}",
+                  f"L (mean of {n:,} samples) = {loss}", f"L (mean of {n:,}) = {loss}",
+                  f"mean L = {loss}")
+        which = "largest z" if v.auto_sample else "chosen"
+        samples = (f"sample {v.sample} ({which})", f"sample {v.sample}")
+        for text in losses:
+            room = BASE_W - 8 - self._size(text, bold=True)[0] - 12 - 8
+            for sample in samples:
+                if self._size(sample)[0] <= room:
+                    return text, sample
+        return losses[-1], ""
+
     def _footer(self, p: QPainter, v: _View, lowest: float) -> None:
-        """Which sample, the loss, and a legend if there is room for it (larger text: the
-        sample's "(largest z)" and then the legend give way)."""
+        """Which sample, the loss (the mean over every sample) and a legend if there is room for
+        it (larger text: shorter wordings, then the legend, give way)."""
         th = style.theme()
-        loss = f"L = {fmt(v.loss)}"
-        lw, h = self._size(loss, bold=True)
+        loss, sample = self._footer_texts(v)
+        h = self._size(loss, bold=True)[1]
         fy = BASE_H - 13 - self._extra(bold=True)
         self._text(p, loss, QPointF(BASE_W - 8, fy), "r", th.text, bold=True)
-        which = "largest z" if v.auto_sample else "chosen"
-        sample = f"sample {v.sample} ({which})"
-        if 8 + self._size(sample)[0] > BASE_W - 8 - lw - 12:
-            sample = f"sample {v.sample}"
-        if 8 + self._size(sample)[0] <= BASE_W - 8 - lw - 12:
+        if sample:
             self._text(p, sample, QPointF(8, fy), "l", th.muted)
         ly = min(BASE_H - 36, fy - h - 2)
         if ly - h / 2 < max(lowest, IN_Y[2] + IN_R) + 1:

@@ -12,7 +12,7 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,10 +48,13 @@ CLAIM = ("Seed 002: ReLU + dropout “just works”: dropout does not make the d
          "dropout. Dead = 0 for every training sample.")
 NAMES = ("relu", "leaky_relu", "elu", "prelu", "selu", "gelu", "silu")
 MNIST = "mnist"
+MNIST_NOTE = ("MNIST: an mnist.npz file or a folder of the four IDX files, read from your disk "
+              "(never downloaded).")
 CLASS_SYMBOLS = ("o", "t", "s")
 EMPTY_LOSS_DECADES = (-2.0, 1.0)  # the y ranges before a run: loss 10⁻²..10, accuracy 0..100 %
 EMPTY_ACCURACY = (0.0, 100.0)
 MIN_DEAD_TOP = 8  # the dead-unit axis shows at least 0..8 units
+PANEL_WIDTH = 470  # the controls' column, px; wider when presenting's fonts need it
 
 
 class DropoutView(ClaimView):
@@ -66,7 +69,9 @@ class DropoutView(ClaimView):
             self.dataset.setItemData(self.dataset.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
         self.dataset.addItem("MNIST from a local file", MNIST)
         self.mnist_path = QLineEdit()
-        self.mnist_path.setPlaceholderText("mnist.npz or a folder of IDX files")
+        self.mnist_path.setToolTip(MNIST_NOTE)
+        # what goes in the field, in full: a placeholder cannot wrap, and was cut ("mnist.npz o…")
+        self.mnist_note = wrap_label(MNIST_NOTE)
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         self.n_train = spin(16, 60_000, 1000)
@@ -89,8 +94,12 @@ class DropoutView(ClaimView):
                         ("MNIST file", hbox((self.mnist_path, 1), browse)),
                         ("Training samples", self.n_train), ("Epochs", self.epochs),
                         ("Dropout rate", self.rate), ("Seed", self.seed))
+        controls.insertRow(2, self.mnist_note)  # under the field, across the form's width
         panel = side_panel(vbox(wrap_label(CLAIM), controls, hbox(self.without, self.with_),
-                                self.checks, self.run_button, self.progress, (self.status, 1)), 470)
+                                self.checks, self.run_button, self.progress, (self.status, 1)),
+                           PANEL_WIDTH)
+        self.panel = panel
+        panel.widget().installEventFilter(self)  # its least width grows with presenting's fonts
 
         self.plots = plot_area()
         self.loss_plot = make_plot(self.plots, 0, "training loss (log)", "epoch", log_y=True,
@@ -120,6 +129,20 @@ class DropoutView(ClaimView):
         self._show_dead_range(0)
         self._show_epochs(self.epochs.value())
         self.refresh()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.panel.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self._fit_panel()
+        return super().eventFilter(watched, event)
+
+    def _fit_panel(self) -> None:
+        """The controls' column at least as wide as its content needs (presenting's larger
+        fonts): never cut at its right edge, where its horizontal scroll bar is off."""
+        bar = self.panel.verticalScrollBar().sizeHint().width()
+        need = self.panel.widget().minimumSizeHint().width() + bar
+        width = max(PANEL_WIDTH, need)
+        if width != self.panel.width():
+            self.panel.setFixedWidth(width)
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
         return self.loss_plot, self.acc_plot, self.dead_plot
