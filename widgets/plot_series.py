@@ -50,3 +50,16 @@ def row_features(rows: np.ndarray) -> np.ndarray:
         lin = rows[:, _LIN_COLS]
         out[:, 7:15] = np.where(np.isfinite(lin), np.clip(lin, -LIN_LIMIT, LIN_LIMIT), np.nan)
     return out
+
+# --- values off the scale -----------------------------------------------------------------------
+# Per plot, the series a lane may draw there as (history column, feature, name on the label).
+# A drawn value is off the scale where it is not finite (a gap in the curve) or clipped: beyond
+# +-LIN_LIMIT on a linear plot, above the top decade on a log plot (loss, gradients).
+OFF_SCALE_SERIES: dict[str, tuple[tuple[str, int, str], ...]] = {
+    "loss": (("loss", F_LOSS, "loss"),),
+    "z": (("z_mean", F_ZMEAN, "z mean"), ("z_min", F_ZMIN, "z min"), ("z_max", F_ZMAX, "z max")),
+    "a": (("a_mean", F_A, "a mean"),),
+    "grad": tuple((g, F_GRAD[g], f"|{GRAD_LABELS[g]}|") for g in GRADS),
+    "params": tuple((p, F_PARAM[p], "α" if p == "alpha" else p) for p in PARAMS),
+}
+LOG_PLOTS = ("loss", "grad")

@@ -4,6 +4,8 @@ The y ranges are set first (the decades shown clip the log values), the exact ze
 segments, flat stretches are thinned to a few vertices (:func:`widgets.decimate.flat_mask`), and
 every curve gets its data and bounding rect. :class:`TimeDrawing` is a mixin of
 :class:`widgets.time_plots.TimePlots`.
+
+Values off the scale are labelled by :class:`widgets.time_off_scale.OffScale` (``_mark_off_scale``).
 """
 
 from __future__ import annotations
@@ -30,12 +32,13 @@ from widgets.plot_series import (
     PLOT_OF_FEATURE,
 )
 from widgets.shock_markers import MAX_MARKERS_OFF_VIEW
+from widgets.time_off_scale import OffScale
 from widgets.time_ranges import GRAD_DECADES, LOSS_DECADES
 
 ANCHOR_EVERY = 16  # points always kept (every 16th step or 8th bin), so slow curvature is followed
 
 
-class TimeDrawing:
+class TimeDrawing(OffScale):
     """The drawing half of TimePlots: sets the data of every lane's items."""
 
     def _clear_data(self) -> None:
@@ -45,6 +48,7 @@ class TimeDrawing:
                 if isinstance(item, pg.PlotCurveItem):
                     item.setData(empty, empty)
             lane.z_fill.update_band()
+        self._show_off_scale({})
 
     def _draw(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               k: int) -> None:
@@ -158,6 +162,7 @@ class TimeDrawing:
                 lane.rail[g].set_bounds(rect["grad"])
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
+        self._mark_off_scale(window, x_end, lo, hi, vis, shown, loss_dec[1], grad_dec[1])
         # apply the new ranges now: pyqtgraph defers them to the scene's next paint, where moving
         # every curve marks the data area dirty again and it is painted a second time (measured:
         # two full paints of the plots per refresh while the x range scrolls)

@@ -15,8 +15,26 @@ from PySide6.QtCore import Qt
 
 from simulation.activations import ACTIVATIONS
 from widgets import style as look
-from widgets.plot_items import FONT_PT, LABEL_PT, BandItem, Curve, StyleKey, _pen, _translucent
-from widgets.plot_series import GRAD_LABELS, GRAD_MODES, GRAD_STYLES, GRADS, PARAM_STYLES, PARAMS
+from widgets.plot_items import (
+    FONT_PT,
+    LABEL_PT,
+    BandItem,
+    Curve,
+    StyleKey,
+    _font,
+    _pen,
+    _translucent,
+)
+from widgets.plot_series import (
+    GRAD_LABELS,
+    GRAD_MODES,
+    GRAD_STYLES,
+    GRADS,
+    LOG_PLOTS,
+    OFF_SCALE_SERIES,
+    PARAM_STYLES,
+    PARAMS,
+)
 
 
 @dataclass
@@ -36,6 +54,9 @@ class LaneItems:
     grad: dict[str, Curve] = field(default_factory=dict)
     rail: dict[str, Curve] = field(default_factory=dict)
     params: dict[str, Curve] = field(default_factory=dict)
+    # (plot, "top" | "bottom") -> the label saying this lane's values there are off the scale
+    off: dict[tuple[str, str], pg.TextItem] = field(default_factory=dict)
+    label: str = ""  # the lane's name on those labels (as in the legend)
 
     def placed(self) -> list[tuple[str, Any]]:
         """(plot name, item) for every item of the lane."""
@@ -44,6 +65,13 @@ class LaneItems:
         out += [("grad", c) for c in self.grad.values()] + [("grad", c) for c in self.rail.values()]
         out += [("params", c) for c in self.params.values()]
         return out
+
+
+def lane_label(lane_id: str, activation: str) -> str:
+    """A lane's name in the legend: the activation's label, with the lane id where it differs."""
+    act = ACTIVATIONS.get(activation)
+    label = act.label if act is not None else lane_id
+    return f"{label} ({lane_id})" if lane_id != activation else label
 
 
 class TimeLanes:
@@ -76,6 +104,16 @@ class TimeLanes:
         for plot, item in lane.placed():
             self.plots[plot].addItem(item, ignoreBounds=True)
         fill.setZValue(1)
+        lane.label = lane_label(lane_id, activation)
+        for plot in OFF_SCALE_SERIES:  # hidden until a value of the lane is off the scale
+            for edge in ("top",) if plot in LOG_PLOTS else ("top", "bottom"):
+                label = pg.TextItem("", color=color, anchor=(1, 0),
+                                    fill=pg.mkBrush(*look.theme().label_fill))
+                label.setFont(_font(FONT_PT, bold=True))
+                label.setZValue(85)
+                label.setVisible(False)
+                self.plots[plot].addItem(label, ignoreBounds=True)
+                lane.off[(plot, edge)] = label
         return lane
 
     def _style_key(self, row: int, entries: list[tuple[str, Any]]) -> StyleKey:
@@ -116,11 +154,7 @@ class TimeLanes:
     def _update_legend(self) -> None:
         parts = []
         for lane in self.lanes:
-            act = ACTIVATIONS.get(lane.activation)
-            label = act.label if act is not None else lane.id
-            if lane.id != lane.activation:
-                label = f"{label} ({lane.id})"
-            label = html.escape(label).replace(" ", "&nbsp;")  # wrap between lanes only
+            label = html.escape(lane.label).replace(" ", "&nbsp;")  # wrap between lanes only
             if lane.id in self._hidden:
                 parts.append(f'<span style="color:#aaaaaa"><s>▬&nbsp;{label}</s></span>')
             else:

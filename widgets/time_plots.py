@@ -69,6 +69,9 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._rail_rows = np.zeros(0)
         self._rail_pitch = 0.1
         self._simplify = True
+        self._off_shown: dict[tuple[int, str, str], tuple] = {}  # (lane, plot, edge) -> wordings
+        self._off_key: tuple | None = None  # what the table of off-scale series was made for
+        self._off_more: dict[tuple[int, str, str], int] = {}  # labels left out, per plot
         # a new plot width may need another bin size: redrawn once the resizing is over (while
         # paused nothing else would redraw, and the curves stayed binned for the old width)
         self._resized = QTimer(self)
@@ -115,8 +118,12 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         for lane in self.lanes:
             for plot, item in lane.placed():
                 self.plots[plot].removeItem(item)
+            for (plot, _), label in lane.off.items():
+                self.plots[plot].removeItem(label)
         self._remove_markers()
         self.lanes = []
+        self._off_shown = {}
+        self._off_key = None
         self._sim = sim
         self._reducer.reset()
         self._last_key = None

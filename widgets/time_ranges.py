@@ -95,8 +95,13 @@ class TimeRanges:
         vb = self.plots["z"].vb
         box = self.z_label.textItem.boundingRect()
         px = vb.height() * (min(hi, 0.0) - lo) / (hi - lo) if hi > lo else 0.0
-        left = free_place(self._xrange, vb.width(), box.width(),
-                          [float(m.event["step"]) for m in self.markers])
+        # not under the labels of values off the scale at the bottom right (see TimeDrawing)
+        x0, x1 = self._xrange
+        width = vb.width() - max((lane.off[("z", "bottom")].textItem.boundingRect().width() + 8
+                                  for lane in self.lanes if lane.off[("z", "bottom")].isVisible()),
+                                 default=0.0)
+        span = (x0, x0 + (x1 - x0) * width / vb.width()) if vb.width() > 0 else self._xrange
+        left = free_place(span, width, box.width(), [float(m.event["step"]) for m in self.markers])
         fits = px >= box.height() and left is not None
         if fits and self.z_label.pos() != QPointF(left, lo):
             self.z_label.setPos(left, lo)
@@ -116,6 +121,12 @@ class TimeRanges:
                 self.rail_label.setPos(at)
         if self.rail_label.isVisible() != show:
             self.rail_label.setVisible(show)
+
+    def _marker_rows(self, name: str) -> int:
+        """How many rows of shock marker labels plot ``name`` shows at its top (0: none)."""
+        rows = [r for m, r in zip(self.markers, self.label_rows, strict=True)
+                if m.labels[name].isVisible()]
+        return max(rows) + 1 if rows else 0
 
     def _set_yrange(self, name: str, lo: float, hi: float) -> None:
         if self._yrange.get(name) != (lo, hi):

@@ -14,26 +14,13 @@ from simulation import presets
 from simulation.config import LaneSpec, RunConfig, ShockSpec
 from simulation.engine import Simulation
 from simulation.history import INDEX, History
+from tests.widgets.test_shock_labels7 import misplaced
 from widgets.decimate import BinReducer, bin_size, flat_mask, run_ends
 from widgets.time_plots import PLOTS, TimePlots, event_label, nice_step, pow10_label
 
 
 def bias_shock_sim(capacity: int = 20_000) -> Simulation:
     return Simulation(presets.get("bias-shock").config(), history_capacity=capacity)
-
-
-@pytest.fixture
-def make(qtbot):
-    def _make(sim: Simulation, simplify: bool = True) -> TimePlots:
-        w = TimePlots(sim)
-        w.simplify = simplify
-        qtbot.addWidget(w)
-        w.resize(1100, 800)
-        w.show()
-        qtbot.waitExposed(w)
-        w.refresh(sim)
-        return w
-    return _make
 
 
 def lane(w: TimePlots, lane_id: str):
@@ -403,9 +390,11 @@ def test_markers_of_a_long_run_with_many_shocks_stay_bounded(make):
     assert w.markers[-1].event == sim.events[-1]
 
 
-def test_labels_of_close_shocks_step_down_instead_of_overlapping(qtbot):
-    """Two shocks 20 steps apart in a 3,000-step view: the second label goes one row down; a
-    shock far from both stays on the top row."""
+def test_labels_of_close_shocks_sit_apart_by_their_own_lines(qtbot):
+    """Two shocks 20 steps apart in a 3,000-step view: the first label goes left of its line,
+    the second right of its own, so neither crosses the other's line (the second used to step a
+    row down, with the first's label drawn across its line); a shock far from both stays on the
+    top row, right of its line."""
     sim = Simulation(presets.get("healthy").config(), history_capacity=20_000)
     plots = TimePlots(sim)
     qtbot.addWidget(plots)
@@ -420,4 +409,5 @@ def test_labels_of_close_shocks_step_down_instead_of_overlapping(qtbot):
     sim.bias_shock(-1.0)
     sim.run(500)
     plots.refresh(sim)
-    assert plots.label_rows == [0, 1, 0]
+    assert plots.label_sides == [-1, 1, 1] and plots.label_rows == [0, 0, 0]
+    assert misplaced(plots) == []

@@ -12,22 +12,9 @@ from simulation import presets
 from simulation.engine import Simulation
 from simulation.history import INDEX, History
 from widgets.decimate import BinReducer, bin_size
-from widgets.time_plots import PLOTS, TimePlots
+from widgets.time_plots import PLOTS
 
 SHOCK = 300  # the bias-shock preset's b = -10
-
-
-@pytest.fixture
-def make(qtbot):
-    def _make(sim: Simulation, size: tuple[int, int] = (1100, 800)) -> TimePlots:
-        w = TimePlots(sim)
-        qtbot.addWidget(w)
-        w.resize(*size)
-        w.show()
-        qtbot.waitExposed(w)
-        w.refresh(sim)
-        return w
-    return _make
 
 
 def shocked(steps: int) -> Simulation:
