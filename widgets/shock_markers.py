@@ -7,12 +7,13 @@ dropped so that a long run, shock after shock, does not slow every frame.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetricsF
 
 from simulation.engine import Simulation
 from widgets import style as look
@@ -28,6 +29,8 @@ LABEL_ROWS = 3  # labels of shocks close together step down, up to this many row
 LABEL_ANCHOR = (-0.04, -0.02)  # left of the text at the line, top at the top of the view
 LABEL_PT = 11  # the labels' font (bold), which presentation mode enlarges at most ...
 LABEL_MAX_SCALE = 1.5  # ... this much: the labels must not hide the curves of short plots
+LINE_CLEAR = 3.0  # px at least between a label and another marker's line
+SAME_LINE = 1.0  # px: markers this close share one line (their labels may go side by side)
 EVERY_PLOT = 4.5  # labels on every plot when the shortest is this many label heights tall,
 # else on the top plot only (the dashed lines still cross every plot)
 
@@ -55,34 +58,49 @@ def event_label(event: dict[str, Any]) -> str:
     return str(kind)
 
 
-def place_label(at: float, w: float, width: float, taken: list[list[tuple[float, float]]]
-                ) -> tuple[int, float, tuple[float, float]]:
-    """Where a label ``w`` px wide goes for a line at ``at`` px in a plot ``width`` px wide, with
-    ``taken[row]`` the spans (px) of the labels placed so far: ``(row, text left, its span)``.
+def label_texts(event: dict[str, Any]) -> tuple[str, str, str]:
+    """A marker's label, longest first (a crowded marker takes the first that fits): 'b = −10',
+    then without spaces 'b=−10', then the kind only 'b' ('lr', 'w')."""
+    text = event_label(event)
+    short = text.replace(" ", "")
+    return text, short, short.split("=")[0].split("×")[0]
 
-    The first free place next to the line (right of it on the rows in turn, then left of it);
-    else the free place nearest the line along a row (beside the labels already there); else
-    (wider than the plot) at the line on the side with more room."""
-    gap = -LABEL_ANCHOR[0] * w  # between the line and the text
+
+def place_label(at: float, w: float, taken: list[list[tuple[float, float]]], lo: float,
+                hi: float) -> tuple[int, float, tuple[float, float]] | None:
+    """Where a label ``w`` px wide goes for a line at ``at`` px, its text within ``lo``..``hi``
+    px (the plot's edges, or just inside the nearest other markers' lines), with ``taken[row]``
+    the spans (px) of the labels placed so far: ``(row, text left, its span)``, or None where
+    it fits nowhere.
+
+    Next to its line: right of it on the rows in turn, then left of it; else beside the labels
+    already there, nearest the line first. The limits keep it off every other marker's line, so
+    only labels of markers on the same line (shocks at one step) can come between a label and
+    its line."""
+    gap = max(-LABEL_ANCHOR[0] * w, 2.0)  # between the line and the text
     size = w + gap + 4  # a span: the text, the gap to its line and 4 px to the next label
-    best: tuple[float, int, int, float, int] | None = None  # distance, order, row, start, side
-    for n, (side, row) in enumerate((sd, r) for sd in (1, -1) for r in range(len(taken))):
+    best: tuple[float, int, float, int] | None = None  # distance, row, start, side
+    for side in (1, -1):
         start = at if side == 1 else at - size
-        a = start
-        for _ in range(len(taken[row]) + 1):  # slide away from the line past labels in the way
-            hit = [(s, e) for s, e in taken[row] if a < e and s < a + size]
-            if not hit:
-                break
-            a = max(e for _, e in hit) if side == 1 else min(s for s, _ in hit) - size
-        text = a + gap if side == 1 else a + 4
-        if text < 0 or text + w > width:
-            continue
-        if best is None or (abs(a - start), n) < best[:2]:
-            best = (abs(a - start), n, row, a, side)
+        if not lo <= start + (gap if side == 1 else 4) <= hi - w:
+            continue  # no room on this side (sliding only takes it further)
+        for row, spans in enumerate(taken):
+            a = start
+            for _ in range(len(spans) + 1):  # slide away from the line past labels in the way
+                hit = [(s, e) for s, e in spans if a < e and s < a + size]
+                if not hit:
+                    break
+                a = max(e for _, e in hit) if side == 1 else min(s for s, _ in hit) - size
+            text = a + gap if side == 1 else a + 4
+            if lo <= text <= hi - w and (best is None or abs(a - start) < best[0]):
+                best = (abs(a - start), row, a, side)
+                if a == start:  # next to the line: the first such place is the best
+                    break
+        if best is not None and best[0] == 0:
+            break
     if best is None:
-        left = at + gap if width - at >= at else at - gap - w
-        return 0, left, (left, left + w)
-    _, _, row, a, side = best
+        return None
+    _, row, a, side = best
     return row, (a + gap if side == 1 else a + 4), (a, a + size)
 
 
@@ -93,6 +111,8 @@ class Marker:
     event: dict[str, Any]
     lines: dict[str, pg.InfiniteLine] = field(default_factory=dict)
     labels: dict[str, pg.TextItem] = field(default_factory=dict)
+    texts: tuple[str, ...] = ()  # label_texts(event)
+    widths: tuple[float, ...] = (-1.0,)  # the label height measured at, then the texts' widths
 
 
 class ShockMarkers:
@@ -132,7 +152,7 @@ class ShockMarkers:
 
     def _add_marker(self, event: dict[str, Any]) -> None:
         step = float(event["step"])
-        marker = Marker(dict(event))
+        marker = Marker(dict(event), texts=label_texts(event))
         for name in PLOTS:
             line = pg.InfiniteLine(step, angle=90, movable=False,
                                    pen=pg.mkPen(look.theme().shock, width=look.lw(2),
@@ -143,6 +163,7 @@ class ShockMarkers:
             label = pg.TextItem(event_label(event), color=look.theme().shock,
                                 anchor=LABEL_ANCHOR, fill=pg.mkBrush(*look.theme().label_fill))
             label.setFont(label_font())
+            label.setToolTip(f"{event_label(event)} at step {int(step):,}")  # (a shorter text)
             label.setZValue(81)
             label.setPos(step, self._yrange.get(name, (0.0, 1.0))[1])
             self.plots[name].addItem(line, ignoreBounds=True)
@@ -155,11 +176,13 @@ class ShockMarkers:
         self._label_rows_key = None
 
     def _stagger_labels(self) -> None:
-        """Place every marker's labels wholly inside the plots (:func:`place_label`): right of the
-        line, or left of it where the plot has no room on the right; shocks too close together
-        for their text go on successive rows, as many rows as the shortest plot holds. Labels of
-        markers outside the x range are hidden. Redone only when the markers, the x range, the
-        plots' sizes or the label font change."""
+        """Place every marker's labels wholly inside the plots, each next to its own line and
+        never across another marker's line (:func:`place_label`): right of the line, else left
+        of it; labels sharing a gap between two lines (or of shocks at one step) on successive
+        rows, as many as the shortest plot holds. A marker too crowded for its label gets a
+        shorter text (:func:`label_texts`), else none (its line stays); labels of markers outside
+        the x range are hidden. Redone only when the markers, the x range, the plots' sizes or
+        the label font change."""
         self._watch_plot_sizes()
         if self._xrange is None or not self.markers:
             return
@@ -184,23 +207,50 @@ class ShockMarkers:
             rows = max(1, min(LABEL_ROWS, int((height / box.height() - 1.02) / 1.05) + 1))
         px = width / (x1 - x0)
         taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+        shown = [(m, (float(m.event["step"]) - x0) * px) for m in self.markers
+                 if x0 <= m.event["step"] <= x1]
+        xs = sorted(at for _, at in shown)
+        places = {}
+        for marker, at in shown:
+            # the text between the nearest other lines (those of markers within SAME_LINE px
+            # are this one's line) or the plot's edges
+            i, j = bisect_left(xs, at - SAME_LINE), bisect_right(xs, at + SAME_LINE)
+            lo = min(xs[i - 1] + LINE_CLEAR, at) if i > 0 else 0.0
+            hi = max(xs[j] - LINE_CLEAR, at) if j < len(xs) else width
+            # crowded: a shorter text, else none (the line stays)
+            options = zip(marker.texts, self._label_widths(marker, box.height()), strict=True)
+            fit = next(((t, w, p) for t, w in options if (p := place_label(at, w, taken, lo, hi))),
+                       None)
+            if fit is None:
+                continue
+            text, w, (row, left, span) = fit
+            taken[row].append(span)
+            places[id(marker)] = (text, pg.Point((at - left) / w if w > 0 else LABEL_ANCHOR[0],
+                                                 LABEL_ANCHOR[1] - 1.05 * row))
         for marker in self.markers:
-            step = float(marker.event["step"])
-            shown = x0 <= step <= x1
+            text, anchor = places.get(id(marker), (None, None))
             for name, label in marker.labels.items():
-                visible = shown and name in self.labels_on
+                visible = text is not None and name in self.labels_on
                 if label.isVisible() != visible:
                     label.setVisible(visible)
-            if not shown:
+            if text is None:
                 continue
-            w = marker.labels[PLOTS[0]].textItem.boundingRect().width()
-            row, left, span = place_label((step - x0) * px, w, width, taken)
-            taken[row].append(span)
-            anchor = pg.Point(((step - x0) * px - left) / w if w > 0 else LABEL_ANCHOR[0],
-                              LABEL_ANCHOR[1] - 1.05 * row)
-            if marker.labels[PLOTS[0]].anchor != anchor:  # (each costs ~20 µs)
+            first = marker.labels[PLOTS[0]]
+            if first.toPlainText() != text:
+                for label in marker.labels.values():
+                    label.setText(text)
+            if first.anchor != anchor:  # (each costs ~20 µs)
                 for label in marker.labels.values():
                     label.setAnchor(anchor)
+
+    def _label_widths(self, marker: Marker, height: float) -> tuple[float, ...]:
+        """The widths (px) of ``marker``'s texts (:func:`label_texts`) in the labels' current font
+        (``height``: that font's label height, remeasured when it changes)."""
+        if marker.widths[0] != height:
+            item = marker.labels[PLOTS[0]].textItem
+            fm, pad = QFontMetricsF(item.font()), 2 * item.document().documentMargin()
+            marker.widths = (height, *(fm.horizontalAdvance(t) + pad for t in marker.texts))
+        return marker.widths[1:]
 
     def _watch_plot_sizes(self) -> None:
         """Place the labels again when a plot changes size (a resize or new fonts while paused
