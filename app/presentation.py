@@ -19,12 +19,14 @@ from __future__ import annotations
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSplitter, QWidget
 
 from app import icons, settings
 from app.restyle import (  # make_palette: tests import it from here too
+    OWN_FONT,
+    fitted_font,
     make_palette,
     restyle_cards,
     restyle_items,
@@ -34,7 +36,8 @@ from app.restyle import (  # make_palette: tests import it from here too
 from widgets import style
 
 LINE_SCALE = 1.6  # presentation lines: 2 px curves become ~3 px
-SHORT = 900  # px: a window less tall shows no preset description while presenting
+SHORT = 900  # px: a window less tall presents at 1.5x at most, its description fitted
+DESCRIPTION_LINES = 2  # presenting on a short window: the description's room, in large lines
 
 
 class Presentation(QObject):
@@ -48,6 +51,7 @@ class Presentation(QObject):
         self.scale = prefs.font_scale()
         self._base_font: QFont | None = None
         self._dock_was_visible = False
+        self._dock_width = 0  # the set-up panel's width before presenting
         self.advanced: list[QWidget] = [
             window.transport.lr_mode, window.transport.lr_amount, window.transport.lr_steps,
             window.plots.grad_combo, window.rate_label,
@@ -61,11 +65,22 @@ class Presentation(QObject):
         window.controller.model_changed.connect(lambda _sim: self._restyle_new())
         self._refitting = False
         window.installEventFilter(self)  # a resize across SHORT changes the scale in force
+        # the description refitted when its width or its text changes (the bar's LayoutRequest)
+        window.transport.installEventFilter(self)
+        window.transport.description.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """(On the window.) Presenting, a window resized across SHORT px of height gets the
         font scale in force there: 1.5x at most on a short one, the chosen one on a tall one
-        (also when the window first takes its size, after the saved presentation was applied)."""
+        (also when the window first takes its size, after the saved presentation was applied).
+        (On the transport bar and the description: the description's font refitted.)"""
+        if watched is not self.window:
+            kind = event.type()
+            if ((kind == QEvent.Type.LayoutRequest and watched is self.window.transport)
+                    or (kind == QEvent.Type.Resize
+                        and watched is self.window.transport.description)):
+                self._fit_description()
+            return False
         if (event.type() == QEvent.Type.Resize and self.on and not self._refitting
                 and self.font_scale() != style.scales()[0]):
             self._refitting = True
@@ -86,9 +101,8 @@ class Presentation(QObject):
         size = w.size()
         if on:
             self._dock_was_visible = w.setup_dock.isVisible()
+            self._dock_width = w.setup_dock.width()
             w.setup_dock.hide()
-        elif self._dock_was_visible:
-            w.setup_dock.show()
         for widget in self.advanced:
             widget.setVisible(not on)
         self._show_numbers()
@@ -96,11 +110,22 @@ class Presentation(QObject):
         self.window.plots.plots["a"].setVisible(not on)
         self.window.plots.a_key.setVisible(not on)
         self.apply()
+        if not on and self._dock_was_visible:
+            self._show_dock()
         self._fit_columns()
         self.window.keep_size(size)
         if persist:
             self.prefs.set_presentation(on)
         self.action.setChecked(on)
+
+    def _show_dock(self) -> None:
+        """Leaving presentation: the set-up panel back at the width it had. Shown only now, with
+        the normal fonts back: shown at the large ones, it took their width and the toolbar
+        beside it wrapped onto more rows, which grew the window past a 1280x720 screen."""
+        dock = self.window.setup_dock
+        dock.show()
+        if not dock.isFloating() and self._dock_width > 0:
+            self.window.resizeDocks([dock], [self._dock_width], Qt.Orientation.Horizontal)
 
     def toggle(self) -> None:
         self.set_presentation(not self.on)
@@ -163,9 +188,8 @@ class Presentation(QObject):
         split = w.tabs.widget(0)
         if not isinstance(split, QSplitter) or split.count() != 3:
             return
-        # a short screen (a 1280x720 projector): the preset's description would take four
-        # lines of the large font from the plots; one line stays (elided, whole in its tooltip)
-        w.transport.set_description_lines(1 if self.on and w.height() < SHORT else 0)
+        w.transport.set_description_lines(0)  # all the lines it needs (its font fits them)
+        self._fit_description()
         column = w.fold_columns["right"]
         if not self.on:
             w.fold("right", "presentation", False)
@@ -195,6 +219,25 @@ class Presentation(QObject):
         right = 0 if narrow else int(total * min(0.24 * grow, 0.3))
         split.setSizes([cards, max(total - cards - right, 200), right])
         self._split_right(column)
+
+    def _fit_description(self) -> None:
+        """Presenting on a short window (a 1280x720 projector): the preset's description, the
+        sentence telling the room what will happen, whole and in at most DESCRIPTION_LINES lines
+        of the large font (its four lines took the plots' height): in a smaller font where it
+        needs more, down to the normal size, where it takes the lines it needs."""
+        label = self.window.transport.description
+        if self.on and self.window.height() < SHORT and self._base_font is not None:
+            width = label.contentsRect().width()
+            if width <= 0:
+                return
+            font = fitted_font(label.text(), width, QApplication.font(),
+                               self._base_font.pointSizeF(), DESCRIPTION_LINES)
+            label.setProperty(OWN_FONT, True)
+            if font != label.font():
+                label.setFont(font)
+        elif label.property(OWN_FONT):
+            label.setProperty(OWN_FONT, False)
+            label.setFont(QFont())  # the application's again
 
     def _split_right(self, column: QSplitter) -> None:
         """Presenting: the network diagram as tall as it asks (its canvas at the base size, at
@@ -229,8 +272,12 @@ class Presentation(QObject):
         app.setFont(font)
         app.setPalette(make_palette(style.theme()))  # -> every view's PaletteChange
         style.restyle(self.window)  # what was built in the other theme (docks, dialogs)
-        scale_widget_fonts(self.window, font_scale)
+        scale_widget_fonts(self.window, font_scale)  # (first: it notes the fonts' base sizes)
+        # the new application font delivered now, not on the next event loop pass (Qt posts
+        # it): the sizes fitted next (columns, set-up panel, window) are those of the new fonts
+        QApplication.sendPostedEvents(None, QEvent.Type.ApplicationFontChange)
         self._keep_menu_fonts()
+        self._fit_description()
         restyle_plots(self.window.plots)
         restyle_cards(self.window.cards)
         self._redraw()

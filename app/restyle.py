@@ -12,15 +12,17 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QPen, QTextLayout, QTextOption
 from PySide6.QtWidgets import QApplication, QWidget
 
 from widgets import style
+from widgets.plot_items import FONT_PT, _font
 from widgets.shock_markers import label_font
 from widgets.time_layout import AXIS_WIDTH, KEY_WIDTH
 
 TICK_PT, LABEL_PT, KEY_PT, CARD_TICK_PT = 11, 12, 11, 7.5  # the views' base sizes
 KEY_MAX_SCALE = 1.4  # the line-style keys' fonts grow at most this much when presenting
+OWN_FONT = "drlOwnFont"  # a widget whose font is fitted elsewhere: scale_widget_fonts leaves it
 
 
 def make_palette(theme: style.Theme) -> QPalette:
@@ -46,7 +48,7 @@ def make_palette(theme: style.Theme) -> QPalette:
 def scale_widget_fonts(root: QWidget, scale: float) -> None:
     """Widgets that set their own font get it scaled from the size they were built with."""
     for w in [root, *root.findChildren(QWidget)]:
-        if not w.testAttribute(Qt.WidgetAttribute.WA_SetFont):
+        if not w.testAttribute(Qt.WidgetAttribute.WA_SetFont) or w.property(OWN_FONT):
             continue
         font = QFont(w.font())
         base = w.property("drlBasePt")
@@ -60,6 +62,37 @@ def scale_widget_fonts(root: QWidget, scale: float) -> None:
             font.setPixelSize(max(1, round(-base * scale)))
         if font != w.font():
             w.setFont(font)
+
+
+def fitted_font(text: str, width: int, large: QFont, least_pt: float, lines: int) -> QFont:
+    """The largest font from ``large`` down to ``least_pt`` (0.5 pt steps) in which ``text``,
+    wrapped at ``width`` px, is no taller than ``lines`` lines of ``large``; else ``least_pt``
+    (the text then takes the lines it needs: it is never cut)."""
+    room = QFontMetrics(large).lineSpacing() * lines
+    font = QFont(large)
+    size = large.pointSizeF()
+    while size > least_pt:
+        font.setPointSizeF(size)
+        if _wrapped_lines(text, font, width) * QFontMetrics(font).lineSpacing() <= room:
+            return font
+        size -= 0.5
+    font.setPointSizeF(least_pt)
+    return font
+
+
+def _wrapped_lines(text: str, font: QFont, width: int) -> int:
+    """How many lines ``text`` takes in ``font`` wrapped at ``width`` px (as a label wraps)."""
+    layout = QTextLayout(text, font)
+    option = QTextOption()
+    option.setWrapMode(QTextOption.WrapMode.WordWrap)
+    layout.setTextOption(option)
+    layout.beginLayout()
+    lines = 0
+    while (line := layout.createLine()).isValid():
+        line.setLineWidth(max(width, 1))
+        lines += 1
+    layout.endLayout()
+    return max(lines, 1)
 
 
 def restyle_items(window: Any, ratio: float) -> None:
@@ -84,6 +117,12 @@ def restyle_items(window: Any, ratio: float) -> None:
             label.fill = pg.mkBrush(*th.label_fill)
             marker.lines[name].setPen(pg.mkPen(th.shock, width=style.lw(2),
                                                style=Qt.PenStyle.DashLine))
+    for lane in plots.lanes:  # the off-scale labels (shown anew, they take the look themselves)
+        for label in lane.off.values():
+            label.setFont(_font(FONT_PT, bold=True))
+            label.fill = pg.mkBrush(*th.label_fill)
+            label.setColor(lane.color)
+    plots._off_shown = dict.fromkeys(plots._off_shown)  # re-worded to fit on the next frame
     for card in window.cards._pool:
         card._apply_style(card.state if card.state is not None else State.ALIVE)
         card._snap = None  # redraw its text with the new fonts
