@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from app.controller import LiveController
 from app.dialogs import TITLE
 from app.rewind import StatusReadouts
-from app.window_columns import WindowColumns
+from app.window_columns import Columns, WindowColumns
 from app.window_lanes import WindowLanes
 from app.window_place import BoundedTabs
 from app.window_presets import WindowPresets
@@ -69,12 +69,13 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         # columns a side panel (set-up) or presentation mode folds on a narrow window
         self.fold_columns = {"cards": cards_scroll, "right": right}
         self._folds: dict[str, set[str]] = {"cards": set(), "right": set()}
-        main = QSplitter(Qt.Orientation.Horizontal)
+        main = Columns(Qt.Orientation.Horizontal)
         main.addWidget(cards_scroll)
         main.addWidget(self.plots)
         main.addWidget(right)
         main.setStretchFactor(1, 1)
         self.columns = main
+        main.resized.connect(self.fold_for_room)
         self._columns_fitted = False
         self.tabs = BoundedTabs()
         self.tabs.setDocumentMode(True)
@@ -267,7 +268,21 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         if index == 0 and not (rewind is not None and rewind.active):
             self.draw(self.controller.sim)  # every view catches up with the steps run meanwhile
 
+    def event(self, event: QEvent) -> bool:
+        done = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self._columns_fitted:
+            self.fit_minimum()  # (the layout's minimum, a font or a page changed)
+        return done
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        least = self.minimumSize()
+        if not (self.isMaximized() or self.isFullScreen()) and (
+                self.width() < least.width() or self.height() < least.height()):
+            self.resize(self.size().expandedTo(least))  # resized from outside (no window manager)
+
     def showEvent(self, event) -> None:
+        self.fit_minimum()  # before the window takes its size on the screen
         super().showEvent(event)
         if not self._columns_fitted:  # once: afterwards the person's own split is kept
             self._columns_fitted = True

@@ -17,6 +17,8 @@ from app.settings import Preferences
 
 DESIGN_SIZE = QSize(1920, 1080)  # what the layout is drawn for (and screenshots are taken at)
 TABS_MIN = QSize(960, 400)  # the most the main window's tab pages may ask of it
+SMALL_SCREEN = QSize(1280, 720)  # the smallest screen the window must fit: its minimum size
+# never exceeds it
 
 
 class BoundedTabs(QTabWidget):
