@@ -50,6 +50,7 @@ from widgets.chain_phases import (
 from widgets.chain_phases import ZERO_COLOR as ZERO_COLOR
 from widgets.chain_text import ChainText
 from widgets.fitted_label import FittedLabel
+from widgets.layout_shield import LayoutShield
 
 
 # --- the widget -----------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ class ChainRulePanel(QWidget, ChainText):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.setSpacing(4)
-        layout.addWidget(self._title)
+        layout.addWidget(LayoutShield(self._title))  # its step, every frame, relays out no more
         layout.addLayout(top)
         layout.addWidget(self._browser, 1)
         layout.addLayout(bottom)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QWidget
 
 
 class Readout(QLabel):
@@ -12,6 +12,13 @@ class Readout(QLabel):
     layout. A plain QLabel asks its parents' layouts for room at every setText: in the status bar
     that relayout repainted the whole bar (1920x30 px, the rewind bar's slider and labels too)
     every frame, where now only the label's own 84x17 px are."""
+
+    def __init__(self, text: str = "", reserve: str = "", parent: QWidget | None = None):
+        """``reserve``: a text at least as wide is always made room for (the label's width
+        never changes as its text does up to that width)."""
+        super().__init__(text, parent)
+        self.reserve = reserve
+        self._fit()
 
     def setText(self, text: str) -> None:
         super().setText(text)
@@ -24,6 +31,10 @@ class Readout(QLabel):
         if shrink:
             self.setMinimumSize(0, 0)
         hint = self.sizeHint()
+        if self.reserve:
+            hint.setWidth(max(hint.width(), self.fontMetrics().horizontalAdvance(self.reserve)
+                              + self.contentsMargins().left() + self.contentsMargins().right()
+                              + 2 * self.margin()))
         if self.minimumSize() != hint or self.maximumSize() != hint:
             self.setFixedSize(hint)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
+from widgets.readout import Readout
+
 
 class TimelineBar(QWidget):
     """Slider 0..end, a step label, 'Continue from here' and 'Back to live'."""
@@ -29,9 +31,8 @@ class TimelineBar(QWidget):
         self.slider.setRange(0, 0)
         self.slider.setToolTip(self.caption.toolTip())
         self.slider.valueChanged.connect(self._on_value)
-        self.label = QLabel()
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(
-            "step 200,000 of 200,000 (rewound)") + 8)
+        # held at the room of its longest text: a new step each frame relays out nothing
+        self.label = Readout(reserve="step 200,000 of 200,000 (rewound) ")
         self.continue_button = QPushButton("Continue from here")
         self.continue_button.setToolTip("Branch a new run from the step shown: what came after "
                                         "it is dropped, and the run goes on live from here")
