@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app.controller import LiveController
 from app.dialogs import TITLE
 from app.rewind import StatusReadouts
+from app.setup_dock import SetupScroll
 from app.window_columns import Columns, WindowColumns
 from app.window_lanes import WindowLanes
 from app.window_place import BoundedTabs
@@ -90,7 +91,8 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
 
         self.setup_dock = QDockWidget("Setup", self)
         self.setup_dock.setObjectName("setupDock")
-        self.setup_dock.setWidget(self.setup)
+        self.setup_scroll = SetupScroll(self.setup)  # (``setup`` is the panel itself)
+        self.setup_dock.setWidget(self.setup_scroll)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.setup_dock)
         self.setup_dock.hide()
         self.setup_dock.visibilityChanged.connect(self._on_setup_shown)

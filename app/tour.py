@@ -203,9 +203,7 @@ class TourPanel(QWidget):
             dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable)
         dock.show()
         if self._room is None:  # once: the panel keeps its place and width from stop to stop
-            right = w.fold_columns["right"]
-            wide = right.width() + w.columns.handleWidth() if right.isVisible() else 0
-            self._room = min(max(WIDTH, wide), 2 * WIDTH)
+            self._room = self._room_for(w)
         w.columns.setContentsMargins(0, 0, self._room, 0)  # the columns end at the panel
         math, right_free = STOPS[self.index].math, False
         if math or self.index == 0:  # is the right column shown, not folded for presentation?
@@ -218,6 +216,19 @@ class TourPanel(QWidget):
             self.text.setText(STOPS[0].text + (COVERED_NOTE if right_free else FOLDED_NOTE))
         w.keep_size(size)
         self.place()
+
+    @staticmethod
+    def _room_for(w: Any) -> int:
+        """The room at a narrow window's columns' end: the right column's width (up to twice
+        the panel's), but no more than leaves the time plots and the widest side column their
+        least widths beside it (a right column dragged wide left stop 4's plots squeezed below
+        theirs); never less than the panel's width (the window's minimum size has it)."""
+        right = w.fold_columns["right"]
+        handle = w.columns.handleWidth()
+        wide = right.width() + handle if right.isVisible() else 0
+        cards, plots, right_least = w._column_minimums()
+        spare = w.columns.contentsRect().width() - plots - max(cards, right_least) - handle
+        return max(WIDTH, min(wide, 2 * WIDTH, spare))
 
     def place(self) -> None:
         """A narrow window's panel over the room kept for it at the columns' right end."""
