@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
+from app.restyle import scale_widget_fonts
 from widgets import style
 
 
@@ -45,7 +46,20 @@ class LazyTab(QWidget):
             self._view = self._factory()
             self.layout().addWidget(self._view)
             style.restyle(self._view)  # (pyqtgraph's defaults may be another theme's)
+            self._present(self._view)
         return self._view
+
+    @staticmethod
+    def _present(view: QWidget) -> None:
+        """Built while presenting: the view's own fonts (its texts, tables) scaled as
+        presentation mode scaled those of the widgets there when it began (it only reaches the
+        widgets that exist then), and the page laid out again for them."""
+        scale = style.scales()[0]
+        if scale == 1.0:
+            return
+        scale_widget_fonts(view, scale)
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        view.updateGeometry()
 
     def showEvent(self, event: Any) -> None:
         self.build()

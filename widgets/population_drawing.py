@@ -24,7 +24,7 @@ from simulation.health import State, classify
 from simulation.population import N_STATES, Population
 from widgets import style
 from widgets.claim_controls import font
-from widgets.population_plots import bins_of, histogram_range
+from widgets.population_plots import bins_of, dodge, histogram_range
 from widgets.time_plots import event_label
 from widgets.time_ranges import snapped_range
 
@@ -34,6 +34,8 @@ BINS = 60
 STRIP_STEPS = 160  # steps shown in the dropped-versus-dead strip
 TABLE_GAP = 8  # px (at the normal font) left of each number in the table of counts
 LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
+Y_TOP = 114.0  # the capacity plot's top: room above 100 % for the shock labels
+X_LABEL = "steps run"
 
 
 def lane_label(spec: Any) -> str:
@@ -111,6 +113,7 @@ class PopulationDrawing:
     def _draw_capacity(self, pop: Population) -> None:
         counts = pop.counts()
         if not len(counts):
+            self.capacity_values = (np.zeros(0), np.zeros((len(self.curves), 0)))
             for c in self.curves:
                 c.setData([], [])
             self._set_xrange(0.0, 0.0)
@@ -121,10 +124,42 @@ class PopulationDrawing:
         first = pop.first_step()
         x = np.arange(first, first + len(counts), dtype=float)
         xs, ys = bins_of(x, lost, int(self.capacity.vb.width()))
+        self.capacity_values = (xs, ys)  # what the curves show (drawn side by side where equal)
+        ys = self._side_by_side(ys)
         for c, y in zip(self.curves, ys, strict=True):
             c.setData(xs, y)
         self._set_xrange(first, first + len(counts))
         self._sync_markers(pop)
+
+    def _side_by_side(self, ys: np.ndarray) -> np.ndarray:
+        """Lines that would hide each other (values within a line's width on screen, say ELU
+        and SELU under ReLU at 100 %) drawn side by side, a line's width apart, centred on
+        their value (:func:`dodge`); the x axis's label says so, and by how much, while any
+        is. The y range leaves room for a bundle of every lane at 0 %."""
+        vb = self.capacity.vb
+        width = self.curves[0].opts["pen"].widthF() if self.curves else 0.0
+        half = ((len(self.curves) - 1) / 2 + 0.5) * width + 1  # px: a bundle's half height
+        h = vb.height()
+        bottom = -2.0 if h <= 2 * half else min(-2.0, -Y_TOP * half / (h - half))
+        if self._ybottom != bottom:
+            self._ybottom = bottom
+            self.capacity.setYRange(bottom, Y_TOP, padding=0)
+        group = 1
+        if h > 0 and width > 0:
+            per_px = (Y_TOP - bottom) / h
+            ys, group = dodge(ys, width * per_px, width * per_px)
+        label = (X_LABEL if group < 2 else f"{X_LABEL}  ·  lines of equal value drawn side by "
+                 f"side (±{(group - 1) / 2 * width:.0f} px)")
+        axis = self.capacity.getAxis("bottom")
+        if axis.labelText != label:
+            axis.setLabel(label)
+        return ys
+
+    def _capacity_resized(self) -> None:
+        """The plot's height changed: a line's width is another share of the y axis."""
+        pop = self.follower.pop
+        if pop is not None and self.curves:
+            self._draw_capacity(pop)
 
     def _set_xrange(self, first: float, last: float) -> None:
         """Steps ``first``..``last``, moving in steps of ~5 % (see :func:`snapped_range`)."""
@@ -147,7 +182,7 @@ class PopulationDrawing:
             label = pg.TextItem(event_label(e), color=th.shock, anchor=(-0.05, 0),
                                 fill=pg.mkBrush(*th.label_fill))
             label.setFont(font(10, bold=True))
-            label.setPos(float(e["step"]), 113)
+            label.setPos(float(e["step"]), Y_TOP - 1)
             for item in (line, label):
                 self.capacity.addItem(item, ignoreBounds=True)
             self.markers.append((line, label))

@@ -229,3 +229,33 @@ class SideColumn(QScrollArea):
         if (self.minimumWidth(), self.maximumWidth()) != (lo, hi):
             self.setMinimumWidth(lo)
             self.setMaximumWidth(hi)
+
+
+def dodge(ys: np.ndarray, tol: float, step: float) -> tuple[np.ndarray, int]:
+    """``ys`` (L, P) with lines that would be drawn over each other put side by side: at each
+    point, lanes whose values lie within ``tol`` of the next one (a chain) are a group, drawn
+    ``step`` apart, centred on the group's mean (exact for equal values), the higher value on
+    top, equal values in lane order (the table's). Also the largest group's size (1: none)."""
+    n_lanes, n_points = ys.shape
+    if n_lanes < 2 or not n_points:
+        return ys, 1
+    lane = np.broadcast_to(np.arange(n_lanes)[:, None], ys.shape)
+    order = np.lexsort((lane, -ys), axis=0)  # top first
+    s = np.take_along_axis(ys, order, 0)
+    idx = np.broadcast_to(np.arange(n_lanes)[:, None], ys.shape)
+    first = np.ones(ys.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        first[1:] = ~(s[:-1] - s[1:] < tol)  # (a NaN starts a group of its own)
+    last = np.ones(ys.shape, dtype=bool)
+    last[:-1] = first[1:]
+    start = np.maximum.accumulate(np.where(first, idx, 0), axis=0)
+    end = np.minimum.accumulate(np.where(last, idx, n_lanes - 1)[::-1], axis=0)[::-1]
+    size = end - start + 1
+    if size.max() < 2:
+        return ys, 1
+    csum = np.concatenate([np.zeros((1, n_points)), np.cumsum(s, axis=0)])
+    mean = (np.take_along_axis(csum, end + 1, 0) - np.take_along_axis(csum, start, 0)) / size
+    placed = np.where(size > 1, mean + ((size - 1) / 2 - (idx - start)) * step, s)
+    out = np.empty_like(ys, dtype=float)
+    np.put_along_axis(out, order, placed, 0)
+    return out, int(size.max())

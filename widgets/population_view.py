@@ -36,6 +36,8 @@ from widgets.population_drawing import (
     LOST,
     SLOW_S,
     STRIP_STEPS,
+    X_LABEL,
+    Y_TOP,
     PopulationDrawing,
     dropout_finding,
     lane_color,
@@ -97,6 +99,9 @@ class PopulationView(PopulationDrawing, QWidget):
         self._now_key: tuple[int, int] | None = None
         self._now_counts: np.ndarray | None = None
         self.curves: list[pg.PlotCurveItem] = []
+        # (steps, (L, steps) % lost) the curves are drawn from, before lines of equal value are
+        # put side by side
+        self.capacity_values: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros((0, 0)))
         self.hist: dict[str, list[pg.PlotCurveItem]] = {"b": [], "z": []}
         self._catch_up = QTimer(self)
         self._catch_up.setObjectName("population-catch-up")
@@ -145,13 +150,15 @@ class PopulationView(PopulationDrawing, QWidget):
 
         self.plots = plot_area()
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
-        self.capacity = plain_plot(top, 0, "capacity lost %", "steps run")
+        self.capacity = plain_plot(top, 0, "capacity lost %", X_LABEL)
         for level in (20, 40, 60, 80, 100):
             self.capacity.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(th.grid, width=1)),
                                   ignoreBounds=True)
         self.plots.ci.layout.setRowStretchFactor(0, 3)
         self.plots.ci.layout.setRowStretchFactor(1, 2)
-        self.capacity.setYRange(-2, 114, padding=0)  # room above 100 % for shock labels
+        self._ybottom = -2.0  # (lower for a bundle of lines side by side at 0 %)
+        self.capacity.setYRange(self._ybottom, Y_TOP, padding=0)
+        self.capacity.vb.sigResized.connect(self._capacity_resized)
         self._xrange: tuple[float, float] | None = None
         self.capacity.getAxis("left").setToolTip(
             "Share of the neurons dead (every gradient 0), saturated (every |f′| < 1e-3) or "

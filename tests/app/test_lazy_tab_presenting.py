@@ -1,0 +1,91 @@
+"""A tab built the first time it is shown (``LazyTab``) while presentation mode is already on gets
+the presentation fonts too, like the widgets that existed when presentation began, and its page is
+laid out for them (the Population page's right column as wide as its table, the plot readable);
+leaving presentation brings its fonts back to their normal sizes.
+
+(The `win` fixture's preferences are temporary and it ends presentation mode afterwards.)
+"""
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.restyle import OWN_FONT
+from widgets.claim_controls import FONT_PT
+
+LAZY = ("Population", "Dropout network", "Self-normalization", "Activation cost", "Star table",
+        "Death map")
+
+
+def _settle(qtbot):
+    for _ in range(3):
+        QApplication.processEvents()
+    qtbot.wait(20)
+
+
+def _open(win, title):
+    titles = [win.tabs.tabText(i) for i in range(win.tabs.count())]
+    page = win.tabs.widget(titles.index(title))
+    assert not page.is_built  # first opened now
+    win.tabs.setCurrentWidget(page)
+    return page.view
+
+
+def _own_fonts(view):
+    """(widget, point size) of the view's widgets that set their own font."""
+    return [(w, w.font().pointSizeF()) for w in (view, *view.findChildren(QWidget))
+            if w.testAttribute(Qt.WidgetAttribute.WA_SetFont) and not w.property(OWN_FONT)]
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.5), ((1920, 1080), 2.0)])
+def test_lazy_tabs_first_opened_while_presenting_get_the_large_fonts(win, qtbot, size, scale):
+    win.resize(*size)
+    win.presentation.set_scale(scale)
+    win.presentation.set_presentation(True, persist=False)
+    _settle(qtbot)
+    assert win.presentation.font_scale() == scale
+    app_pt = QApplication.font().pointSizeF()
+    views = {}
+    for title in LAZY:
+        views[title] = view = _open(win, title)
+        _settle(qtbot)
+        fonts = _own_fonts(view)
+        assert fonts, title
+        for w, pt in fonts:  # 10-14 pt texts beside an 10.5 pt application font, both scaled
+            assert pt >= 0.9 * app_pt, (title, w, pt, app_pt)
+            assert pt == pytest.approx(float(w.property("drlBasePt")) * scale), (title, w)
+    pop = views["Population"]
+    assert pop.table.font().pointSizeF() == pytest.approx(FONT_PT * scale)
+    # presentation ends: the lazily built pages' fonts are back to their normal sizes
+    win.presentation.set_presentation(False, persist=False)
+    _settle(qtbot)
+    for title, view in views.items():
+        for w, pt in _own_fonts(view):
+            assert pt == pytest.approx(float(w.property("drlBasePt"))), (title, w)
+    assert pop.table.font().pointSizeF() == pytest.approx(FONT_PT)
+
+
+@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.5), ((1920, 1080), 2.0)])
+def test_population_built_while_presenting_is_laid_out_for_its_fonts(win, qtbot, size, scale):
+    win.resize(*size)
+    win.presentation.set_scale(scale)
+    win.presentation.set_presentation(True, persist=False)
+    _settle(qtbot)
+    view = _open(win, "Population")
+    c = win.controller
+    c.sim.run(40)
+    c.bias_shock(-10.0)
+    c.sim.run(20)
+    qtbot.waitUntil(lambda: view.follower.sync(c.sim, c.journal), timeout=10_000)
+    view.refresh(force=True)
+    _settle(qtbot)
+    assert view.table.font().pointSizeF() == pytest.approx(FONT_PT * scale)
+    # the right column as wide as the large table's rows, every text whole (it may scroll)
+    assert view.table.width() >= view.table.minimumSizeHint().width()
+    for label in (view.status, view.table, view.finding, view.strip_title, view.strip_key):
+        assert label.heightForWidth(label.width()) <= label.height(), label.text()[:60]
+    assert view.side.geometry().right() <= view.width()
+    # ... and the plots keep a readable size beside it
+    assert view.capacity.vb.width() >= 400 and view.capacity.vb.height() >= 150
+    for plot in (view.b_plot, view.z_plot):
+        assert plot.vb.width() >= 150 and plot.vb.height() >= 80
