@@ -1,11 +1,15 @@
-"""The set-up blocks of the claim tabs' controls: fonts, word-wrapped labels, activation check
-boxes, a scrolling side panel, spin boxes, results tables, forms, and stacked rows and columns.
+"""The set-up blocks of the claim tabs' controls: fonts (and the largest that fits), word-wrapped
+labels, activation check boxes, a scrolling side panel, spin boxes, results tables whose columns
+fit their contents, forms, and stacked rows and columns.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
@@ -38,6 +42,44 @@ def font(pt: int = FONT_PT, bold: bool = False) -> QFont:
     f.setPointSize(pt)
     f.setBold(bold)
     return f
+
+
+def fitting_font(texts: Sequence[str], width: float, large: QFont, least_pt: float,
+                 height: float | None = None) -> tuple[QFont, list[str]] | None:
+    """The largest font from ``large`` down to ``least_pt`` (0.5 pt steps) in which every line
+    of every text is at most ``width`` px wide (and, if ``height`` is given, all the lines of a
+    text at most ``height`` px tall), with the texts; None if none does."""
+    f = QFont(large)
+    size = large.pointSizeF()
+    while size >= least_pt - 1e-9:
+        f.setPointSizeF(size)
+        sizes = [text_size(t, f) for t in texts]
+        if all(w <= width and (height is None or h <= height) for w, h in sizes):
+            return QFont(f), list(texts)
+        size -= 0.5
+    return None
+
+
+def text_size(text: str, f: QFont) -> tuple[float, float]:
+    """The width of the widest line of ``text`` in ``f`` and the height of all its lines, as
+    drawn (with the fonts that stand in for glyphs ``f`` lacks, such as stars)."""
+    wide = tall = 0.0
+    for part in text.split("\n"):
+        layout = QTextLayout(part, f)
+        layout.beginLayout()
+        line = layout.createLine()
+        line.setLineWidth(1e6)
+        layout.endLayout()
+        wide = max(wide, line.naturalTextWidth())
+        tall += line.height()
+    return wide, tall
+
+
+def short_label(label: str) -> str:
+    """An activation's label abbreviated: the initials of all but its last word, then the last
+    word ("Leaky ReLU" -> "LReLU"); one word is kept."""
+    words = label.split()
+    return "".join(w[0] for w in words[:-1]) + words[-1] if len(words) > 1 else label
 
 
 class ActivationChecks(QWidget):
@@ -98,12 +140,49 @@ def spin(lo: int, hi: int, value: int) -> QSpinBox:
     return s
 
 
-def results_table(headers: tuple[str, ...], resize: QHeaderView.ResizeMode) -> QTableWidget:
-    """An empty, read-only table of ``headers`` columns (sized by ``resize``), no row numbers."""
-    table = QTableWidget(0, len(headers))
+class FitTable(QTableWidget):
+    """A table whose columns are as wide as their contents and headers, sharing any width left
+    (see :func:`fit_columns`), again when it is resized or its font changes."""
+
+    def __init__(self, rows: int, columns: int):
+        self._built = False  # (Qt sends events while the table is being built)
+        super().__init__(rows, columns)
+        self._built = True
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._built:
+            fit_columns(self)
+
+    def changeEvent(self, event: Any) -> None:
+        super().changeEvent(event)
+        if self._built and event.type() == QEvent.Type.FontChange:
+            fit_columns(self)
+
+
+def fit_columns(table: QTableWidget) -> None:
+    """Every column of ``table`` as wide as its widest cell or header, the width left over
+    shared among them (the table scrolls sideways when they are wider than it)."""
+    header = table.horizontalHeader()
+    n = table.columnCount()
+    if n == 0 or header.sectionResizeMode(0) != QHeaderView.ResizeMode.Interactive:
+        return
+    table.ensurePolished()
+    need = [max(header.sectionSizeHint(c), table.sizeHintForColumn(c)) for c in range(n)]
+    extra = max(0, table.viewport().width() - sum(need)) // n
+    for c, w in enumerate(need):
+        header.resizeSection(c, w + extra)
+
+
+def results_table(headers: tuple[str, ...],
+                  resize: QHeaderView.ResizeMode | None = None) -> QTableWidget:
+    """An empty, read-only table of ``headers`` columns, no row numbers; its columns sized by
+    ``resize``, or if None fitted to their contents and the table's width (:class:`FitTable`;
+    a header may wrap at a newline)."""
+    table = FitTable(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
-    table.horizontalHeader().setSectionResizeMode(resize)
+    table.horizontalHeader().setSectionResizeMode(resize or QHeaderView.ResizeMode.Interactive)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
     return table
 

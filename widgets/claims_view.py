@@ -13,7 +13,7 @@ import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QHeaderView,
     QProgressBar,
@@ -25,7 +25,15 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import activations, claims
-from widgets.claim_common import ClaimView, font, hbox, side_panel, vbox, wrap_label
+from widgets.claim_common import (
+    ClaimView,
+    fitting_font,
+    font,
+    hbox,
+    side_panel,
+    vbox,
+    wrap_label,
+)
 from widgets.style import lane_color
 
 INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from what this app "
@@ -34,6 +42,9 @@ INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from 
          "red = two or more apart.")
 AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2
 AGREE_TEXT = "#1A1A1A"  # not a theme role colour: style.restyle leaves it alone
+NOT_MEASURED = "?"  # the measured stars before Measure
+CELL_LEAST_PT = 7  # the cells' font shrinks down to this size to show both star lines
+CELL_PAD = (8, 4)  # px a cell's text leaves free across and down (the item's margins)
 
 
 def _wrap(widget: QWidget) -> QVBoxLayout:
@@ -85,7 +96,9 @@ class ClaimsView(ClaimView):
         detail_box = side_panel(_wrap(self.detail))
         detail_box.setFixedHeight(4 * QFontMetrics(self.detail.font()).lineSpacing() + 8)
         self._three_lines = True  # room for the measured number under the stars
+        self._cell_font = QFont(self.table.font())  # the cells' font: the table's, or smaller
         self.table.installEventFilter(self)
+        self.table.viewport().installEventFilter(self)
 
         top = hbox(self.epochs, self.seeds, self.run_button, (self.progress, 1), (self.stage, 2))
         self.setLayout(vbox(wrap_label(INTRO), top, (self.table, 1), detail_box))
@@ -139,35 +152,70 @@ class ClaimsView(ClaimView):
         self.stage.setText(text)
 
     def refresh(self) -> None:
-        """Seed stars always; measured stars once the measurement is complete."""
+        """Seed stars always; measured stars once the measurement is complete; in the largest
+        font (the table's at most) in which every cell's lines fit it."""
         self._show_stage()
+        self._fit_cells()
+        texts = self.cell_texts()
         for r, metric in enumerate(claims.METRICS):
             for c, act in enumerate(claims.COLUMNS):
                 seed = claims.SEED_STARS[metric][c]
                 cell = self.table_cells.get(metric, {}).get(act)
-                here = "…" if cell is None else claims.stars_text(cell.stars)
-                text = f"seed  {claims.stars_text(seed)}\nhere  {here}"
-                if cell is not None and cell.short and self._three_lines:
-                    text += f"\n{cell.short}"
-                item = QTableWidgetItem(text)
+                item = QTableWidgetItem(texts[r][c])
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                if cell is not None:
-                    item.setToolTip(f"<p>{html.escape(cell.how)}</p>")
-                    if cell.stars is not None:
-                        item.setBackground(pg.mkColor(AGREE_COLORS[min(abs(cell.stars - seed), 2)]))
-                        item.setForeground(pg.mkColor(AGREE_TEXT))  # pastel: dark text in any theme
+                item.setFont(self._cell_font)
+                item.setToolTip("<p>Not measured yet: press Measure.</p>" if cell is None
+                                else f"<p>{html.escape(cell.how)}</p>")
+                if cell is not None and cell.stars is not None:
+                    item.setBackground(pg.mkColor(AGREE_COLORS[min(abs(cell.stars - seed), 2)]))
+                    item.setForeground(pg.mkColor(AGREE_TEXT))  # pastel: dark text in any theme
                 self.table.setItem(r, c, item)
         self.show_cell(self.table.currentRow(), self.table.currentColumn())
         self._placeholder()
 
+    def cell_texts(self, three_lines: bool | None = None) -> list[list[str]]:
+        """Each cell's text by row and column: the seed's stars, the measured ones (and the
+        measured number if ``three_lines``; by default as now fits)."""
+        three = self._three_lines if three_lines is None else three_lines
+        rows = []
+        for metric in claims.METRICS:
+            row = []
+            for c, act in enumerate(claims.COLUMNS):
+                cell = self.table_cells.get(metric, {}).get(act)
+                here = NOT_MEASURED if cell is None else claims.stars_text(cell.stars)
+                text = f"seed  {claims.stars_text(claims.SEED_STARS[metric][c])}\nhere  {here}"
+                if cell is not None and cell.short and three:
+                    text += f"\n{cell.short}"
+                row.append(text)
+            rows.append(row)
+        return rows
+
+    def _fit_cells(self) -> bool:
+        """Choose the cells' font and lines for the table's size: the measured number too if
+        it fits in the table's font, else the two star lines in the largest font they fit
+        (down to :data:`CELL_LEAST_PT`). True if that changed."""
+        table = self.table
+        cols, rows = table.columnCount(), table.rowCount()
+        room = table.viewport().size()  # (the sections stretch to share it; they may not yet)
+        width, height = room.width() // cols - CELL_PAD[0], room.height() // rows - CELL_PAD[1]
+        large = table.font()
+        every = [t for row in self.cell_texts(True) for t in row]
+        three = fitting_font(every, width, large, large.pointSizeF(), height) is not None
+        if not three:
+            every = [t for row in self.cell_texts(False) for t in row]
+        fit = fitting_font(every, width, large, min(CELL_LEAST_PT, large.pointSizeF()), height)
+        cell_font = fit[0] if fit else font(CELL_LEAST_PT)
+        changed = three != self._three_lines or cell_font != self._cell_font
+        self._three_lines, self._cell_font = three, cell_font
+        return changed
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        """When the table is resized: show the measured number in the cells if a line fits."""
-        if obj is self.table and event.type() == QEvent.Type.Resize:
-            rows = self.table.rowCount()
-            inner = event.size().height() - self.table.horizontalHeader().height() - 4
-            fits = inner / rows >= 3 * QFontMetrics(self.table.font()).lineSpacing() + 4
-            if fits != self._three_lines:
-                self._three_lines = fits
+        """When the table is resized or its font changes: fit the cells again (the measured
+        number shown if a line fits; a smaller font if the stars would not fit)."""
+        kind = event.type()
+        if ((obj is self.table.viewport() and kind == QEvent.Type.Resize)
+                or (obj is self.table and kind == QEvent.Type.FontChange)):
+            if self._fit_cells():
                 self.refresh()
         return False
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (
-    QHeaderView,
     QProgressBar,
     QSpinBox,
     QTableWidgetItem,
@@ -21,11 +21,14 @@ from simulation import activations, cost
 from widgets import style
 from widgets.claim_common import (
     ClaimView,
+    fit_columns,
+    fitting_font,
     font,
     form,
     make_plot,
     plot_area,
     results_table,
+    short_label,
     side_panel,
     vbox,
     wrap_label,
@@ -36,8 +39,14 @@ CLAIM = ("Seed 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), 
          "(exponential computation)”. Timed here: this app's numpy functions on "
          f"{cost.DEFAULT_SIZE:,} float64 values; forward a = f(z), backward g·f′(z) "
          "(PReLU also sums its slope's gradient); median of the repeats, divided by ReLU's.")
-HEADERS = ("activation", "forward ms", "backward ms", "total ms", "× ReLU", "seed × ReLU")
+HEADERS = ("activation", "forward\nms", "backward\nms", "total\nms", "×\nReLU", "seed\n× ReLU")
 NAMES = tuple(activations.ACTIVATIONS)
+PANEL_WIDTH = (360, 640)  # the left column's least and most width: the chart gets the rest
+VALUE_PT = (11, 8)  # the bars' value labels: largest and least font sizes, then turned upright
+TICK_LEAST_PT = 7  # the bars' names: least font size (abbreviated below the axis's own size)
+LABEL_GAP = 0.35  # a value label's gap above its bar, in label heights
+LABEL_MARGIN = 1  # px around a value label's text
+SLOT_PX = 44  # the least width of a bar's slot: the chart is never narrower
 
 
 class CostView(ClaimView):
@@ -51,27 +60,37 @@ class CostView(ClaimView):
         self.repeats.setRange(1, 100)
         self.repeats.setValue(9)
         self.progress = QProgressBar()
-        self.table = results_table(HEADERS, QHeaderView.ResizeMode.Stretch)
+        self.table = results_table(HEADERS)
         self.table.setFont(font())
         panel = side_panel(vbox(wrap_label(CLAIM), form(("Repeats", self.repeats)),
-                                self.run_button, self.progress, (self.table, 1)), 640)
+                                self.run_button, self.progress, (self.table, 1)))
+        panel.setMinimumWidth(PANEL_WIDTH[0])
+        panel.setMaximumWidth(PANEL_WIDTH[1])
 
         self.plots = plot_area()
+        self.plots.setMinimumWidth(78 + SLOT_PX * len(NAMES))  # (78: the left axis)
         self.plot = make_plot(self.plots, 0, "forward + backward, × ReLU (log)", log_y=True)
-        self.plot.getAxis("bottom").setTicks(
-            [[(i, activations.get(n).label) for i, n in enumerate(NAMES)]])
-        self.plot.setXRange(-0.6, len(NAMES) - 0.4, padding=0)
+        self.plot.getAxis("bottom").setToolTip(
+            "Left to right: " + ", ".join(activations.get(n).label for n in NAMES))
+        self.plot.setXRange(-0.5, len(NAMES) - 0.5, padding=0)
+        self._base = bar_base([])
         th = style.theme()
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, pen=pg.mkPen(th.muted))
         self.seed_marks = pg.ScatterPlotItem(symbol="d", size=16, brush=th.text, pen=th.plot_bg)
-        self.value_labels = [pg.TextItem(anchor=(0.5, 1.35), color=th.text) for _ in NAMES]
+        self.value_labels = [pg.TextItem(anchor=(0.5, 1 + LABEL_GAP), color=th.text)
+                             for _ in NAMES]
         self.plot.addItem(self.bars)
         self.plot.addItem(self.seed_marks)
         for label in self.value_labels:
-            label.setFont(font(11, bold=True))
+            label.setFont(font(VALUE_PT[0], bold=True))
+            label.textItem.document().setDocumentMargin(LABEL_MARGIN)  # (4 px by default)
             self.plot.addItem(label)
+        self._tick_font = QFont(self.plot.getAxis("bottom").style["tickFont"])
+        self._tops: dict[int, float] = {}  # bar index -> log10 of the top of its bar or ◆
         self.place(panel, wrap_label("Bars: measured here. ◆: the seed's number."),
                    (self.plots, 1))
+        self.layout().setStretch(0, 1)  # the panel and the chart share the width (panel ≤ 640)
+        self.plot.vb.sigResized.connect(self.fit_labels)
         self.runner.progressed.connect(self.refresh)
         self.refresh()
 
@@ -100,6 +119,7 @@ class CostView(ClaimView):
                 if c == 0:
                     item.setForeground(pg.mkColor(lane_color(row.activation)))
                 self.table.setItem(r, c, item)
+        fit_columns(self.table)
         xs = [NAMES.index(row.activation) for row in rows]
         logs = [math.log10(row.ratio) for row in rows]
         seeds = [(NAMES.index(row.activation), math.log10(row.seed_ratio))
@@ -110,16 +130,66 @@ class CostView(ClaimView):
         self.bars.setOpts(x=xs, y0=base, height=[v - base for v in logs], width=0.6,
                           brushes=[pg.mkBrush(lane_color(row.activation)) for row in rows])
         self.seed_marks.setData(pos=seeds)
+        self._base, self._tops = base, {}
         for i, label in enumerate(self.value_labels):
             row = next((w for w in rows if NAMES.index(w.activation) == i), None)
             label.setVisible(row is not None)
             if row is not None:
                 label.setText(f"{row.ratio:.2f}×")
                 seed = next((y for x, y in seeds if x == i), -math.inf)
-                label.setPos(i, max(math.log10(row.ratio), seed))  # above the bar and the ◆
-        top = max([*logs, *(s[1] for s in seeds), 0.5])
-        # room above the tallest bar for its value (a fifth of the axis, at least 0.15 decades)
-        self.plot.setYRange(base, top + max(0.15, 0.25 * (top - base)), padding=0)
+                self._tops[i] = max(math.log10(row.ratio), seed)  # above the bar and the ◆
+                label.setPos(i, self._tops[i])
+        self.fit_labels()
+
+    def fit_labels(self) -> None:
+        """Fit the bars' names and values to the width of a bar's slot (smaller fonts, the
+        names abbreviated, the values upright), and the y range to the values above the bars."""
+        slot = self.plot.vb.width() / len(NAMES)  # pixels per bar
+        axis = self.plot.getAxis("bottom")
+        names = [activations.get(n).label for n in NAMES]
+        tick_pt = self._tick_font.pointSizeF()
+        fit = (fitting_font(names, slot - 6, self._tick_font, max(tick_pt - 1, TICK_LEAST_PT))
+               or fitting_font([short_label(n) for n in names], slot - 4, self._tick_font,
+                               TICK_LEAST_PT))
+        short = fit is None or fit[1] != names
+        tick_font, texts = fit or (QFont(self._tick_font), [short_label(n) for n in names])
+        if tick_font != axis.style["tickFont"]:
+            axis.setStyle(tickFont=tick_font)
+        axis.setTicks([list(enumerate(texts))])
+        axis.setToolTip(("Left to right: " if not short else "") + ", ".join(
+            f"{t} = {n}" if short and t != n else n for t, n in zip(texts, names, strict=True)))
+        shown = [label for label in self.value_labels if label.isVisible()]
+        texts = [label.toPlainText() for label in shown]
+        big = font(VALUE_PT[0], bold=True)
+        room = slot - 2 - 2 * LABEL_MARGIN  # 2 px between neighbours at least
+        fit = fitting_font(texts, room, big, VALUE_PT[1])
+        upright = fit is None
+        value_font = fit[0] if fit else big
+        if upright:  # turned upright: a line as tall as the slot is wide, at most
+            value_font = (fitting_font([""], math.inf, big, VALUE_PT[1], room)
+                          or (font(VALUE_PT[1], bold=True), []))[0]
+        metrics = QFontMetricsF(value_font)
+        line = metrics.height() + 2 * LABEL_MARGIN
+        gap = LABEL_GAP * line  # px between a bar (or its ◆) and its value
+        extents = []  # px each value reaches above its bar
+        for label, text in zip(shown, texts, strict=True):
+            length = metrics.horizontalAdvance(text) + 2 * LABEL_MARGIN
+            label.setFont(value_font)
+            label.setAngle(90 if upright else 0)
+            label.setAnchor((-gap / length, 0.5) if upright else (0.5, 1 + gap / line))
+            extents.append(gap + (length if upright else line))
+        self.plot.setYRange(self._base, self._y_top(max(extents, default=0.0) + 2), padding=0)
+
+    def _y_top(self, label_px: float) -> float:
+        """The top of the y axis: room above every bar for its value (reaching ``label_px``
+        above it), and at least a fifth of the axis (0.15 decades) above the tallest bar."""
+        base = self._base
+        top = max([*self._tops.values(), 0.5])
+        span = top - base + max(0.15, 0.25 * (top - base))
+        room = 1 - label_px / max(self.plot.vb.height(), 1.0)
+        if room > 0.2:  # the label's share of the height (else the plot is too short to help)
+            span = max([span, *((t - base) / room for t in self._tops.values())])
+        return base + span
 
 
 def bar_base(logs: list[float]) -> float:
