@@ -2,8 +2,8 @@
 (the engine's ``dying-relu-lab/run@1`` format), and the whole window as PNG. Every write is atomic.
 
 An exported plot is a figure someone reads away from the app: for the export only, the plot gets
-a title, step numbers on its x axis and a key of the lanes, and PNGs are drawn at twice the
-on-screen size.
+a title, step numbers on its x axis, a key of the lanes and the key of line styles (band, mean)
+the live plot shows beside it, and PNGs are drawn at twice the on-screen size.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from pyqtgraph.exporters import ImageExporter, SVGExporter
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt
 from PySide6.QtGui import QImage
 
 from app import dialogs
@@ -26,7 +26,7 @@ from simulation.engine import Simulation
 from simulation.record import run_record, to_csv, to_json
 from simulation.replay import replay
 from widgets import style
-from widgets.plot_items import StyleKey
+from widgets.plot_items import FONT_PT, StyleKey
 
 TITLES = {"loss": "Loss (log scale)", "z": "z = w1·x1 + w2·x2 + b: min–max band and mean",
           "a": "Output a = f(z), mean over the samples", "grad": "Gradient magnitude (log scale)",
@@ -95,6 +95,56 @@ def _lay_out(plots: Any, rect: QRectF) -> None:
     ci.layout.activate()
 
 
+def _figure_keys(plots: Any, name: str, pt: float) -> list[StyleKey]:
+    """The figure's keys, one row each, their text at ``pt`` (the tick labels' size): the lanes'
+    colours, then what the live plot's key column says (line styles, the band and the mean),
+    which the exported plot leaves out. Scaled with the figure (a legend ignores the painter's
+    scale: in a PNG drawn at twice the size it stayed half as big as the axis text)."""
+    shown = [lane for lane in plots.lanes if plots.lane_visible(lane.id)]
+    lanes = StyleKey(pt, columns=max(len(shown), 1), spacing=14, color=style.theme().text)
+    for lane in shown:
+        act = activations.ACTIVATIONS.get(lane.activation)
+        lanes.addItem(pg.PlotDataItem(pen=pg.mkPen(lane.color, width=3)),
+                      act.label if act else lane.id)
+    keys = [lanes]
+    live = getattr(plots, f"{name}_key", None)
+    if live is not None and live.isVisible() and live.items:
+        styles = StyleKey(pt, columns=len(live.items), spacing=14, color=style.theme().text)
+        for sample, label in live.items:
+            styles.addItem(sample.item, label.text)
+        keys.append(styles)
+    for key in keys:
+        key.setFlag(key.GraphicsItemFlag.ItemIgnoresTransformations, False)
+        key.layout.setContentsMargins(4, 2, 4, 6)  # the rows close together
+        # as wide as its entries (laid out in the plot's column it was stretched to the plot's
+        # width, its entries spread far apart)
+        key.setMaximumWidth(key.effectiveSizeHint(Qt.SizeHint.PreferredSize).width())
+    return keys
+
+
+def _label_room(p: pg.PlotItem) -> tuple[float, float] | None:
+    """A y range for the figure in which the end ticks' labels fit: with the grid on, an axis
+    drops a label that reaches past the plot's edge (the loss plot's lowest decade, 0.25 of a
+    decade above the bottom, lost its label while the curves lay there). None: they fit."""
+    axis = p.getAxis("left")
+    lo, hi = p.vb.viewRange()[1]
+    h = p.vb.height()
+    if not hi > lo or h <= 0:
+        return None
+    values = sorted(v for _, vs in axis.tickValues(lo, hi, h + 2) for v in vs if lo <= v <= hi)
+    if not values:
+        return None
+    r = (axis.label_px() / 2 + 1) / h if hasattr(axis, "label_px") else 10.0 / h
+    if r >= 0.25:
+        return None
+    new_lo, new_hi = lo, hi
+    if (values[0] - lo) / (hi - lo) < r:
+        new_lo = (values[0] - r * hi) / (1 - r)
+    if (hi - values[-1]) / (hi - new_lo) < r:
+        new_hi = (values[-1] - r * new_lo) / (1 - r)
+    return None if (new_lo, new_hi) == (lo, hi) else (new_lo, new_hi)
+
+
 @contextmanager
 def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
     """Plot ``name`` dressed as a stand-alone figure and every plot laid out at figure size,
@@ -104,6 +154,7 @@ def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
     p: pg.PlotItem = plots.plots[name]
     ci = plots.view.ci
     old = ci.geometry()
+    old_y = p.vb.viewRange()[1]
     bottom = p.getAxis("bottom")
     had_values = bottom.style["showValues"]
     old_height = bottom.fixedHeight
@@ -112,21 +163,28 @@ def _as_figure(plots: Any, name: str) -> Iterator[pg.PlotItem]:
         bottom.setStyle(showValues=True)
         bottom.setHeight(None)
         bottom.setLabel("step")
-    shown = [lane for lane in plots.lanes if plots.lane_visible(lane.id)]
-    legend = StyleKey(14, columns=max(len(shown), 1), spacing=14, color=style.theme().text)
-    p.layout.addItem(legend, 4, 1)  # one row under the step axis, never over the data
-    for lane in shown:
-        act = activations.ACTIVATIONS.get(lane.activation)
-        legend.addItem(pg.PlotDataItem(pen=pg.mkPen(lane.color, width=3)),
-                       act.label if act else lane.id)
+    tick_font = p.getAxis("left").style.get("tickFont")
+    pt = tick_font.pointSizeF() if tick_font is not None else style.pt(FONT_PT)
+    keys = _figure_keys(plots, name, pt)
+    for row, key in enumerate(keys, start=4):  # rows under the step axis, never over the data
+        p.layout.addItem(key, row, 1)
+        p.layout.setAlignment(key, Qt.AlignmentFlag.AlignLeft)
     rows = sum(q.isVisible() for q in plots.plots.values())
+    moved = False
     try:
         _lay_out(plots, QRectF(0, 0, FIGURE_W, FIGURE_H * max(rows, 1)))
+        room = _label_room(p)
+        if room is not None:
+            p.vb.setYRange(*room, padding=0)
+            moved = True
         yield p
     finally:
-        p.layout.removeItem(legend)
-        if legend.scene() is not None:
-            legend.scene().removeItem(legend)
+        if moved:
+            p.vb.setYRange(*old_y, padding=0)
+        for key in keys:
+            p.layout.removeItem(key)
+            if key.scene() is not None:
+                key.scene().removeItem(key)
         p.titleLabel.setText("")  # a hidden title keeps its text's width as the plot's minimum
         p.setTitle(None)
         if not had_values:

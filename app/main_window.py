@@ -60,6 +60,7 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         self._turn = 0  # live frames alternate between the time plots and the rest
 
         cards_scroll = QScrollArea()
+        cards_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the cards fit: no keys to scroll)
         cards_scroll.setWidget(self.cards)
         cards_scroll.setWidgetResizable(True)
         cards_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -28,6 +28,8 @@ WIDTH = 340  # px: the panel's width beside the columns
 COVERED_NOTE = ("\n\n(On this small screen the tour takes the place of the diagram and chain "
                 "rule; stop 4 shows them in place of the cards. × closes the tour.)")
 FOLDED_NOTE = "\n\n(On this small screen the tour takes room from the plots; × closes it.)"
+AWAY_NOTE = ("The tour is about the <a href='single'>Single neuron</a> tab: Next or Back shows "
+             "it again.")
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,13 @@ class TourPanel(QWidget):
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.away = QLabel(AWAY_NOTE)  # shown while another tab is open
+        self.away.setWordWrap(True)
+        self.away.setTextFormat(Qt.TextFormat.RichText)
+        self.away.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
+                                          | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.away.linkActivated.connect(lambda _link: self.show_tab())
+        self.away.hide()
         self.counter = QLabel()
         self.back = QPushButton("◀ Back")
         self.back.setToolTip("The previous stop")
@@ -118,7 +127,17 @@ class TourPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.away)
         layout.addLayout(buttons)
+
+    def show_tab(self) -> None:
+        """Show the Single neuron tab (every stop is about its views)."""
+        tabs = self.window.tabs
+        tabs.setCurrentIndex(tabs.indexOf(self.window.columns))
+
+    def on_tab(self, index: int) -> None:
+        """(Connected to the window's tabs.) Another tab open: the panel says where to look."""
+        self.away.setVisible(self.window.tabs.widget(index) is not self.window.columns)
 
     def _state(self) -> tuple[int, int, int]:
         c = self.window.controller
@@ -152,6 +171,7 @@ class TourPanel(QWidget):
                    "keep it.\n\nStart the tour now?"):
             return False
         self.index = index
+        self.show_tab()
         if self._restarts(stop):
             w.load_preset(PRESET)
         if stop.step > c.sim.t:
@@ -274,6 +294,7 @@ def make_dock(window: Any) -> QDockWidget:
     panel.close_requested.connect(dock.close)
     dock.visibilityChanged.connect(lambda shown: shown or panel.release())
     window.columns.installEventFilter(panel)
+    window.tabs.currentChanged.connect(panel.on_tab)
     return dock
 
 

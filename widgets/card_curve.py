@@ -75,6 +75,8 @@ class CardCurve:
         self.plot.setFrameShape(QFrame.Shape.NoFrame)
         self.plot.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.plot.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        for w in (self.plot, self.plot.viewport()):  # a picture: nothing to do with the keys
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         pi = self.plot.getPlotItem()
         pi.setMouseEnabled(x=False, y=False)
         pi.setMenuEnabled(False)

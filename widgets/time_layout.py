@@ -38,6 +38,8 @@ class TimeLayout:
 
     def _build_plots(self, outer: QVBoxLayout) -> None:
         self.view = pg.GraphicsLayoutWidget()
+        for w in (self.view, self.view.viewport()):  # a picture: a Tab stop there showed nothing
+            w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setBackground("w")
         # the whole view is repainted every frame: filling it with the background colour is
         # cheaper than copying pyqtgraph's cached background image over it (~0.6 ms a paint)
