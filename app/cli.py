@@ -164,7 +164,10 @@ def _parse(argv: list[str]) -> argparse.Namespace:
     """``argv`` parsed; the window's options alone are parsed without building the subcommands'
     parsers, whose modules (claims, sweeps, MNIST...) cost ~60 ms of the window's start-up."""
     if not {"-h", "--help"} & set(argv):
-        args, rest = build_parser(subcommands=False).parse_known_args(argv)
+        try:  # (a subcommand's option can look like the window's: `cost --size 5000`)
+            args, rest = build_parser(subcommands=False).parse_known_args(argv)
+        except UsageError:
+            rest = argv
         if not rest:
             args.command = None
             return args

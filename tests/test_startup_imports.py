@@ -57,6 +57,7 @@ def test_building_the_window_imports_neither_the_claims_nor_superqt():
     (["simulate", "--scenario", "bias-shock", "--out", "x.json"], "simulate"),
     (["selfnorm", "--out", "x.json"], "selfnorm"),
     (["sweep", "--out", "x.json"], "sweep"),
+    (["cost", "--size", "5000", "--out", "x.json"], "cost"),  # not the window's --size WxH
 ])
 def test_each_command_line_reaches_its_command(argv, command):
     assert _parse(argv).command == command
