@@ -17,9 +17,42 @@ def pow10_label(n: int) -> str:
     return {0: "1", 1: "10"}.get(n, "10" + str(n).translate(_SUPERSCRIPT))
 
 
+def tick_text(v: float) -> str:
+    """A large value's tick label: 1e6, 5e5, -1.5e6 (as the off-scale labels write the edge)."""
+    if v == 0:
+        return "0"
+    mant, exp = f"{v:.6e}".split("e")
+    return f"{mant.rstrip('0').rstrip('.')}e{int(exp)}"
+
+
 class FitAxis(pg.AxisItem):
     """A y axis whose tick labels never overlap: ticks at least a label's height (of the tick
-    font, which presentation mode enlarges) apart, so a short plot gets fewer of them."""
+    font, which presentation mode enlarges) apart, so a short plot gets fewer of them; values
+    in ``edges`` (where lines are drawn clipped) are ticked whenever in range; values of 1e5 or
+    more are all written as 1e6, 5e5."""
+
+    edges: tuple[float, ...] = ()
+    BIG = 1e5
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = super().tickValues(minVal, maxVal, size)
+        lo, hi = sorted((minVal, maxVal))
+        edges = [e for e in self.edges if lo <= e <= hi]
+        if not edges or size <= 0 or hi <= lo:
+            return levels
+        need = self.label_px() * (hi - lo) / size  # data units of one label height
+        out = []
+        for spacing, values in levels:
+            keep = [v for v in values if all(abs(v - e) >= need for e in edges)]
+            out.append((spacing, sorted(keep + edges)))
+        return out
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if self.logMode or not values:
+            return super().tickStrings(values, scale, spacing)
+        if max(abs(v * scale) for v in values) < self.BIG:
+            return super().tickStrings(values, scale, spacing)
+        return [tick_text(v * scale) for v in values]  # one format for every label
 
     def label_px(self) -> float:
         """The least distance (px) between two ticks: a tick label's height and a little."""

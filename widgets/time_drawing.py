@@ -5,7 +5,10 @@ segments, flat stretches are thinned to a few vertices (:func:`widgets.decimate.
 every curve gets its data and bounding rect. :class:`TimeDrawing` is a mixin of
 :class:`widgets.time_plots.TimePlots`.
 
-Values off the scale are labelled by :class:`widgets.time_off_scale.OffScale` (``_mark_off_scale``).
+Values above a log plot's top decade are drawn at it, values below its lowest decade are not
+drawn (a gap: at the bottom edge they passed for a healthy lane's value); linear values are
+clipped to +-LIN_LIMIT. Values off the scale are labelled by
+:class:`widgets.time_off_scale.OffScale` (``_mark_off_scale``).
 """
 
 from __future__ import annotations
@@ -81,10 +84,17 @@ class TimeDrawing(OffScale):
         # --- y ranges over the visible lanes; log values clipped into the decades shown ---
         shown = GRAD_MODES[self._grad_mode]
         fg = [F_GRAD[g] for g in shown]
-        loss_dec = self._log_range("loss", y[F_LOSS, vis], default=LOSS_DECADES)
-        grad_dec = self._log_range("grad", y[fg][:, vis], default=GRAD_DECADES)
-        np.clip(y[F_LOSS], *loss_dec, out=y[F_LOSS])
-        y[fg] = np.clip(y[fg], *grad_dec)
+        # (a lane whose newest value is inf or NaN is labelled, and does not set the decades:
+        # its blow-up would push the healthy lanes' values below the lowest decade shown)
+        with np.errstate(invalid="ignore"):
+            ok = np.isfinite(window[-1][[INDEX["loss"], *(INDEX[g] for g in shown)]][:, vis])
+        loss_dec = self._log_range("loss", y[F_LOSS, vis][ok[0]], default=LOSS_DECADES)
+        grad_dec = self._log_range("grad", y[fg][:, vis][ok[1:]], default=GRAD_DECADES)
+        # above the top decade: drawn at it; below the lowest: not drawn (both labelled)
+        with np.errstate(invalid="ignore"):
+            y[F_LOSS] = np.where(y[F_LOSS] < loss_dec[0], np.nan,
+                                 np.minimum(y[F_LOSS], loss_dec[1]))
+            y[fg] = np.where(y[fg] < grad_dec[0], np.nan, np.minimum(y[fg], grad_dec[1]))
         self._place_log("loss", loss_dec, rail=False)
         self._place_log("grad", grad_dec, rail=True)
         self._lin_range("z", zlo[vis], zhi[vis])
@@ -162,7 +172,7 @@ class TimeDrawing(OffScale):
                 lane.rail[g].set_bounds(rect["grad"])
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
-        self._mark_off_scale(window, x_end, lo, hi, vis, shown, loss_dec[1], grad_dec[1])
+        self._mark_off_scale(window, x, x_end, lo, hi, vis, shown, loss_dec, grad_dec)
         # apply the new ranges now: pyqtgraph defers them to the scene's next paint, where moving
         # every curve marks the data area dirty again and it is painted a second time (measured:
         # two full paints of the plots per refresh while the x range scrolls)

@@ -30,7 +30,6 @@ from widgets.plot_series import (
     GRAD_MODES,
     GRAD_STYLES,
     GRADS,
-    LOG_PLOTS,
     OFF_SCALE_SERIES,
     PARAM_STYLES,
     PARAMS,
@@ -106,7 +105,7 @@ class TimeLanes:
         fill.setZValue(1)
         lane.label = lane_label(lane_id, activation)
         for plot in OFF_SCALE_SERIES:  # hidden until a value of the lane is off the scale
-            for edge in ("top",) if plot in LOG_PLOTS else ("top", "bottom"):
+            for edge in ("top", "bottom"):
                 label = pg.TextItem("", color=color, anchor=(1, 0),
                                     fill=pg.mkBrush(*look.theme().label_fill))
                 label.setFont(_font(FONT_PT, bold=True))

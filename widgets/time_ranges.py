@@ -13,10 +13,10 @@ import numpy as np
 from PySide6.QtCore import QPointF
 
 from widgets.plot_axes import LogAxis
-from widgets.plot_series import PLOTS
+from widgets.plot_series import LIN_LIMIT, PLOTS
 
 LOG_CAP = 12  # log plots show at most up to 10^12
-MAX_DECADES = 14  # and at most this many decades (lower values are drawn at the lowest decade)
+MAX_DECADES = 14  # and at most this many decades (lower values are not drawn, but labelled)
 RAIL_FRACTION = 0.30  # share of the gradient plot's height given to the exact-zero rail
 X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
 MIN_X_SPAN = 10.0  # steps shown at least (whole-step ticks before and just after the first step)
@@ -187,6 +187,7 @@ class TimeRanges:
 
     def _lin_range(self, name: str, *arrays: np.ndarray) -> None:
         """Set a linear y range covering ``arrays`` and 0; sticky, so it does not jitter."""
+        self.plots[name].getAxis("left").edges = (-LIN_LIMIT, LIN_LIMIT)  # (clipped lines)
         sized = [a for a in arrays if a.size]
         vmin = min((float(np.fmin.reduce(a, axis=None)) for a in sized), default=math.nan)
         vmax = max((float(np.fmax.reduce(a, axis=None)) for a in sized), default=math.nan)
@@ -196,13 +197,32 @@ class TimeRanges:
             return
         vmin, vmax = min(vmin, 0.0), max(vmax, 0.0)
         span = max(vmax - vmin, 1e-6, 1e-9 * max(abs(vmin), abs(vmax)))
-        want = (vmin - 0.06 * span, vmax + 0.06 * span)
+        want = self._edge_room(name, vmin, vmax, (vmin - 0.06 * span, vmax + 0.06 * span))
         cur = self._yrange.get(name)
         if cur is not None:
             inside = cur[0] <= want[0] and want[1] <= cur[1]
             if inside and (want[1] - want[0]) >= 0.6 * (cur[1] - cur[0]):
                 return
             if not inside:  # growing: leave headroom so it does not grow every frame
-                want = (vmin - 0.12 * span if want[0] < cur[0] else want[0],
-                        vmax + 0.12 * span if want[1] > cur[1] else want[1])
+                want = self._edge_room(name, vmin, vmax, (
+                    vmin - 0.12 * span if want[0] < cur[0] else want[0],
+                    vmax + 0.12 * span if want[1] > cur[1] else want[1]))
         self._set_yrange(name, *want)
+
+    def _edge_room(self, name: str, vmin: float, vmax: float, want: tuple[float, float]
+                   ) -> tuple[float, float]:
+        """``want`` widened so that the +-LIN_LIMIT edge a clipped line is drawn at (``vmin``,
+        ``vmax`` there) lies at least ~0.6 tick label heights inside the view: its tick label
+        shows (an axis hides a label that would stick out of it: the edge went unlabelled)."""
+        if vmax < LIN_LIMIT and vmin > -LIN_LIMIT:
+            return want
+        h = self.plots[name].vb.height()
+        f = min(0.6 * self.plots[name].getAxis("left").label_px() / (h if h >= 20 else 150.0),
+                0.3)
+        lo, hi = want
+        for _ in range(3):  # (a fixed point: each edge's room depends on the whole span)
+            if vmax >= LIN_LIMIT:
+                hi = max(hi, (LIN_LIMIT - f * lo) / (1 - f))
+            if vmin <= -LIN_LIMIT:
+                lo = min(lo, -(LIN_LIMIT + f * hi) / (1 - f))
+        return lo, hi

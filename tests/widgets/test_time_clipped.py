@@ -59,10 +59,14 @@ def test_clipped_parameter_is_labelled_with_the_cards_value(make):
     assert label.isVisible() and label.color.name() == w.lanes[i].color.lower()
     (_, x1), (y0, _) = w.plots["params"].vb.viewRange()
     assert label.pos().y() == -LIN_LIMIT and y0 <= -LIN_LIMIT and label.pos().x() == x1
-    # the lanes that stayed on the scale have no such label
+    # the lanes that stayed on the scale have no such label (but a gradient that sank below the
+    # gradient plot's lowest decade, as ELU's saturated one, is labelled there)
     for lane in w.lanes:
         if lane.index != i:
-            assert not any(lab.isVisible() for lab in lane.off.values()), lane.id
+            assert not any(lab.isVisible() for (plot, edge), lab in lane.off.items()
+                           if (plot, edge) != ("grad", "bottom")), lane.id
+            below = lane.off[("grad", "bottom")]
+            assert not below.isVisible() or "below scale" in below.toPlainText()
 
 
 def test_infinite_loss_and_clipped_gradient_are_labelled(make):
@@ -72,6 +76,7 @@ def test_infinite_loss_and_clipped_gradient_are_labelled(make):
     i = lane_index(sim, "prelu")
     h = sim.history.window()
     assert np.isinf(h[-1, INDEX["loss"], i])  # not drawn at all: a gap in the curve
+    # (frozen since it diverged: the lane card shows the same value, the label no step)
     assert any("PReLU off scale: loss = inf" in t for t in shown_texts(w, "loss"))
     g = abs(float(h[-1, INDEX["grad_b"], i]))
     assert g > 1e100
