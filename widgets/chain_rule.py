@@ -90,6 +90,7 @@ class ChainRulePanel(QWidget, ChainText):
         self._spin.setPrefix("sample ")
         self._spin.setKeyboardTracking(False)
         self._spin.setToolTip("Which sample to follow through the update")
+        self._spin.setAccessibleName("Sample followed")
         self._spin.valueChanged.connect(self._on_spin)
         self._of = QLabel()
         self._auto = QToolButton()

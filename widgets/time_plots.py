@@ -107,6 +107,7 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
                            ("grad_w2", "|∂L/∂w2|"), ("all", "all three")):
             self.grad_combo.addItem(text, mode)
         self.grad_combo.setToolTip("Which gradient magnitudes the gradient plot shows")
+        self.grad_combo.setAccessibleName("Gradient shown")
         self.grad_combo.currentIndexChanged.connect(
             lambda i: self.set_grad_mode(self.grad_combo.itemData(i)))
         header.addWidget(self.grad_combo)

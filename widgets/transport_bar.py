@@ -139,6 +139,14 @@ class TransportBar(QWidget):
         self.preset_box.currentIndexChanged.connect(self._show_description)
         self.description = DescriptionLabel()
         self.description.setObjectName("presetDescription")
+        # the names a screen reader says (the tooltips say more)
+        for widget, name in ((self.speed_slider, "Speed"), (self.lr_box, "Learning rate"),
+                             (self.bias_value, "Bias shock value b"),
+                             (self.lr_mode, "Learning-rate shock: multiply or set"),
+                             (self.lr_amount, "Learning-rate shock amount"),
+                             (self.lr_steps, "Learning-rate shock duration"),
+                             (self.preset_box, "Preset")):
+            widget.setAccessibleName(name)
 
         # what drops its text where there is no room: icon-only buttons, "240/s"
         self._compactable = (self.play_button, self.step_button, self.reset_button,
