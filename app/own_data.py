@@ -8,6 +8,7 @@ Optionally x1 and x2 are scaled to [0, 1] (min-max), the range the presets' shoc
 from __future__ import annotations
 
 import csv
+import html
 import io
 import math
 from collections.abc import Iterator
@@ -42,15 +43,32 @@ class OwnData:
         cols = {"x1": [p[0] for p in self.x], "x2": [p[1] for p in self.x], "y": self.y}
         return {k: (min(v), max(v)) for k, v in cols.items()}
 
+    def constant_x(self) -> str:
+        """Why x1 or x2 cannot be min-max scaled ("" if both can): a column with one value in
+        every row has a range of 0."""
+        r = self.ranges()
+        same = [k for k in ("x1", "x2") if r[k][0] == r[k][1]]
+        if not same:
+            return ""
+        what = " and ".join(f"{k} = {r[k][0]:g}" for k in same)
+        rows = "the only row" if len(self.y) == 1 else f"all {len(self.y):,} rows"
+        return (f"{' and '.join(same)} cannot be scaled to [0, 1]: {what} in {rows} "
+                f"(a range of 0).")
+
     def normalized(self) -> OwnData:
-        """x1 and x2 scaled to [0, 1] (a constant column becomes 0); y unchanged."""
+        """x1 and x2 scaled to [0, 1]; y unchanged. FileError if a column is constant (it has no
+        range to scale by: it would silently become all zeros)."""
+        why = self.constant_x()
+        if why:
+            raise FileError(why)
         (lo1, hi1), (lo2, hi2) = self.ranges()["x1"], self.ranges()["x2"]
-
-        def scale(v: float, lo: float, hi: float) -> float:
-            return (v - lo) / (hi - lo) if hi > lo else 0.0
-
-        x = [[scale(a, lo1, hi1), scale(b, lo2, hi2)] for a, b in self.x]
+        x = [[(a - lo1) / (hi1 - lo1), (b - lo2) / (hi2 - lo2)] for a, b in self.x]
         return OwnData(x, list(self.y), self.name)
+
+
+def samples(n: int) -> str:
+    """'1 sample', '200 samples'."""
+    return f"{n:,} sample{'' if n == 1 else 's'}"
 
 
 def _number(text: str, row: int, col: str, name: str) -> float:
@@ -134,16 +152,25 @@ class OwnDataDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Use your own data")
         r = data.ranges()
-        text = (f"<b>{data.name}</b>: {len(data.y):,} samples<br>"
-                + "<br>".join(f"{k}: {lo:g} … {hi:g}" for k, (lo, hi) in r.items())
-                + "<br><br>Every lane restarts at step 0 and learns these points.")
+        one = len(data.y) == 1
+        text = (f"<b>{html.escape(data.name)}</b>: {samples(len(data.y))}<br>"
+                + "<br>".join(f"{k}: {lo:g}" if one else f"{k}: {lo:g} … {hi:g}"
+                              for k, (lo, hi) in r.items())
+                + "<br><br>Every lane restarts at step 0 and learns "
+                + ("this point." if one else "these points."))
         label = QLabel(text)
         label.setWordWrap(True)
         outside = any(lo < 0 or hi > 1 for k, (lo, hi) in r.items() if k != "y")
         self.normalize = QCheckBox("Scale x1 and x2 to [0, 1] (min–max)")
         self.normalize.setToolTip("The presets' shocks (b = −10) assume inputs in [0, 1]; "
                                   "larger inputs change how deep a shock pushes z")
-        self.normalize.setChecked(outside)
+        why = data.constant_x()
+        self.why_not = QLabel(f"Not possible: {why} The values are used as they are." if why
+                              else "")
+        self.why_not.setWordWrap(True)
+        self.why_not.setVisible(bool(why))
+        self.normalize.setChecked(outside and not why)
+        self.normalize.setEnabled(not why)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -151,6 +178,7 @@ class OwnDataDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.normalize)
+        layout.addWidget(self.why_not)
         layout.addWidget(buttons)
 
 
@@ -173,11 +201,11 @@ def load(window: Any, path: str | Path, normalize: bool | None = None) -> bool:
         normalize = confirm(window, data)
         if normalize is None:
             return False
-    if normalize:
-        data = data.normalized()
     try:
+        if normalize:
+            data = data.normalized()
         config = config_with(window.controller.config, data)
-    except ConfigError as e:
+    except (FileError, ConfigError) as e:  # (a constant column cannot be scaled)
         dialogs.error(window, "This data was not loaded; the run is unchanged.", str(e))
         return False
     window.controller.reset(config)
@@ -201,7 +229,7 @@ def status_text(window: Any, name: str, n: int, scaled: bool) -> str:
     'Own data good.csv: 200 samples, x scaled to [0, 1]', without 'Own data' if that does not
     fit, the file name elided in the middle if that does not either."""
     fm, room = window.statusBar().fontMetrics(), message_room(window)
-    tail = f": {n:,} samples" + (", x scaled to [0, 1]" if scaled else "")
+    tail = f": {samples(n)}" + (", x scaled to [0, 1]" if scaled else "")
     for text in (f"Own data {name}{tail}", f"{name}{tail}"):
         if fm.horizontalAdvance(text) <= room:
             return text

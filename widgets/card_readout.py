@@ -88,6 +88,13 @@ def fmt_share(k: int, n: int) -> str:
     return f"{shown} ({k}/{n})"
 
 
+def grad_norm(grads: list[float]) -> float:
+    """The Euclidean norm of ``grads`` without squaring them: sqrt(sum(g²)) underflows to 0 for
+    gradients near 1e-200 (and overflows to inf near 1e200); np.hypot scales as it goes. It is
+    0 only when every gradient is exactly 0 (NaN if one is NaN and none is infinite)."""
+    return float(np.hypot.reduce(np.asarray(grads, dtype=float)))
+
+
 class CardReadout:
     """The reading half of LaneCard: its look by state, help texts, numbers and recovery lines."""
 
@@ -149,7 +156,7 @@ class CardReadout:
             grads = [fb.grad_w1[i, 0], fb.grad_w2[i, 0], fb.grad_b[i, 0]]
             if self.act.learnable_alpha:
                 grads.append(fb.grad_alpha[i, 0])
-            gnorm = float(np.sqrt(np.sum(np.square(grads))))
+            gnorm = grad_norm(grads)
             return {
                 "w1": float(p.w1[i, 0]), "w2": float(p.w2[i, 0]), "b": float(p.b[i, 0]),
                 "alpha": float(p.alpha[i, 0]), "loss": float(fb.loss[i, 0]),

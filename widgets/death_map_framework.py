@@ -1,11 +1,24 @@
 """The seed's decision framework ("speed critical → Leaky ReLU", "very deep → SELU", ...) beside
-what a death map measured: the text under the Death-map tab's maps.
+what a death map measured: the text under the Death-map tab's maps; the column that gives the
+maps their height above it (:class:`MapColumn`) and the settings panel as wide as its fields
+(:class:`FittedPanel`, also the Self-normalization tab's).
 """
 
 from __future__ import annotations
 
 import html
 import math
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from simulation import activations, sweep
 from simulation.health import State
@@ -19,6 +32,117 @@ FRAMEWORK = (
     ("Accuracy critical, not deep", "elu", "ELU"),
     ("Research / experimentation", "prelu", "PReLU"),
 )
+MAP_SHARE = 0.7  # of the column's height left by the key: the maps' at least ...
+MAP_MIN_PX = 250  # ... and at least this (the text under them scrolls first)
+GAP = 6
+
+
+class Combo(QComboBox):
+    """A combo box never narrower than its items in the font in force (QComboBox's own minimum
+    stayed that of the font it was first shown in: presentation fonts cut its text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+class FittedPanel(QScrollArea):
+    """A settings column that scrolls vertically and is never narrower than its contents need
+    (its fields and texts are not cut: a presentation font widens it), ``width`` px if wider."""
+
+    def __init__(self, layout: QLayout, width: int = 0):
+        super().__init__()
+        self.least = width
+        inner = QWidget()
+        inner.setLayout(layout)
+        self.setWidget(inner)  # (watched: a new font or text there refits the width)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Expanding)
+
+    def _needed(self) -> int:
+        """The inner widget's least width, plus the frame and a vertical scroll bar's width."""
+        return (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
+                + self.verticalScrollBar().sizeHint().width())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._needed(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(max(self.least, self._needed()), super().sizeHint().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+class MapColumn(QWidget):
+    """The maps (``area``) over their ``key`` and the framework ``text``. The maps always get
+    MAP_SHARE of the height the key leaves (MAP_MIN_PX at least, where there is that much); the
+    text takes what it needs of the rest and scrolls (both ways) when it needs more."""
+
+    def __init__(self, area: QWidget, key: QLabel, text: QLabel):
+        super().__init__()
+        self.area, self.key = area, key
+        inner = QWidget()
+        box = QVBoxLayout(inner)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(text)
+        self.text = QScrollArea()
+        self.text.setWidget(inner)
+        self.text.setWidgetResizable(True)
+        self.text.setFrameShape(QScrollArea.Shape.NoFrame)
+        for w in (area, key, self.text):
+            w.setParent(self)
+        inner.installEventFilter(self)  # the framework's new text or font: laid out again
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.text.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.place()
+        return False
+
+    def text_height(self, width: int) -> int:
+        """The height the framework text needs at ``width`` px (with a scroll bar under it
+        if it is wider)."""
+        inner = self.text.widget()
+        if not inner.layout().itemAt(0).widget().text():
+            return 0
+        least = inner.minimumSizeHint().width()
+        if least > width:
+            return inner.heightForWidth(least) + self.text.horizontalScrollBar().sizeHint().height()
+        return inner.heightForWidth(width)
+
+    def place(self) -> None:
+        """Lay the maps, key and text out in the column's size."""
+        w, h = self.width(), self.height()
+        key_h = self.key.heightForWidth(w)
+        room = max(h - key_h - 2 * GAP, 0)
+        maps = min(room, max(MAP_MIN_PX, round(MAP_SHARE * room)))
+        text_h = min(self.text_height(w), room - maps)
+        maps = room - text_h
+        self.area.setGeometry(0, 0, w, maps)
+        self.key.setGeometry(0, maps + GAP, w, key_h)
+        self.text.setGeometry(0, maps + key_h + 2 * GAP, w, text_h)
+        self.text.setVisible(text_h > 0)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.area.minimumSizeHint().width(), MAP_MIN_PX)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.area.sizeHint().width(), MAP_MIN_PX * 2)
+
+    def resizeEvent(self, event: QEvent) -> None:
+        super().resizeEvent(event)
+        self.place()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a child's new text or font
+            self.place()
+        return super().event(event)
 
 
 def framework_text(res: sweep.SweepResult, done: bool) -> str:

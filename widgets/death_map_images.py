@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtGui import QFont, QFontMetrics
 
 from simulation.health import State
 from widgets.palette import STATE_COLORS
@@ -18,15 +19,25 @@ RECOVERY_MAP = pg.colormap.get("viridis")
 
 
 class FactorAxis(pg.AxisItem):
-    """A y axis over log10(factor), labelled ×1, ×10, ×100."""
+    """A y axis over log10(factor), labelled ×1, ×10, ×100; as many labels as the axis's
+    height holds without overlapping (×1, ×3, ×10, ... or ×1, ×10, ... or every other decade)."""
 
     def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
         lo, hi = sorted((minVal, maxVal))
         if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
             return []
-        vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
-                for m in ((1, 3) if hi - lo > 1.5 else (1, 2, 5))]
-        return [(1.0, [v for v in vals if lo <= v <= hi])]
+        font = self.style.get("tickFont") or QFont()
+        room = max(1, int(size // (1.5 * QFontMetrics(font).height())))  # labels that fit
+
+        def ticks(steps: tuple[float, ...], every: int = 1) -> list[float]:
+            vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
+                    if e % every == 0 for m in steps]
+            return [v for v in vals if lo <= v <= hi]
+
+        choices = [ticks((1, 3) if hi - lo > 1.5 else (1, 2, 5))]
+        choices += [ticks((1,), every) for every in (1, 2, 5, 10)]
+        vals = next((v for v in choices if len(v) <= room), choices[-1][:room])
+        return [(1.0, vals)]
 
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [f"×{10 ** v:.3g}" for v in values]

@@ -19,10 +19,12 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QEvent, QRectF
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QComboBox,
     QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
     QProgressBar,
 )
 
@@ -31,9 +33,15 @@ from simulation.config import ConfigError, RunConfig
 from simulation.health import STATE_NAMES
 from widgets import style
 from widgets.claim_common import ClaimView
-from widgets.claim_controls import form, hbox, side_panel, spin, vbox, wrap_label
+from widgets.claim_controls import form, hbox, spin, vbox, wrap_label
 from widgets.claim_plots import plot_area, style_plot
-from widgets.death_map_framework import FRAMEWORK, framework_text
+from widgets.death_map_framework import (
+    FRAMEWORK,
+    Combo,
+    FittedPanel,
+    MapColumn,
+    framework_text,
+)
 from widgets.death_map_images import (
     NEVER_COLOR,
     RECOVERY_MAP,
@@ -63,6 +71,8 @@ __all__ = [
 CURRENT = "current"  # the base: the live lanes' settings
 GRIDS = (20, 40, 60, 80)
 REDRAW_S = 0.25  # while the sweep runs, the maps are redrawn at most this often
+PANEL_W = 330  # px: the settings' column at normal fonts (wider when its fields need it)
+TICK_PT, TITLE_PT, LEFT_AXIS_W = 9, 12, 40  # the maps' texts and left axis at normal fonts
 
 
 class DeathMapView(ClaimView):
@@ -72,18 +82,15 @@ class DeathMapView(ClaimView):
         super().__init__("death-map-runner", "Run the sweep")
         self.controller = controller
         self.sweep: sweep.Sweep | None = None
-        self.base = QComboBox()
+        self.base = Combo()
         if controller is not None:
             self.base.addItem("the lanes' settings", CURRENT)
         for pid in presets.PRESETS:
             self.base.addItem(f"preset {pid}", pid)
         self.base.setCurrentIndex(0)
-        for combo in (self.base,):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            combo.setMinimumContentsLength(14)
         self.base.setToolTip("Data, start, learning rate and lanes of the runs (their own "
                              "shocks are not used)")
-        self.grid = QComboBox()
+        self.grid = Combo()
         for n in GRIDS:
             self.grid.addItem(f"{n} × {n}", n)
         self.grid.setCurrentIndex(GRIDS.index(40))
@@ -97,25 +104,25 @@ class DeathMapView(ClaimView):
         self.hover = wrap_label()
         self.framework = wrap_label(rich=True)
         controls = form(("Base", self.base), ("Grid", self.grid),
-                        ("Bias shock b", hbox(self.b_lo, wrap_label("to"), self.b_hi)),
-                        ("lr shock ×", hbox(self.f_lo, wrap_label("to"), self.f_hi)),
+                        ("Bias shock b", hbox(self.b_lo, QLabel("to"), self.b_hi)),
+                        ("lr shock ×", hbox(self.f_lo, QLabel("to"), self.f_hi)),
                         ("Shocks at step", self.shock_step),
                         ("lr shock lasts (steps)", self.lr_steps),
                         ("Steps after the shocks", self.after))
+        self.controls = controls  # (its rows wrap at large fonts: see _scale_fonts)
+        controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         left = vbox(wrap_label(
             "Each cell is one neuron's run (as <code>main.py simulate</code> would make it): at "
             "the shock step its bias is set to b and the learning rate multiplied for a few "
             "steps."), controls, self.run_button, self.progress, self.status, self.hover)
         left.addStretch(1)
-        scroll = side_panel(left, framed=True)
-        scroll.widget().setMaximumWidth(360)
-        scroll.setMinimumWidth(330)
-        scroll.setMaximumWidth(380)
+        self.panel = FittedPanel(left, PANEL_W)
 
         self.area = plot_area()
         self.maps: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotItem, pg.ImageItem]] = []
         self.legend = wrap_label(legend_text(2000), rich=True)
-        self.place(scroll, (self.area, 1), self.legend, self.framework)
+        self.column = MapColumn(self.area, self.legend, self.framework)
+        self.place(self.panel, self.column)
         self.area.scene().sigMouseMoved.connect(self._mouse_moved)
         self.runner.progressed.connect(self._progressed)
         self._drawn = 0.0
@@ -126,6 +133,7 @@ class DeathMapView(ClaimView):
             "The maps appear here, one column per activation:<br>the state at the end above, "
             "the steps until alive again below.<br><br>Press <b>Run the sweep</b>.",
             size="13pt", color="#808080", justify="center")
+        self._scale_fonts()
 
     @staticmethod
     def _dspin(lo: float, hi: float, value: float) -> QDoubleSpinBox:
@@ -133,7 +141,6 @@ class DeathMapView(ClaimView):
         s.setRange(lo, hi)
         s.setDecimals(2)
         s.setValue(value)
-        s.setMaximumWidth(96)  # two to a row in a narrow panel
         return s
 
     # --- intents ---------------------------------------------------------------------------------
@@ -183,13 +190,13 @@ class DeathMapView(ClaimView):
                 plot = self.area.addPlot(row=row, col=col,
                                          axisItems={"left": FactorAxis("left")})
                 # (no SI prefix either way: these axes have no label)
-                style_plot(plot, tick_pt=9, left_width=40)
-                plot.setMinimumWidth(60)
-                plot.setPreferredWidth(100)  # equal columns (size hints otherwise differ)
+                style_plot(plot, tick_pt=TICK_PT, left_width=LEFT_AXIS_W)
+                if row == 0:  # (the same b as the map below, labelled there: more map)
+                    plot.getAxis("bottom").setStyle(showValues=False)
                 if row == 0:
                     label = html.escape(activations.get(lane.activation).label)
                     plot.setTitle(f"<b style='color:{style.lane_color(lane.activation)}'>"
-                                  f"{label}</b>", size="12pt")
+                                  f"{label}</b>", size=f"{TITLE_PT}pt")
                 img = pg.ImageItem(axisOrder="col-major")
                 img.setRect(rect)
                 plot.addItem(img)
@@ -200,6 +207,39 @@ class DeathMapView(ClaimView):
             self.maps.append(tuple(pair))
             self.area.ci.layout.setColumnStretchFactor(col, 1)
         self._rect = rect
+        self._scale_fonts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode began or ended
+            self._scale_fonts()
+
+    def _scale_fonts(self) -> None:
+        """The maps' titles, ticks and left axes at the presentation font scale in force."""
+        scale = style.scales()[0]
+        # a field under its label where they do not fit side by side; presenting, all of them
+        # (a long row's label widened the labels' column, and a short row's field was cut)
+        self.controls.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if scale > 1
+                                       else QFormLayout.RowWrapPolicy.WrapLongRows)
+        tick = QFont(self.font())
+        tick.setPointSizeF(TICK_PT * scale)
+        for plot in (p for pair in self.maps for p in pair[::2]):
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setStyle(tickFont=tick)
+            axis = round(LEFT_AXIS_W * scale)
+            plot.getAxis("left").setWidth(axis)
+            if plot.titleLabel.text:
+                plot.setTitle(plot.titleLabel.text, size=f"{TITLE_PT * scale:g}pt")
+            # a column as wide as its title over the map needs ("Leaky ReLU" at large fonts):
+            # the map under it was wider than the column, over the next one's axis
+            plot.setMinimumWidth(axis + 6 + max(20 * scale, plot.titleLabel.minimumWidth()))
+            plot.setPreferredWidth(100 * scale)  # equal columns (size hints otherwise differ)
+        if self.maps:  # the area as wide as its columns need (a narrower one cut the maps)
+            layout = self.area.ci.layout
+            spacing = layout.horizontalSpacing() * (len(self.maps) - 1)
+            margins = sum(layout.getContentsMargins()[::2]) + 2 * self.area.frameWidth()
+            self.area.setMinimumWidth(round(sum(p[0].minimumWidth() for p in self.maps)
+                                            + spacing + margins + 20))
 
     def _progressed(self) -> None:
         if time.perf_counter() - self._drawn >= REDRAW_S:  # the maps fill in a few times a second
@@ -227,6 +267,7 @@ class DeathMapView(ClaimView):
             + (f" · {job.moving:,} cell-lanes still moving" if not job.done else " · done"))
         self.legend.setText(legend_text(top))
         self.framework.setText(framework_text(res, job.done))
+        self.column.place()
 
     def _mouse_moved(self, pos: Any) -> None:
         job = self.sweep

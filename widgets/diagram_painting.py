@@ -283,13 +283,16 @@ class DiagramPainting(DiagramText):
 
     def _footer_texts(self, v: _View) -> tuple[str, str]:
         """The footer's (loss, sample) wordings that fit side by side, longest first. L is the
-        mean over every sample, not this sample's (a − y)²: every wording of it says so; the
-        sample's "(largest z)", then the sample, give way first."""
+        mean over every sample, not this sample's (a − y)²: every wording of it says so (with one
+        sample, that it is the only one); the sample's "(largest z)", then the sample, give way
+        first."""
         assert self._sim is not None
         n, loss = self._sim.data.n, fmt(v.loss)
-        losses = (f"L (mean over all {n:,} samples) = {loss}",
-                  f"L (mean of {n:,} samples) = {loss}", f"L (mean of {n:,}) = {loss}",
-                  f"mean L = {loss}")
+        losses = ((f"L (the only sample) = {loss}", f"L (1 sample) = {loss}", f"L = {loss}")
+                  if n == 1 else
+                  (f"L (mean over all {n:,} samples) = {loss}",
+                   f"L (mean of {n:,} samples) = {loss}", f"L (mean of {n:,}) = {loss}",
+                   f"mean L = {loss}"))
         which = "largest z" if v.auto_sample else "chosen"
         samples = (f"sample {v.sample} ({which})", f"sample {v.sample}")
         for text in losses:

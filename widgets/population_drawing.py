@@ -36,6 +36,12 @@ TABLE_GAP = 8  # px (at the normal font) left of each number in the table of cou
 LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
 Y_TOP = 114.0  # the capacity plot's top: room above 100 % for the shock labels
 X_LABEL = "steps run"
+Z_NOTES = ("← ReLU dead", "← ReLU\ndead")  # the z histogram's note at z = 0, as it fits
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 neuron', '1,000 neurons'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def lane_label(spec: Any) -> str:
@@ -148,12 +154,22 @@ class PopulationDrawing:
         if h > 0 and width > 0:
             per_px = (Y_TOP - bottom) / h
             ys, group = dodge(ys, width * per_px, width * per_px)
-        label = (X_LABEL if group < 2 else f"{X_LABEL}  ·  lines of equal value drawn side by "
-                 f"side (±{(group - 1) / 2 * width:.0f} px)")
-        axis = self.capacity.getAxis("bottom")
-        if axis.labelText != label:
-            axis.setLabel(label)
+        px = f"±{(group - 1) / 2 * width:.0f} px"
+        labels = ((X_LABEL,) if group < 2 else
+                  (f"{X_LABEL}  ·  lines of equal value drawn side by side ({px})",
+                   f"{X_LABEL}  ·  equal lines side by side ({px})",
+                   f"{X_LABEL} · side by side ({px})"))
+        self._fit_label(self.capacity.getAxis("bottom"), labels)
         return ys
+
+    @staticmethod
+    def _fit_label(axis: pg.AxisItem, labels: tuple[str, ...]) -> None:
+        """The first of ``labels`` that fits ``axis``'s width in full (else the last)."""
+        for label in labels:
+            if axis.labelText != label:
+                axis.setLabel(label)
+            if axis.label.boundingRect().width() <= axis.width():
+                return
 
     def _capacity_resized(self) -> None:
         """The plot's height changed: a line's width is another share of the y axis."""
@@ -200,9 +216,24 @@ class PopulationDrawing:
             if (lo, hi) != old:
                 plot.setXRange(lo, hi, padding=0)
                 plot.setYRange(0, top, padding=0)
-            if name == "z":  # left of z = 0 where there is room for it, else right of it
-                self.z_note.setAnchor((1.05, 0) if -lo > 0.35 * (hi - lo) else (-0.05, 0))
-                self.z_note.setPos(0.0, top)
+            if name == "z":
+                self._place_z_note(plot.getViewBox().width(), lo, hi, top)
+
+    def _place_z_note(self, width: float, lo: float, hi: float, top: float) -> None:
+        """The note at z = 0: left of the line where it fits in the plot's ``width`` px, else
+        right of it, on one line, else on two (a narrow plot), else where there is more room."""
+        left = width * -lo / (hi - lo) if hi > lo else 0.0
+        note = self.z_note
+        for text in Z_NOTES:
+            if note.toPlainText() != text:
+                note.setText(text)
+            need = 1.05 * note.textItem.boundingRect().width()
+            if need <= max(left, width - left):
+                break
+        anchor = (1.05, 0) if need <= left or left >= width - left else (-0.05, 0)
+        if tuple(note.anchor) != anchor:
+            note.setAnchor(anchor)
+        note.setPos(0.0, top)
 
     def _draw_strip(self, pop: Population) -> None:
         trace = pop.trace()
@@ -220,8 +251,8 @@ class PopulationDrawing:
         names = [html.escape(lane_label(pop.lanes[i])) for i in lanes]
         where = " · ".join(f"{pos}: <b>{n}</b>" for pos, n in zip(("top", "bottom"), names,
                                                                   strict=False))
-        text = (f"First {pop.trace_size} neurons × last {STRIP_STEPS} steps, output on sample 1 "
-                f"({where}):")
+        text = (f"First {_count(pop.trace_size, 'neuron')} × last {STRIP_STEPS} steps, output "
+                f"on sample 1 ({where}):")
         if text != self.strip_title.text():
             self.strip_title.setText(text)
 
@@ -230,12 +261,13 @@ class PopulationDrawing:
         now = self._now
         th = style.theme()
         n = pop.size
+        # every state its column (a row adds up to the population), "lost" = satur. + dead + div.
         head = ("<tr><th align='left'>activation</th><th>alive</th><th>recov.</th>"
-                "<th>satur.</th><th>dead</th><th>lost</th></tr>")
+                "<th>satur.</th><th>dead</th><th>div.</th><th>lost</th></tr>")
         rows = []
         for i, lane in enumerate(pop.lanes):
             c = now[i] if now is not None else counts[-1, i]
-            cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
+            cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:N_STATES])
             lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
             name = html.escape(lane_label(lane)).replace(" ", "&nbsp;")  # a cell never wraps
             rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}</td>"
@@ -257,16 +289,16 @@ class PopulationDrawing:
         self.table.setText(
             f"<style>td[align='right'], th {{ padding-left: {pad}px }} "
             f"th[align='left'] {{ padding-left: 2px }}</style>"
-            f"<b>{n:,} neurons per activation</b> {when}"
+            f"<b>{_count(n, 'neuron')} per activation</b> {when}"
             f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
             f"{''.join(rows)}</table>")
         self.side.fit()  # the table's lane names may be wider than the column
         self.finding.setText(dropout_finding(pop))
         lagging = self.follower.lagging(self.controller.sim)
-        capped = (f" (of {self.follower.size:,} asked: {pop.sim.data.n:,} samples)"
+        capped = (f" (of {self.follower.size:,} asked: {_count(pop.sim.data.n, 'sample')})"
                   if n < self.follower.size else "")
         text = (f"catching up with the lanes: {pop.t:,} of {self.controller.sim.t:,} steps"
-                if lagging else f"{len(pop.lanes)} × {n:,} neurons{capped} · "
+                if lagging else f"{len(pop.lanes)} × {_count(n, 'neuron')}{capped} · "
                 f"{1000 * self.follower.cost:.1f} ms a step")
         self.status.setText(text)
         self.status.setToolTip(text)

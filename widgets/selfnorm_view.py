@@ -9,29 +9,33 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
-    QComboBox,
+    QFormLayout,
+    QFrame,
     QHeaderView,
     QTableWidgetItem,
 )
 
 from simulation import activations, selfnorm
+from widgets import style
 from widgets.claim_common import (
+    FONT_PT,
     ActivationChecks,
     ClaimView,
     follow_y,
+    font,
     form,
     hold_y,
     make_plot,
     pen,
     plot_area,
     results_table,
-    side_panel,
     spin,
     vbox,
     wrap_label,
 )
+from widgets.death_map_framework import Combo, FittedPanel
 from widgets.style import lane_color
 
 CLAIM = ("Seed 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layers” with LeCun normal "
@@ -41,6 +45,8 @@ TABLE_COLUMNS = ("activation", "init", "mean", "var", "dead", "∞-width var")
 INIT_SHORT = {"lecun": "LeCun", "he": "He"}
 EMPTY_MEAN = (-1.0, 1.0)  # the y ranges before a run: mean -1..1, variance 10⁻²..10²
 EMPTY_VAR_DECADES = (-2.0, 2.0)
+PANEL_W = 470  # px: the controls' column at normal fonts (wider when its fields need it)
+LEFT_AXIS_W = 78  # px: the plots' left axes at normal fonts
 
 
 class SelfNormView(ClaimView):
@@ -55,19 +61,27 @@ class SelfNormView(ClaimView):
         self.width = spin(2, selfnorm.MAX_WIDTH, 256)
         self.samples = spin(16, selfnorm.MAX_SAMPLES, 1000)
         self.seed = spin(0, 2**31 - 1, 0)
-        self.init = QComboBox()
+        self.init = Combo()
         self.init.addItem("recommended (SELU: LeCun, others: He)", "recommended")
         for key, label in selfnorm.INIT_LABELS.items():
             self.init.addItem(f"{label} for all", key)
         self.checks = ActivationChecks(NAMES, selfnorm.DEFAULT_ACTIVATIONS)
+        for box in self.checks.boxes.values():
+            # a font of their own, which presentation mode scales (the style sheet's bold font
+            # stayed at the size of the application font it was first polished with)
+            box.setFont(font(FONT_PT, bold=True))
         self.status = wrap_label()
         self.verdict = wrap_label()
         self.table = results_table(TABLE_COLUMNS, QHeaderView.ResizeMode.ResizeToContents)
 
         controls = form(("Depth (layers)", self.depth), ("Width (units)", self.width),
                         ("Samples", self.samples), ("Init", self.init), ("Seed", self.seed))
-        panel = side_panel(vbox(wrap_label(CLAIM), controls, self.checks, self.run_button,
-                                self.status, self.verdict, (self.table, 1)), 470)
+        self.controls = controls  # (its rows wrap at large fonts: see _scale_fonts)
+        controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        # as wide as its fields and check boxes need (presentation fonts widen it), 470 px at least
+        panel = FittedPanel(vbox(wrap_label(CLAIM), controls, self.checks, self.run_button,
+                                 self.status, self.verdict, (self.table, 1)), PANEL_W)
+        panel.setFrameShape(QFrame.Shape.NoFrame)
 
         self.plots = plot_area()
         self.mean_plot = make_plot(self.plots, 0, "mean", whole_x=True)
@@ -86,7 +100,29 @@ class SelfNormView(ClaimView):
         hold_y(self.mean_plot, *EMPTY_MEAN)
         hold_y(self.var_plot, *EMPTY_VAR_DECADES)
         self._show_layers(self.depth.value())
+        self._scale_fonts()
         self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:  # presentation mode began or ended
+            self._scale_fonts()
+
+    def _scale_fonts(self) -> None:
+        """The plots' ticks and left axes at the presentation font scale in force (the axis
+        titles keep their size: larger, the three plots' vertical ones ran into each other on
+        a 1280x720 screen)."""
+        scale = style.scales()[0]
+        # a field under its label where they do not fit side by side; presenting, all of them
+        # (a long row's label widened the labels' column, and a short row's field was cut)
+        self.controls.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if scale > 1
+                                       else QFormLayout.RowWrapPolicy.WrapLongRows)
+        tick = font(FONT_PT)
+        tick.setPointSizeF(FONT_PT * scale)
+        for plot in self._plots():
+            for name in ("left", "bottom"):
+                plot.getAxis(name).setStyle(tickFont=tick)
+            plot.getAxis("left").setWidth(round(LEFT_AXIS_W * scale))
 
     def _plots(self) -> tuple[pg.PlotItem, ...]:
         return self.mean_plot, self.var_plot, self.dead_plot

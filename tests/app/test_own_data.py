@@ -42,9 +42,11 @@ def test_normalize_scales_x_to_the_unit_square(win, tmp_path, messages, monkeypa
     assert win.controller.sim.data.x.min() == 0.0 and win.controller.sim.data.x.max() == 1.0
 
 
-def test_constant_column_normalizes_to_zero(tmp_path):
-    d = own_data.read_csv(write(tmp_path, "x1,x2,y\n3,1,1\n3,2,2\n")).normalized()
-    assert [p[0] for p in d.x] == [0.0, 0.0]
+def test_constant_column_cannot_be_normalized(tmp_path):
+    """A range of 0 has nothing to scale by (it became all zeros, silently): refused, named."""
+    d = own_data.read_csv(write(tmp_path, "x1,x2,y\n3,1,1\n3,2,2\n"))
+    with pytest.raises(FileError, match=r"^x1 cannot be scaled to"):
+        d.normalized()
 
 
 def test_the_dialog_offers_normalization_when_x_leaves_the_unit_square(qtbot, tmp_path):

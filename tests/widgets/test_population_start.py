@@ -46,7 +46,7 @@ def test_table_shows_the_states_at_the_start(view, controller):
     np.testing.assert_array_equal(start[relu[0]], start[relu[1]])  # same starts, same states
     for i, lane in enumerate(pop.lanes):
         c = start[i]
-        cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:4])
+        cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c)  # every state
         lost = 100 * int(c[[State.SATURATED, State.DEAD, State.DIVERGED]].sum()) / pop.size
         assert (f"{cells}<td align='right'><b>{lost:.1f}&nbsp;%") in shown, lane_label(lane)
     # what step 0 then counts (no shock at step 0): the same numbers, from the model's own step

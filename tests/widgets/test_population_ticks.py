@@ -25,12 +25,13 @@ def assert_apart(labels, name):
 def population(qtbot):
     """open(size, scale): the window at ``size`` (presenting at ``scale`` unless None) on the
     Population tab, its population drawn at step 0."""
-    windows = []
+    windows, scales = [], []
 
     def open_(size, scale):
         w = helpers.open_window(qtbot, size)
         windows.append(w)
         if scale is not None:
+            scales.append(w.presentation.scale)  # restored afterwards: it is remembered
             w.presentation.set_scale(scale)
             w.presentation.set_presentation(True, persist=False)
         titles = [w.tabs.tabText(i) for i in range(w.tabs.count())]
@@ -50,6 +51,8 @@ def population(qtbot):
         w.controller.pause()
         if w.presentation.on:
             w.presentation.set_presentation(False, persist=False)
+        if scales:
+            w.presentation.set_scale(scales[0])
         QApplication.processEvents()
         w.close()
 

@@ -316,7 +316,8 @@ def test_table_names_the_step_of_the_plots_last_point(controller, show):
     assert np.array_equal(x, v.curves[0].getData()[0])
     assert x[-2] == 30 and y[-2] == 100.0 and x[-1] == 31 and y[-1] == 100.0
     assert "after 31 steps, by state:" in v.table.text()
-    assert "<td align='right'>50</td><td align='right'><b>100.0&nbsp;%" in v.table.text()
+    assert "<td align='right'>50</td><td align='right'>0</td><td align='right'><b>100.0&nbsp;%" \
+        in v.table.text()  # ReLU: 50 dead, 0 diverged
     assert v.capacity.getAxis("bottom").labelText.startswith("steps run")
     controller.play()  # live (no tick before the event loop runs): the last row counted
     try:
