@@ -21,6 +21,7 @@ Z_RANGE = (-12.0, 4.0)  # z range of the plot for a b = -10 shock (see default_z
 Z_LIMIT = 100.0  # the z range never grows past +-Z_LIMIT (a diverged lane is off the chart)
 ALPHA_LIMIT = 1e3  # PReLU's curve is frozen when alpha is non-finite or beyond this
 CURVE_POINTS = 481
+CURVE_TOLERANCE_PX = 1 / 32  # a curve moved by less is not redrawn (see _curves_moved)
 CARD_BG = "#FFFFFF"
 MUTED = "#6A6A6A"
 
@@ -129,8 +130,10 @@ class CardCurve:
             return float(self.spec.params.get("alpha_init", 0.25))
         return None
 
-    def _update_curves(self, alpha: float | None) -> None:
-        """Recompute f(z) and f'(z) over the current z range (with alpha for PReLU)."""
+    def _curves(self, alpha: float | None) -> tuple[np.ndarray, np.ndarray, np.ndarray,
+                                                     tuple[float, float]]:
+        """z, f(z), f'(z) over the current z range (with alpha for PReLU), and the y range
+        that shows them."""
         lo, hi = self._zrange
         zs = np.sort(np.concatenate((np.linspace(lo, hi, CURVE_POINTS), _KINK)))
         zs = zs[np.concatenate(([True], np.diff(zs) > 0))]  # np.union1d, without its ~12 ms
@@ -138,6 +141,39 @@ class CardCurve:
         with np.errstate(all="ignore"):
             f = self.act.value(zs, **kw)
             d = self.act.grad(zs, **kw)
+            ymin = float(min(np.min(f), np.min(d), 0.0))
+            ymax = float(max(np.max(f), np.max(d), 1.0))
+        pad = 0.08 * (ymax - ymin)
+        yr = (math.floor((ymin - pad) * 2) / 2, math.ceil((ymax + pad) * 2) / 2)
+        return zs, f, d, yr
+
+    def _curves_moved(self, alpha: float | None) -> bool:
+        """Whether the curves for ``alpha`` (PReLU's, moving a little every step) would be
+        drawn elsewhere than the curves shown: another y range, another shape of NaNs, or any
+        point moved by CURVE_TOLERANCE_PX or more on screen. Redrawing them costs a full repaint
+        of the plot (~1.2 ms a frame); PReLU's alpha moves ~2e-5 a frame after a bias shock,
+        its curve ~0.005 px."""
+        if alpha == self._alpha:
+            return False
+        if alpha is None or self._alpha is None or self.value_curve.yData is None:
+            return True
+        _, f, d, yr = self._curves(alpha)
+        f0, d0 = self.value_curve.yData, self.grad_curve.yData
+        if yr != self._yrange or len(f0) != len(f) or len(d0) != len(d):
+            return True
+        with np.errstate(all="ignore"):
+            if not (np.array_equal(np.isfinite(f), np.isfinite(f0))
+                    and np.array_equal(np.isfinite(d), np.isfinite(d0))):
+                return True
+            moved = max(float(np.max(np.abs(f - f0), initial=0.0, where=np.isfinite(f))),
+                        float(np.max(np.abs(d - d0), initial=0.0, where=np.isfinite(d))))
+        px_per_unit = self.plot.getPlotItem().getViewBox().height() / (yr[1] - yr[0])
+        return not moved * px_per_unit < CURVE_TOLERANCE_PX
+
+    def _update_curves(self, alpha: float | None) -> None:
+        """Recompute f(z) and f'(z) over the current z range (with alpha for PReLU)."""
+        lo, hi = self._zrange
+        zs, f, d, yr = self._curves(alpha)
         self.value_curve.setData(zs, f)
         self.grad_curve.setData(zs, d)
         self._alpha = alpha
@@ -145,11 +181,6 @@ class CardCurve:
             self._curve_range = self._zrange
             self.plot.getPlotItem().getViewBox().setXRange(lo, hi, padding=0)
             self.region.setRegion((lo - 1.0, 0.0))
-        with np.errstate(all="ignore"):
-            ymin = float(min(np.min(f), np.min(d), 0.0))
-            ymax = float(max(np.max(f), np.max(d), 1.0))
-        pad = 0.08 * (ymax - ymin)
-        yr = (math.floor((ymin - pad) * 2) / 2, math.ceil((ymax + pad) * 2) / 2)
         if yr != self._yrange:
             self._yrange = yr
             self.plot.getPlotItem().getViewBox().setYRange(*yr, padding=0)

@@ -290,7 +290,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
             alpha = float(snap.params.alpha[i, 0])
             if not (math.isfinite(alpha) and abs(alpha) <= ALPHA_LIMIT):
                 alpha = self._alpha  # a diverged alpha: keep the last drawable curve
-        if grew or alpha != self._alpha:
+        if grew or self._curves_moved(alpha):
             self._update_curves(alpha)
         if self._dots_z is None or not np.array_equal(z, self._dots_z):
             self.dots.setData(x=z, y=a)

@@ -130,9 +130,7 @@ class DiagramPainting(DiagramText):
                        bold=True)
         state = self._text(p, v.state.name, QPointF(BASE_W - 8, top), "r",
                            style.state_color(v.state), tpx, bold=True)
-        step = f"step {v.step:,}"
-        if r.right() + 10 + self._size(step)[0] <= state.left() - 8:
-            self._text(p, step, QPointF(r.right() + 10, top), "l", muted)
+        self._step_slot = (r.right() + 10, state.left() - 8, top)  # see _paint_step
 
         # Input edges (forward, by |w| and sign) and their gradients (backward, by log |g|).
         # Labels and arrows sit on the outer side of x1 and b; x2's label above, arrow below.
@@ -280,6 +278,14 @@ class DiagramPainting(DiagramText):
         for label, at, color, px in labels:
             lowest = max(lowest, self._text(p, label, at, "c", color, px, halo=True).bottom())
         self._footer(p, v, lowest)
+
+    def _paint_step(self, p: QPainter, v: _View) -> None:
+        """The header's step, between the lane and its state where it fits (painted last, over
+        the rest: it is the one part of a dead lane's diagram that changes every step)."""
+        left, right, top = self._step_slot
+        step = f"step {v.step:,}"
+        if left + self._size(step)[0] <= right:
+            self._text(p, step, QPointF(left, top), "l", style.theme().muted)
 
     def _footer_texts(self, v: _View) -> tuple[str, str]:
         """The footer's (loss, sample) wordings that fit side by side, longest first. L is the

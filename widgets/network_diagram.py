@@ -16,9 +16,11 @@ The canvas layout, inks and widths are in :mod:`widgets.diagram_layout`, the pai
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from simulation import activations
@@ -54,6 +56,12 @@ class NetworkDiagram(QWidget, DiagramPainting):
         self._curve: list[QPointF] = []
         self._fonts: dict[tuple[int, bool], QFont] = {}
         self._shown: tuple | None = None  # (snapshot, lane, sample) last read
+        # the last frame but its step, painted (see paintEvent): a dead lane's diagram changes
+        # only in its step, and painting it anew took ~1.7 ms a frame
+        self._picture: QPixmap | None = None
+        self._picture_key_drawn: tuple | None = None
+        self._generation = 0  # bumped by font and palette changes
+        self._step_slot = (0.0, 0.0, 0.0)  # the header's room for the step (set by _paint)
         self.setMinimumSize(MIN_W, MIN_H)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -186,23 +194,60 @@ class NetworkDiagram(QWidget, DiagramPainting):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         try:
+            if self._view is None:
+                painter.fillRect(self.rect(), QColor(style.theme().base))
+                return
+            key = self._picture_key(self._view)
+            if key != self._picture_key_drawn or self._picture is None:
+                self._picture = self._render_picture()
+                self._picture_key_drawn = key
+            painter.drawPixmap(0, 0, self._picture)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-            painter.fillRect(self.rect(), QColor(style.theme().base))
-            if self._view is None:
-                return
-            s = min(self.width() / BASE_W, self.height() / BASE_H)
-            painter.translate((self.width() - BASE_W * s) / 2, (self.height() - BASE_H * s) / 2)
-            painter.scale(s, s)
-            self._paint(painter, self._view)
+            self._to_canvas(painter)
+            self._paint_step(painter, self._view)
         finally:
             painter.end()
+
+    def _to_canvas(self, painter: QPainter) -> None:
+        """Map the 420 x 300 logical canvas onto the widget, centred, uniformly scaled."""
+        s = min(self.width() / BASE_W, self.height() / BASE_H)
+        painter.translate((self.width() - BASE_W * s) / 2, (self.height() - BASE_H * s) / 2)
+        painter.scale(s, s)
+
+    def _picture_key(self, v: _View) -> tuple:
+        """Everything the cached picture shows depends on: the numbers but the step (a dead
+        lane's only change from step to step; painted over the picture), the size, the theme,
+        the font and its scale. ``repr`` keeps NaN equal to itself and every bit of a float."""
+        numbers = repr(dataclasses.replace(v, step=0))
+        dpr = self.devicePixelRatioF()
+        return (numbers, self.width(), self.height(), dpr, style.theme(), style.scales(),
+                self.font().key(), self._sim, self._lane, self._generation)
+
+    def _render_picture(self) -> QPixmap:
+        """Everything but the header's step, painted into a pixmap the widget's size."""
+        assert self._view is not None
+        dpr = self.devicePixelRatioF()
+        pixmap = QPixmap(round(self.width() * dpr), round(self.height() * dpr))
+        pixmap.setDevicePixelRatio(dpr)
+        pixmap.fill(QColor(style.theme().base))
+        p = QPainter(pixmap)
+        try:
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            self._to_canvas(p)
+            self._paint(p, self._view)
+        finally:
+            p.end()
+        return pixmap
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_min_height()  # the column's height may have changed: half of it at most
 
     def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.PaletteChange):
+            self._generation += 1  # the cached picture is out of date
         if event.type() == QEvent.Type.FontChange:  # presentation mode: a new font scale
             self._fonts.clear()
             self._fit_min_height()

@@ -233,8 +233,9 @@ def test_curves_are_not_recomputed_every_frame(qtbot, monkeypatch):
     assert calls == {"curve": 0, "dots": 0}
     sim.step()
     cards.refresh(sim)
-    # only PReLU's curve (alpha moved); the dead ReLU's dots did not move: not re-set
-    assert calls["curve"] == 1
+    # at most PReLU's curve (alpha moved, redrawn once it moves 1/32 px on screen, see
+    # test_card_curve_tolerance); the dead ReLU's dots did not move: not re-set
+    assert calls["curve"] <= 1
     assert calls["dots"] == 4
 
 
