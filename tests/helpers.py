@@ -1,5 +1,6 @@
 """Helpers shared by several test files: the command line run as a process, its refusals, CSV
-rows, showing a widget or the main window, and stepping the window's run.
+rows, showing a widget or the main window, its tabs and sizes, stepping the window's run, and
+what a diagram or an axis draws.
 
 (Qt is imported inside the functions that need it: the command-line tests run without it.)
 """
@@ -80,6 +81,45 @@ def open_window(qtbot, size=(1280, 720)):
     return show(qtbot, create_window("bias-shock"), size)
 
 
+def settle(qtbot=None, rounds=3):
+    """Deliver the pending events ``rounds`` times, then (given ``qtbot``) wait 20 ms."""
+    from PySide6.QtWidgets import QApplication
+
+    for _ in range(rounds):
+        QApplication.processEvents()
+    if qtbot is not None:
+        qtbot.wait(20)
+
+
+def tab_page(win, title):
+    """The page of the window's tab ``title`` (a lazy tab: built the first time it is shown)."""
+    titles = [win.tabs.tabText(i) for i in range(win.tabs.count())]
+    return win.tabs.widget(titles.index(title))
+
+
+def open_tab(win, title):
+    """The window's tab ``title`` made the current one; its view."""
+    page = tab_page(win, title)
+    win.tabs.setCurrentWidget(page)
+    return page.view
+
+
+def window_case(win, qtbot, size, dock=False, scale=0.0, rounds=4):
+    """``win`` at ``size`` ((width, height) or "min": its minimum size), presenting at ``scale``
+    or (0) not presenting with the set-up dock shown or hidden (``dock``)."""
+    if scale:
+        win.presentation.set_scale(scale)
+        win.presentation.set_presentation(True, persist=False)
+    else:
+        win.setup_dock.setVisible(dock)
+    settle(qtbot, rounds)
+    if size == "min":
+        win.resize(win.minimumSizeHint())
+    else:
+        win.resize(*size)
+    settle(qtbot, rounds)
+
+
 def play(w, steps):
     """Run the window's simulation ``steps`` steps and show them."""
     w.controller.sim.run(steps)
@@ -98,24 +138,36 @@ def bias_shock_sim(steps=1000):
     return sim
 
 
-def painted_texts(diagram) -> list[tuple[str, object]]:
-    """The texts a network diagram paints on one grab, each with its rectangle (a QRectF)."""
+def painted_calls(diagram) -> list[tuple[dict, object]]:
+    """The texts a network diagram paints on one grab: each ``_text`` call's arguments by name
+    (defaults filled in: text, px, bold, ...) with the rectangle it drew (a QRectF)."""
+    import inspect
+
     from PySide6.QtCore import QRectF
 
-    seen: list[tuple[str, QRectF]] = []
+    seen: list[tuple[dict, QRectF]] = []
     paint_text = diagram._text
+    signature = inspect.signature(paint_text)
 
-    def spy(p, text, *args, **kwargs):
-        rect = paint_text(p, text, *args, **kwargs)
-        seen.append((text, QRectF(rect)))
+    def spy(*args, **kwargs):
+        call = signature.bind(*args, **kwargs)
+        call.apply_defaults()
+        rect = paint_text(*args, **kwargs)
+        seen.append((dict(call.arguments), QRectF(rect)))
         return rect
 
     diagram._text = spy
+    diagram._picture_key_drawn = None  # paint it whole, not its cached picture but the step
     try:
         diagram.grab()
     finally:
         del diagram._text
     return seen
+
+
+def painted_texts(diagram) -> list[tuple[str, object]]:
+    """The texts a network diagram paints on one grab, each with its rectangle (a QRectF)."""
+    return [(call["text"], rect) for call, rect in painted_calls(diagram)]
 
 
 def tick_labels(axis) -> list[tuple[str, object]]:

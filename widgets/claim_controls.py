@@ -1,6 +1,7 @@
 """The set-up blocks of the claim tabs' controls: fonts (and the largest that fits), word-wrapped
-labels, activation check boxes, a scrolling side panel, spin boxes, results tables whose columns
-fit their contents, forms, and stacked rows and columns.
+labels, activation check boxes, a scrolling side panel (and one as wide as its fields), combo
+boxes that keep their items' width, spin boxes, results tables whose columns fit their contents,
+forms, and stacked rows and columns.
 """
 
 from __future__ import annotations
@@ -8,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QFont, QTextLayout
 from PySide6.QtWidgets import (
     QBoxLayout,
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QVBoxLayout,
@@ -131,6 +134,49 @@ def side_panel(layout: QLayout, width: int | None = None, framed: bool = False) 
     return scroll
 
 
+class Combo(QComboBox):
+    """A combo box never narrower than its items in the font in force (QComboBox's own minimum
+    stayed that of the font it was first shown in: presentation fonts cut its text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+
+class FittedPanel(QScrollArea):
+    """A settings column that scrolls vertically and is never narrower than its contents need
+    (its fields and texts are not cut: a presentation font widens it), ``width`` px if wider."""
+
+    def __init__(self, layout: QLayout, width: int = 0):
+        super().__init__()
+        self.least = width
+        inner = QWidget()
+        inner.setLayout(layout)
+        self.setWidget(inner)  # (watched: a new font or text there refits the width)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Expanding)
+
+    def _needed(self) -> int:
+        """The inner widget's least width, plus the frame and a vertical scroll bar's width."""
+        return (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
+                + self.verticalScrollBar().sizeHint().width())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._needed(), super().minimumSizeHint().height())
+
+    def sizeHint(self) -> QSize:
+        return QSize(max(self.least, self._needed()), super().sizeHint().height())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
 def spin(lo: int, hi: int, value: int) -> QSpinBox:
     """A spin box for whole numbers lo..hi showing ``value``, with thousands separators."""
     s = QSpinBox()
@@ -142,10 +188,12 @@ def spin(lo: int, hi: int, value: int) -> QSpinBox:
 
 class FitTable(QTableWidget):
     """A table whose columns are as wide as their contents and headers, sharing any width left
-    (see :func:`fit_columns`), again when it is resized or its font changes."""
+    (see :func:`fit_columns`), again when it is resized or its font changes; its size hint is
+    as wide as those columns (and a vertical scroll bar) need."""
 
     def __init__(self, rows: int, columns: int):
         self._built = False  # (Qt sends events while the table is being built)
+        self.need = 0  # px: the columns' widths together, as last fitted
         super().__init__(rows, columns)
         self._built = True
 
@@ -158,6 +206,13 @@ class FitTable(QTableWidget):
         super().changeEvent(event)
         if self._built and event.type() == QEvent.Type.FontChange:
             fit_columns(self)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if not self.need:
+            return hint
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(self.need + 2 * self.frameWidth() + bar, hint.height())
 
 
 def fit_columns(table: QTableWidget) -> None:
@@ -172,6 +227,9 @@ def fit_columns(table: QTableWidget) -> None:
     extra = max(0, table.viewport().width() - sum(need)) // n
     for c, w in enumerate(need):
         header.resizeSection(c, w + extra)
+    if isinstance(table, FitTable) and table.need != sum(need):
+        table.need = sum(need)
+        table.updateGeometry()  # (a panel as wide as the table wants: widened or narrowed)
 
 
 def results_table(headers: tuple[str, ...],

@@ -10,10 +10,14 @@ from __future__ import annotations
 import math
 
 import pyqtgraph as pg
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QFont, QFontMetricsF
 from PySide6.QtWidgets import (
+    QFrame,
+    QLayout,
     QProgressBar,
     QSpinBox,
+    QTableWidget,
     QTableWidgetItem,
 )
 
@@ -29,10 +33,10 @@ from widgets.claim_common import (
     plot_area,
     results_table,
     short_label,
-    side_panel,
     vbox,
     wrap_label,
 )
+from widgets.claim_controls import FittedPanel
 from widgets.style import lane_color
 
 CLAIM = ("Seed 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), ELU 1.5x "
@@ -41,12 +45,29 @@ CLAIM = ("Seed 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), 
          "(PReLU also sums its slope's gradient); median of the repeats, divided by ReLU's.")
 HEADERS = ("activation", "forward\nms", "backward\nms", "total\nms", "×\nReLU", "seed\n× ReLU")
 NAMES = tuple(activations.ACTIVATIONS)
-PANEL_WIDTH = (360, 640)  # the left column's least and most width: the chart gets the rest
+PANEL_WIDTH = (360, 640)  # the left column's least width, and its width unless the table needs
+# more (the chart gets the rest; in a narrow window the column gives way and the table scrolls)
 VALUE_PT = (11, 8)  # the bars' value labels: largest and least font sizes, then turned upright
 TICK_LEAST_PT = 7  # the bars' names: least font size (abbreviated below the axis's own size)
 LABEL_GAP = 0.35  # a value label's gap above its bar, in label heights
 LABEL_MARGIN = 1  # px around a value label's text
 SLOT_PX = 44  # the least width of a bar's slot: the chart is never narrower
+
+
+class TablePanel(FittedPanel):
+    """The left column: ``width`` px, or as wide as ``table``'s columns need where that is wider
+    (the table scrolled sideways at 1280x720 presenting); narrower only where the window is."""
+
+    def __init__(self, layout: QLayout, table: QTableWidget, width: int):
+        super().__init__(layout, width)
+        self.table = table
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def sizeHint(self) -> QSize:
+        margins = self.widget().layout().contentsMargins()
+        want = (self.table.sizeHint().width() + margins.left() + margins.right()
+                + 2 * self.frameWidth() + self.verticalScrollBar().sizeHint().width())
+        return QSize(max(self.least, want), super().sizeHint().height())
 
 
 class CostView(ClaimView):
@@ -62,10 +83,10 @@ class CostView(ClaimView):
         self.progress = QProgressBar()
         self.table = results_table(HEADERS)
         self.table.setFont(font())
-        panel = side_panel(vbox(wrap_label(CLAIM), form(("Repeats", self.repeats)),
-                                self.run_button, self.progress, (self.table, 1)))
+        panel = TablePanel(vbox(wrap_label(CLAIM), form(("Repeats", self.repeats)),
+                                self.run_button, self.progress, (self.table, 1)),
+                           self.table, PANEL_WIDTH[1])
         panel.setMinimumWidth(PANEL_WIDTH[0])
-        panel.setMaximumWidth(PANEL_WIDTH[1])
 
         self.plots = plot_area()
         self.plots.setMinimumWidth(78 + SLOT_PX * len(NAMES))  # (78: the left axis)
@@ -89,7 +110,6 @@ class CostView(ClaimView):
         self._tops: dict[int, float] = {}  # bar index -> log10 of the top of its bar or ◆
         self.place(panel, wrap_label("Bars: measured here. ◆: the seed's number."),
                    (self.plots, 1))
-        self.layout().setStretch(0, 1)  # the panel and the chart share the width (panel ≤ 640)
         self.plot.vb.sigResized.connect(self.fit_labels)
         self.runner.progressed.connect(self.refresh)
         self.refresh()

@@ -1,7 +1,6 @@
 """The seed's decision framework ("speed critical → Leaky ReLU", "very deep → SELU", ...) beside
-what a death map measured: the text under the Death-map tab's maps; the column that gives the
-maps their height above it (:class:`MapColumn`) and the settings panel as wide as its fields
-(:class:`FittedPanel`, also the Self-normalization tab's).
+what a death map measured: the text under the Death-map tab's maps, and the column that gives
+the maps their height above it (:class:`MapColumn`).
 """
 
 from __future__ import annotations
@@ -9,16 +8,8 @@ from __future__ import annotations
 import html
 import math
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QLabel,
-    QLayout,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from simulation import activations, sweep
 from simulation.health import State
@@ -35,49 +26,6 @@ FRAMEWORK = (
 MAP_SHARE = 0.7  # of the column's height left by the key: the maps' at least ...
 MAP_MIN_PX = 250  # ... and at least this (the text under them scrolls first)
 GAP = 6
-
-
-class Combo(QComboBox):
-    """A combo box never narrower than its items in the font in force (QComboBox's own minimum
-    stayed that of the font it was first shown in: presentation fonts cut its text)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
-
-
-class FittedPanel(QScrollArea):
-    """A settings column that scrolls vertically and is never narrower than its contents need
-    (its fields and texts are not cut: a presentation font widens it), ``width`` px if wider."""
-
-    def __init__(self, layout: QLayout, width: int = 0):
-        super().__init__()
-        self.least = width
-        inner = QWidget()
-        inner.setLayout(layout)
-        self.setWidget(inner)  # (watched: a new font or text there refits the width)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Expanding)
-
-    def _needed(self) -> int:
-        """The inner widget's least width, plus the frame and a vertical scroll bar's width."""
-        return (self.widget().minimumSizeHint().width() + 2 * self.frameWidth()
-                + self.verticalScrollBar().sizeHint().width())
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(self._needed(), super().minimumSizeHint().height())
-
-    def sizeHint(self) -> QSize:
-        return QSize(max(self.least, self._needed()), super().sizeHint().height())
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
-        return super().eventFilter(watched, event)
 
 
 class MapColumn(QWidget):
@@ -153,18 +101,21 @@ def framework_text(res: sweep.SweepResult, done: bool) -> str:
     order = [a for _, a, _ in FRAMEWORK]
     lanes = sorted(range(len(res.lanes)), key=lambda i: order.index(res.lanes[i].activation)
                    if res.lanes[i].activation in order else len(order))
-    head = "".join(f"<th align='right'>&nbsp;{h}</th>" for h in
+    # the headers in italics, not bold (bold ones made the table wider than the column at
+    # 1280x720, presenting or beside the set-up dock: it scrolled sideways)
+    th_style = "style='font-weight:normal; font-style:italic'"
+    head = "".join(f"<th align='right' {th_style}>&nbsp;{h}</th>" for h in
                    ("alive", "recovering", "saturated", "dead", "diverged", "back in (median)"))
     rows = []
     for i in lanes:
         act = res.lanes[i].activation
         st, rec = res.state[i], res.recovery[i]
-        pct = "".join(f"<td align='right'>{100 * float((st == k).mean()):.0f} %</td>"
+        pct = "".join(f"<td align='right'>{100 * float((st == k).mean()):.0f}&nbsp;%</td>"
                       for k in range(len(State)))
         med = sweep.nan_median(rec[rec > 0])
         back = f"{med:,.0f} steps" if math.isfinite(med) else "—"
         label = html.escape(activations.get(act).label)
-        rows.append(f"<tr><td>{html.escape(branch.get(act, '(not in the seed)'))} → </td>"
+        rows.append(f"<tr><td>{html.escape(branch.get(act, '(not in the seed)'))}&nbsp;→ </td>"
                     f"<td><b style='color:{style.lane_color(act)}'>{label}</b></td>{pct}"
                     f"<td align='right'>{back}</td></tr>")
     best = max(range(len(res.lanes)), key=lambda i: float((res.state[i] == State.ALIVE).mean()))
@@ -174,7 +125,8 @@ def framework_text(res: sweep.SweepResult, done: bool) -> str:
     return (f"<b>The seed's decision framework beside the death map{status}</b>, share of the "
             f"{cells:,} cells by state at the end: "
             f"<table cellspacing='0' cellpadding='1' style='color:{th.text}'>"
-            f"<tr><th align='left'>seed: if …</th><th align='left'>use</th>{head}</tr>"
+            f"<tr><th align='left' {th_style}>seed: if …</th>"
+            f"<th align='left' {th_style}>use</th>{head}</tr>"
             f"{''.join(rows)}</table>"
             f"Most cells alive at the end: <b>{activations.get(res.lanes[best].activation).label}"
             f"</b>; never dead in any cell: {', '.join(never_dead) or 'none'}. One neuron cannot "

@@ -33,15 +33,9 @@ from simulation.config import ConfigError, RunConfig
 from simulation.health import STATE_NAMES
 from widgets import style
 from widgets.claim_common import ClaimView
-from widgets.claim_controls import form, hbox, spin, vbox, wrap_label
+from widgets.claim_controls import Combo, FittedPanel, form, hbox, spin, vbox, wrap_label
 from widgets.claim_plots import plot_area, style_plot
-from widgets.death_map_framework import (
-    FRAMEWORK,
-    Combo,
-    FittedPanel,
-    MapColumn,
-    framework_text,
-)
+from widgets.death_map_framework import FRAMEWORK, MapColumn, framework_text
 from widgets.death_map_images import (
     NEVER_COLOR,
     RECOVERY_MAP,

@@ -1,6 +1,6 @@
 """What a frame of the Population tab draws: the capacity-lost curves and their shock markers,
-the b and largest-z histograms, the dropped-versus-dead strip and the texts (counts by state, the
-dropout finding, the status line).
+the b and largest-z histograms and the dropped-versus-dead strip; the texts (counts by state, the
+dropout finding, the status line) are written by :mod:`widgets.population_texts`.
 
 :class:`PopulationDrawing` is a mix-in of :class:`widgets.population_view.PopulationView`, which
 builds the items it draws into. A frame only calls ``setData`` (at most every FRAME_S; the
@@ -17,14 +17,13 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
 
-from simulation import activations
-from simulation.health import State, classify
+from simulation.health import classify
 from simulation.population import N_STATES, Population
 from widgets import style
 from widgets.claim_controls import font
 from widgets.population_plots import bins_of, dodge, histogram_range
+from widgets.population_texts import LOST, PopulationTexts, counted, lane_label
 from widgets.time_plots import event_label
 from widgets.time_ranges import snapped_range
 
@@ -32,47 +31,14 @@ FRAME_S = 1 / 30
 SLOW_S = 1 / 12
 BINS = 60
 STRIP_STEPS = 160  # steps shown in the dropped-versus-dead strip
-TABLE_GAP = 8  # px (at the normal font) left of each number in the table of counts
-LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
 Y_TOP = 114.0  # the capacity plot's top: room above 100 % for the shock labels
 X_LABEL = "steps run"
 Z_NOTES = ("← ReLU dead", "← ReLU\ndead")  # the z histogram's note at z = 0, as it fits
 
 
-def _count(n: int, noun: str) -> str:
-    """'1 neuron', '1,000 neurons'."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
-
-
-def lane_label(spec: Any) -> str:
-    """'ReLU', 'ReLU + dropout 0.5'."""
-    name = activations.get(spec.activation).label
-    return name + (f" + dropout {spec.dropout:g}" if spec.dropout else "")
-
-
-def lane_color(spec: Any) -> str:
-    """The lane's colour; a lane with dropout has a darker (light theme) or lighter (dark theme)
-    variant of its activation's, so ReLU + dropout is told from ReLU in every plot and table."""
-    color = style.lane_color(spec.activation)
-    if not spec.dropout:
-        return color
-    q = QColor(color)
-    return (q.lighter(150) if style.theme() is style.DARK else q.darker(160)).name()
-
-
-def lane_style(spec: Any) -> Qt.PenStyle:
-    """Dashed for a lane with dropout, solid otherwise."""
-    return Qt.PenStyle.DashLine if spec.dropout else Qt.PenStyle.SolidLine
-
-
-def lane_swatch(spec: Any) -> str:
-    """The lane's key in the texts: a solid or dashed bar in :func:`lane_color`."""
-    return (f"<span style='color:{lane_color(spec)}'><b>{'┅' if spec.dropout else '━'}</b>"
-            "</span>")
-
-
-class PopulationDrawing:
-    """The drawing half of the Population view: ``refresh`` and the ``_draw_*`` steps it runs.
+class PopulationDrawing(PopulationTexts):
+    """The drawing half of the Population view: ``refresh`` and the ``_draw_*`` steps it runs
+    (the texts' step from :class:`PopulationTexts`).
 
     Draws into the items and labels the view builds (``capacity``, ``curves``, ``markers``,
     ``b_plot``, ``z_plot``, ``hist``, ``z_note``, ``strip_*``, ``table``, ``finding``,
@@ -251,58 +217,10 @@ class PopulationDrawing:
         names = [html.escape(lane_label(pop.lanes[i])) for i in lanes]
         where = " · ".join(f"{pos}: <b>{n}</b>" for pos, n in zip(("top", "bottom"), names,
                                                                   strict=False))
-        text = (f"First {_count(pop.trace_size, 'neuron')} × last {STRIP_STEPS} steps, output "
+        text = (f"First {counted(pop.trace_size, 'neuron')} × last {STRIP_STEPS} steps, output "
                 f"on sample 1 ({where}):")
         if text != self.strip_title.text():
             self.strip_title.setText(text)
-
-    def _draw_texts(self, pop: Population) -> None:
-        counts = pop.counts()
-        now = self._now
-        th = style.theme()
-        n = pop.size
-        # every state its column (a row adds up to the population), "lost" = satur. + dead + div.
-        head = ("<tr><th align='left'>activation</th><th>alive</th><th>recov.</th>"
-                "<th>satur.</th><th>dead</th><th>div.</th><th>lost</th></tr>")
-        rows = []
-        for i, lane in enumerate(pop.lanes):
-            c = now[i] if now is not None else counts[-1, i]
-            cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:N_STATES])
-            lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
-            name = html.escape(lane_label(lane)).replace(" ", "&nbsp;")  # a cell never wraps
-            rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}</td>"
-                        f"{cells}<td align='right'><b>{lost}</b></td></tr>")
-        # row i of the counts is the state step i found, before its update: that after i steps
-        # (a shock at step i included). At rest the states after the t steps run, as step t
-        # will count them (the status bar's 'step t'; the capacity plot's last point); live or
-        # catching up, the last row counted, t - 1. Before the first step: as initialized
-        # (unless a shock came first), classified as a step would.
-        shown = pop.t if now is not None else pop.first_step() + len(counts) - 1
-        shocked = bool(pop.events) and pop.events[-1]["step"] == shown
-        if shown == 0 and now is not None:
-            when = (f"{'' if pop.events else 'at start, '}before step 0"
-                    f"{' (after the shock)' if pop.events else ''}, by state:")
-        else:
-            when = (f"after {shown:,} step{'' if shown == 1 else 's'}"
-                    f"{' and the shock' if shocked else ''}, by state:")
-        pad = round(TABLE_GAP * style.scales()[0])  # a gap between the columns of numbers
-        self.table.setText(
-            f"<style>td[align='right'], th {{ padding-left: {pad}px }} "
-            f"th[align='left'] {{ padding-left: 2px }}</style>"
-            f"<b>{_count(n, 'neuron')} per activation</b> {when}"
-            f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
-            f"{''.join(rows)}</table>")
-        self.side.fit()  # the table's lane names may be wider than the column
-        self.finding.setText(dropout_finding(pop))
-        lagging = self.follower.lagging(self.controller.sim)
-        capped = (f" (of {self.follower.size:,} asked: {_count(pop.sim.data.n, 'sample')})"
-                  if n < self.follower.size else "")
-        text = (f"catching up with the lanes: {pop.t:,} of {self.controller.sim.t:,} steps"
-                if lagging else f"{len(pop.lanes)} × {_count(n, 'neuron')}{capped} · "
-                f"{1000 * self.follower.cost:.1f} ms a step")
-        self.status.setText(text)
-        self.status.setToolTip(text)
-
 
 def counts_before_step(pop: Population) -> np.ndarray:
     """(L, 5) neurons per state (alive, recovering, saturated, dead, diverged) per lane as the
@@ -316,31 +234,3 @@ def counts_before_step(pop: Population) -> np.ndarray:
             states.append(classify(p, sim.network.run(p, sim.data.x, sim.data.y)))
     state = np.concatenate(states).astype(np.intp)
     return np.stack([np.bincount(row, minlength=N_STATES) for row in state])
-
-
-def dropout_finding(pop: Population) -> str:
-    """The seed-002 comparison on this run: ReLU against ReLU + dropout, dead counts now."""
-    counts = pop.counts()
-    relu = [i for i, lane in enumerate(pop.lanes) if lane.activation == "relu"]
-    plain = [i for i in relu if not pop.lanes[i].dropout]
-    dropped = [i for i in relu if pop.lanes[i].dropout]
-    if not plain or not dropped:
-        return ("<b>Dropout versus death:</b> set a dropout rate above 0 (with a ReLU lane) to "
-                "compare ReLU with ReLU + dropout on the same starts, data and shocks.")
-    a, b = plain[0], dropped[0]
-    if not len(counts):  # both lanes are there; no state is counted before the first step
-        return (f"<b>Dropout versus death:</b> ReLU and "
-                f"{html.escape(lane_label(pop.lanes[b]))} start from the same neurons, with "
-                f"the same data and shocks; their dead neurons are compared from the first "
-                f"step on.")
-    n = pop.size
-    da, db = int(counts[-1, a, State.DEAD]), int(counts[-1, b, State.DEAD])
-    p = pop.lanes[b].dropout
-    diff = 100 * (db - da) / n
-    verdict = ("dies <b>more</b> often, against the claim" if diff > 0.5 else
-               "dies <b>less</b> often" if diff < -0.5 else
-               "dies about <b>as often</b>, as claimed")
-    return (f"<b>Dropout versus death, this run:</b> ReLU {da:,} of {n:,} dead "
-            f"({100 * da / n:.1f} %), ReLU + dropout {p:g} {db:,} ({100 * db / n:.1f} %), same "
-            f"starts, data and shocks. Seed 002: dropout does not make dying worse. Here ReLU + "
-            f"dropout {verdict} ({diff:+.1f} points).")

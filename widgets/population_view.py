@@ -5,8 +5,8 @@ below it, histograms of b and of each neuron's largest z over the data (ReLU is 
 Right: the status, the counts by state, the dropout comparison measured on this run, a strip of
 the first neurons of ReLU and ReLU + dropout on the first sample: a dropped output is off for one
 step, a dead neuron for good. This module builds the view and keeps its population in step with the
-lanes; :mod:`widgets.population_drawing` draws a frame, :mod:`widgets.population_plots` holds the
-plot helpers (their names are re-exported here).
+lanes; :mod:`widgets.population_drawing` draws a frame (:mod:`widgets.population_texts` its
+texts), :mod:`widgets.population_plots` holds the plot helpers (their names are re-exported here).
 """
 
 from __future__ import annotations
@@ -33,16 +33,11 @@ from widgets.claim_plots import plot_area
 from widgets.population_drawing import (
     BINS,
     FRAME_S,
-    LOST,
     SLOW_S,
     STRIP_STEPS,
     X_LABEL,
     Y_TOP,
     PopulationDrawing,
-    dropout_finding,
-    lane_color,
-    lane_label,
-    lane_style,
 )
 from widgets.population_plots import (
     ControlRow,
@@ -53,6 +48,7 @@ from widgets.population_plots import (
     histogram_range,
     plain_plot,
 )
+from widgets.population_texts import LOST, dropout_finding, lane_color, lane_label, lane_style
 
 __all__ = [
     "BINS",

@@ -35,7 +35,7 @@ from widgets.claim_common import (
     vbox,
     wrap_label,
 )
-from widgets.death_map_framework import Combo, FittedPanel
+from widgets.claim_controls import Combo, FittedPanel
 from widgets.style import lane_color
 
 CLAIM = ("Seed 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layers” with LeCun normal "

@@ -7,9 +7,9 @@ import math
 from itertools import combinations
 
 import pytest
-from PySide6.QtWidgets import QApplication
 
 from simulation import activations, claims, cost
+from tests.helpers import open_tab, settle
 from widgets.claim_controls import text_size
 from widgets.claims_view import CELL_PAD, NOT_MEASURED
 
@@ -36,21 +36,24 @@ class DoneRun:
 
 def tab_view(win, title, size, mode):
     """The view of the tab ``title`` in ``win`` resized to ``size``, the set-up dock open
-    (mode "dock") or presenting (mode "present")."""
+    (mode "dock"), closed (mode "plain") or presenting (mode "present")."""
     win.resize(*size)
-    if mode == "dock":
-        win.setup_dock.show()
-    else:
+    if mode == "present":
         win.presentation.set_presentation(True, persist=False)
-    index = next(i for i in range(win.tabs.count()) if win.tabs.tabText(i) == title)
-    win.tabs.setCurrentIndex(index)
-    QApplication.processEvents()
-    return win.tabs.widget(index).view
+    else:
+        win.setup_dock.setVisible(mode == "dock")
+    view = open_tab(win, title)
+    settle(rounds=1)
+    return view
 
 
-def settle():
-    for _ in range(5):
-        QApplication.processEvents()
+def measured_cost_view(win, size, mode):
+    """The Activation cost tab (:func:`tab_view`) showing the rows of a :class:`DoneRun`."""
+    view = tab_view(win, "Activation cost", size, mode)
+    view.run = DoneRun()
+    view.refresh()
+    settle(rounds=5)
+    return view
 
 
 MODES = [((1280, 720), "dock"), ((1280, 720), "present"), ((1920, 1080), "dock"),
@@ -59,10 +62,7 @@ MODES = [((1280, 720), "dock"), ((1280, 720), "present"), ((1920, 1080), "dock")
 
 @pytest.mark.parametrize(("size", "mode"), MODES)
 def test_cost_bar_values_and_names_fit(win, size, mode):
-    view = tab_view(win, "Activation cost", size, mode)
-    view.run = DoneRun()
-    view.refresh()
-    settle()
+    view = measured_cost_view(win, size, mode)
     plot_rect = view.plot.vb.sceneBoundingRect()
     rects = [label.sceneBoundingRect() for label in view.value_labels]
     assert all(label.isVisible() for label in view.value_labels)
@@ -87,14 +87,29 @@ def test_cost_bar_values_and_names_fit(win, size, mode):
 
 @pytest.mark.parametrize(("size", "mode"), MODES)
 def test_cost_table_headers_and_cells_fit_their_columns(win, size, mode):
-    view = tab_view(win, "Activation cost", size, mode)
-    view.run = DoneRun()
-    view.refresh()
-    settle()
+    view = measured_cost_view(win, size, mode)
     table, header = view.table, view.table.horizontalHeader()
     for c in range(table.columnCount()):
         assert header.sectionSize(c) >= header.sectionSizeHint(c), c  # header not clipped
         assert table.columnWidth(c) >= table.sizeHintForColumn(c), c  # "Leaky ReLU" not elided
+
+
+@pytest.mark.parametrize(("size", "mode", "scale"), [
+    ((1280, 720), "plain", 1.5), ((1280, 720), "present", 1.5), ((1920, 1080), "plain", 1.5),
+    ((1920, 1080), "present", 1.5), ((1920, 1080), "present", 2.0)])
+def test_cost_table_shows_all_its_columns_without_scrolling_sideways(win, size, mode, scale):
+    """At 1280x720 and 1920x1080, presenting or not, the left column is as wide as the table's
+    columns need (the chart takes the rest): the table does not scroll sideways."""
+    win.presentation.set_scale(scale)
+    view = measured_cost_view(win, size, mode)
+    table, header = view.table, view.table.horizontalHeader()
+    widths = [table.columnWidth(c) for c in range(table.columnCount())]
+    assert sum(widths) <= table.viewport().width(), (widths, table.viewport().width())
+    assert table.horizontalScrollBar().maximum() == 0
+    for c in range(table.columnCount()):  # and still not one header or cell cut
+        assert header.sectionSize(c) >= header.sectionSizeHint(c), c
+        assert table.columnWidth(c) >= table.sizeHintForColumn(c), c
+    assert view.plots.width() >= view.plots.minimumWidth()  # the chart keeps its width
 
 
 def test_cost_bar_values_turn_upright_in_a_narrow_chart(win):
@@ -104,7 +119,7 @@ def test_cost_bar_values_turn_upright_in_a_narrow_chart(win):
     win.resize(win.minimumSizeHint().width(), 720)
     view.run = DoneRun()
     view.refresh()
-    settle()
+    settle(rounds=5)
     plot_rect = view.plot.vb.sceneBoundingRect()
     rects = [label.sceneBoundingRect() for label in view.value_labels]
     for rect in rects:
@@ -139,7 +154,7 @@ def test_star_cells_show_both_star_lines(win, size, mode):
     assert_cells_whole(view)
     view.table_cells = measured_cells()
     view.refresh()
-    settle()
+    settle(rounds=5)
     assert_cells_whole(view)
     for r, m in enumerate(claims.METRICS):
         for c, a in enumerate(claims.COLUMNS):

@@ -11,21 +11,15 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.restyle import OWN_FONT
+from tests.helpers import settle, tab_page
 from widgets.claim_controls import FONT_PT
 
 LAZY = ("Population", "Dropout network", "Self-normalization", "Activation cost", "Star table",
         "Death map")
 
 
-def _settle(qtbot):
-    for _ in range(3):
-        QApplication.processEvents()
-    qtbot.wait(20)
-
-
 def _open(win, title):
-    titles = [win.tabs.tabText(i) for i in range(win.tabs.count())]
-    page = win.tabs.widget(titles.index(title))
+    page = tab_page(win, title)
     assert not page.is_built  # first opened now
     win.tabs.setCurrentWidget(page)
     return page.view
@@ -37,18 +31,26 @@ def _own_fonts(view):
             if w.testAttribute(Qt.WidgetAttribute.WA_SetFont) and not w.property(OWN_FONT)]
 
 
-@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.5), ((1920, 1080), 2.0)])
-def test_lazy_tabs_first_opened_while_presenting_get_the_large_fonts(win, qtbot, size, scale):
+def _present(win, qtbot, size, scale):
+    """``win`` at ``size``, then presenting at ``scale``."""
     win.resize(*size)
     win.presentation.set_scale(scale)
     win.presentation.set_presentation(True, persist=False)
-    _settle(qtbot)
+    settle(qtbot)
+
+
+SIZES = [((1280, 720), 1.5), ((1920, 1080), 2.0)]
+
+
+@pytest.mark.parametrize(("size", "scale"), SIZES)
+def test_lazy_tabs_first_opened_while_presenting_get_the_large_fonts(win, qtbot, size, scale):
+    _present(win, qtbot, size, scale)
     assert win.presentation.font_scale() == scale
     app_pt = QApplication.font().pointSizeF()
     views = {}
     for title in LAZY:
         views[title] = view = _open(win, title)
-        _settle(qtbot)
+        settle(qtbot)
         fonts = _own_fonts(view)
         assert fonts, title
         for w, pt in fonts:  # 10-14 pt texts beside an 10.5 pt application font, both scaled
@@ -58,19 +60,16 @@ def test_lazy_tabs_first_opened_while_presenting_get_the_large_fonts(win, qtbot,
     assert pop.table.font().pointSizeF() == pytest.approx(FONT_PT * scale)
     # presentation ends: the lazily built pages' fonts are back to their normal sizes
     win.presentation.set_presentation(False, persist=False)
-    _settle(qtbot)
+    settle(qtbot)
     for title, view in views.items():
         for w, pt in _own_fonts(view):
             assert pt == pytest.approx(float(w.property("drlBasePt"))), (title, w)
     assert pop.table.font().pointSizeF() == pytest.approx(FONT_PT)
 
 
-@pytest.mark.parametrize(("size", "scale"), [((1280, 720), 1.5), ((1920, 1080), 2.0)])
+@pytest.mark.parametrize(("size", "scale"), SIZES)
 def test_population_built_while_presenting_is_laid_out_for_its_fonts(win, qtbot, size, scale):
-    win.resize(*size)
-    win.presentation.set_scale(scale)
-    win.presentation.set_presentation(True, persist=False)
-    _settle(qtbot)
+    _present(win, qtbot, size, scale)
     view = _open(win, "Population")
     c = win.controller
     c.sim.run(40)
@@ -78,7 +77,7 @@ def test_population_built_while_presenting_is_laid_out_for_its_fonts(win, qtbot,
     c.sim.run(20)
     qtbot.waitUntil(lambda: view.follower.sync(c.sim, c.journal), timeout=10_000)
     view.refresh(force=True)
-    _settle(qtbot)
+    settle(qtbot)
     assert view.table.font().pointSizeF() == pytest.approx(FONT_PT * scale)
     # the right column as wide as the large table's rows, every text whole (it may scroll)
     assert view.table.width() >= view.table.minimumSizeHint().width()

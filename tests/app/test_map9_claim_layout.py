@@ -6,6 +6,7 @@ set-up dock, presenting or not, and at the window's minimum size: the maps keep 
 (The `win` fixture's preferences are temporary and it ends presentation mode afterwards.)
 """
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -13,7 +14,6 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
-    QApplication,
     QCheckBox,
     QComboBox,
     QLabel,
@@ -22,38 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import sweep
+from simulation.health import State
+from tests.helpers import open_tab, settle, tick_labels, window_case
 from widgets.claim_controls import FONT_PT
+from widgets.death_map_framework import framework_text
 
 MAP_MIN = 75  # px: each map's height at least, on every screen below
-
-
-def _settle(qtbot):
-    for _ in range(4):
-        QApplication.processEvents()
-    qtbot.wait(20)
-
-
-def _tab(win, title):
-    titles = [win.tabs.tabText(i) for i in range(win.tabs.count())]
-    page = win.tabs.widget(titles.index(title))
-    win.tabs.setCurrentWidget(page)
-    return page.view
-
-
-def _setup(win, qtbot, case):
-    """``case``: (width, height) or "min", the set-up dock shown, presenting at a scale or 0."""
-    size, dock, scale = case
-    if scale:
-        win.presentation.set_scale(scale)
-        win.presentation.set_presentation(True, persist=False)
-    else:
-        win.setup_dock.setVisible(dock)
-    _settle(qtbot)
-    if size == "min":
-        win.resize(win.minimumSizeHint())
-    else:
-        win.resize(*size)
-    _settle(qtbot)
 
 
 def _visible(w, top):
@@ -99,6 +73,7 @@ def _small_sweep(view):
     return sweep.Sweep(view.base_config(), spec)
 
 
+# (width, height) or "min", the set-up dock shown, presenting at a scale or 0
 CASES = {
     "1280 dock": ((1280, 720), True, 0),
     "1280 no dock": ((1280, 720), False, 0),
@@ -115,15 +90,15 @@ CASES = {
 def test_death_map_maps_keep_their_height_and_the_panel_is_never_cut(win, qtbot, case,
                                                                      built_first):
     if built_first:  # the tab exists (and has run) when presentation / the size changes
-        view = _tab(win, "Death map")
+        view = open_tab(win, "Death map")
         view.start(_small_sweep(view))
         qtbot.waitUntil(lambda: not view.runner.running, timeout=20_000)
-    _setup(win, qtbot, CASES[case])
-    view = _tab(win, "Death map")
+    window_case(win, qtbot, *CASES[case])
+    view = open_tab(win, "Death map")
     if not built_first:
         view.start(_small_sweep(view))
         qtbot.waitUntil(lambda: not view.runner.running, timeout=20_000)
-    _settle(qtbot)
+    settle(qtbot, 4)
     assert view.framework.text()  # the framework text is there (it scrolls under the maps)
     for pair in view.maps:
         for plot in (pair[0], pair[2]):
@@ -138,15 +113,39 @@ def test_death_map_maps_keep_their_height_and_the_panel_is_never_cut(win, qtbot,
     assert key.height() >= key.heightForWidth(key.width())
 
 
-def test_factor_axis_labels_never_overlap_on_a_short_map(win, qtbot):
-    from tests.helpers import tick_labels
+FIT_CASES = {**{k: CASES[k] for k in ("1280 dock", "1280 no dock", "1280 presenting",
+                                       "1920 presenting 1.5x", "1920 presenting 2x")},
+             "1920": ((1920, 1080), False, 0)}
 
-    view = _tab(win, "Death map")
+
+@pytest.mark.parametrize("case", list(FIT_CASES), ids=list(FIT_CASES))
+def test_framework_table_fits_its_column_without_scrolling_sideways(win, qtbot, case):
+    """At 1280x720 (presenting, or not, beside the set-up dock) and 1920x1080 the seed's
+    framework table under the maps is as narrow as the column: no sideways scrolling."""
+    window_case(win, qtbot, *FIT_CASES[case])
+    view = open_tab(win, "Death map")
+    view.start(_small_sweep(view))
+    qtbot.waitUntil(lambda: not view.runner.running, timeout=20_000)
+    # the widest numbers: 100 % in every state's column, recovery after 12,345 steps
+    res = view.sweep.result()
+    state = np.stack([np.full_like(res.state[0], i % len(State)) for i in range(len(res.lanes))])
+    view.framework.setText(framework_text(
+        dataclasses.replace(res, state=state, recovery=np.full(state.shape, 12_345.0)), True))
+    settle(qtbot, 4)
+    text = view.column.text
+    # (a share's number and its % are kept together: "100" was seen over its "%")
+    assert "<table" in view.framework.text() and "100&nbsp;%" in view.framework.text()
+    assert text.widget().minimumSizeHint().width() <= text.viewport().width(), case
+    assert text.horizontalScrollBar().maximum() == 0, case
+
+
+def test_factor_axis_labels_never_overlap_on_a_short_map(win, qtbot):
+    view = open_tab(win, "Death map")
     view.start(_small_sweep(view))
     qtbot.waitUntil(lambda: not view.runner.running, timeout=20_000)
     for height in (40, 70, 300):
         view.column.area.setFixedHeight(2 * height + 60)
-        _settle(qtbot)
+        settle(qtbot, 4)
         labels = tick_labels(view.maps[0][0].getAxis("left"))
         assert labels
         rects = sorted((r for _, r in labels), key=lambda r: r.top())
@@ -159,13 +158,13 @@ def test_factor_axis_labels_never_overlap_on_a_short_map(win, qtbot):
                                   "1920 presenting 2x", "1280 dock", "minimum size"])
 def test_selfnorm_panel_is_never_cut_and_its_texts_scale(win, qtbot, case, built_first):
     if built_first:
-        _tab(win, "Self-normalization")
-        _settle(qtbot)
-    _setup(win, qtbot, CASES[case])
-    view = _tab(win, "Self-normalization")
+        open_tab(win, "Self-normalization")
+        settle(qtbot, 4)
+    window_case(win, qtbot, *CASES[case])
+    view = open_tab(win, "Self-normalization")
     view.toggle()
     qtbot.waitUntil(lambda: not view.runner.running, timeout=30_000)
-    _settle(qtbot)
+    settle(qtbot, 4)
     assert cut_texts(view, win) == []
     scale = CASES[case][2] or 1.0
     for box in view.checks.boxes.values():  # they follow presentation, also when it began later

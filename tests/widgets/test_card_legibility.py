@@ -12,11 +12,10 @@ from PySide6.QtGui import QColor
 from simulation import activations
 from simulation.config import LaneSpec
 from simulation.health import State
-from tests.helpers import bias_shock_sim, open_window, play
+from tests.helpers import bias_shock_sim, open_window, painted_calls, play
 from tests.widgets.test_lane_cards import card_of, make_cards
 from widgets import style
 from widgets.card_frame import LaneCard
-from widgets.diagram_layout import FONT_PX
 
 
 def luminance(color: QColor) -> float:
@@ -146,17 +145,9 @@ def test_formula_is_the_lanes_own(qtbot):
 def diagram_sizes(diagram) -> dict[str, int]:
     """The pixel size of each text the diagram paints, by its first word."""
     seen: dict[str, int] = {}
-    paint_text = diagram._text
-
-    def spy(p, text, anchor, align="c", color=None, px=FONT_PX, bold=False, halo=False):
-        seen.setdefault(text.split(" ")[0], diagram._font(px, bold).pixelSize())
-        return paint_text(p, text, anchor, align, color, px, bold, halo)
-
-    diagram._text = spy
-    try:
-        diagram.grab()
-    finally:
-        del diagram._text
+    for call, _ in painted_calls(diagram):
+        seen.setdefault(call["text"].split(" ")[0],
+                        diagram._font(call["px"], call["bold"]).pixelSize())
     return seen
 
 

@@ -14,8 +14,8 @@ from app.controller import LiveController
 from app.population_tabs import PopulationFollower
 from simulation import presets
 from tests import helpers
-from widgets.population_drawing import lane_label
 from widgets.population_plots import dodge
+from widgets.population_texts import lane_label
 from widgets.population_view import PopulationView
 
 

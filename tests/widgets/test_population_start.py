@@ -10,7 +10,8 @@ from app.population_tabs import PopulationFollower
 from simulation import presets
 from simulation.health import State
 from tests import helpers
-from widgets.population_drawing import counts_before_step, lane_label
+from widgets.population_drawing import counts_before_step
+from widgets.population_texts import lane_label
 from widgets.population_view import PopulationView
 
 

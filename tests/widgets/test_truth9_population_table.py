@@ -15,7 +15,8 @@ from app.population_tabs import PopulationFollower
 from simulation import presets
 from simulation.health import State
 from tests import helpers
-from widgets.population_drawing import Z_NOTES, _count
+from widgets.population_drawing import Z_NOTES
+from widgets.population_texts import counted
 from widgets.population_view import PopulationView
 
 SIZE = 50
@@ -82,5 +83,5 @@ def test_the_plots_texts_fit_them(qtbot, controller, size):
 
 def test_one_sample_one_neuron_in_the_singular():
     """Own data of one row caps the population at 1 neuron: '(of 1,000 asked: 1 sample)'."""
-    assert _count(1, "sample") == "1 sample" and _count(1, "neuron") == "1 neuron"
-    assert _count(1000, "neuron") == "1,000 neurons"
+    assert counted(1, "sample") == "1 sample" and counted(1, "neuron") == "1 neuron"
+    assert counted(1000, "neuron") == "1,000 neurons"
