@@ -63,6 +63,59 @@ def _grads_mode(n: int) -> str | None:
     return _MODES[n]
 
 
+# np.einsum("pn,pn->p") on contiguous rows (the loss and PReLU's gradient in Network.run) adds
+# the products in two running sums (lanes of a 128-bit vector, this numpy's baseline): the
+# products 6, 4, 2, 0 (lane 0) and 7, 5, 3, 1 (lane 1) of every eight, then the last ones two at
+# a time, and returns 0 + (lane 0 + lane 1). ColumnDots adds a block's columns so, samples first;
+# dots_agree checks it against this numpy (another build may use wider vectors or FMA).
+_DOTS: dict[int, bool] = {}
+
+
+def dots_agree(n: int) -> bool:
+    """Whether :class:`ColumnDots` gives np.einsum's sums of ``n`` products, bit for bit."""
+    if n not in _DOTS:
+        rng = np.random.default_rng(n + 1)
+        v = rng.normal(size=(2, 7, n)) * np.exp(rng.normal(size=(2, 7, n)) * 6)
+        v[0, 0, ::3] = -0.0
+        v[1, 1] = -0.0
+        v[0, 2, 1::2] = 0.0
+        v[1, 3, ::5] = np.inf
+        want = np.einsum("pn,pn->p", v[0], v[1])
+        got = np.empty(7)
+        with np.errstate(all="ignore"):
+            ColumnDots(n, 7, ColumnBuffers(n, 7), "d")(
+                np.ascontiguousarray(v[0].T), np.ascontiguousarray(v[1].T), got)
+        _DOTS[n] = bool(np.array_equal(want.view(np.int64), got.view(np.int64)))
+    return _DOTS[n]
+
+
+class ColumnDots:
+    """``out`` (M,) = np.einsum("pn,pn->p") of the columns of two (N, M) arrays, in that order of
+    additions (see :func:`dots_agree`), in scratch arrays of ``buffers`` named after ``name``."""
+
+    def __init__(self, n: int, m: int, buffers: ColumnBuffers, name: str):
+        self.n, self.m, self.head = n, m, n // 8 * 8
+        self.prod = buffers.get(name, (n // 8, 4, 2, m))  # the products, in order of addition
+        self.acc = buffers.get(name + "acc", (2, m))
+
+    def order(self, a: np.ndarray) -> np.ndarray:
+        """``a`` (N, M)'s first rows, (N // 8, 4, 2, M), in the order einsum adds them."""
+        return a[:self.head].reshape(self.head // 8, 4, 2, a.shape[1])[:, ::-1]
+
+    def __call__(self, a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
+        """``out`` = the sums over the rows of ``a`` x ``b`` (each (N, M), rows may be strided)."""
+        add, acc, n, head = np.add, self.acc, self.n, self.head
+        np.multiply(self.order(a), self.order(b), out=self.prod)
+        add.reduce(self.prod.reshape(-1, 2, self.m), axis=0, out=acc)
+        for i in range(head, n, 2):  # the rest, two at a time (a last one alone)
+            if i + 1 < n:
+                add(acc, a[i:i + 2] * b[i:i + 2], out=acc)
+            else:
+                add(acc[0], a[i] * b[i], out=acc[0])
+        add(acc[0], acc[1], out=out)
+        add(out, 0.0, out=out)
+
+
 class ColumnBuffers:
     """Arrays for :class:`ColumnStep` s of up to ``columns`` columns (one worker's)."""
 
@@ -121,9 +174,10 @@ class PairwiseSums:
             r = self.r
             # the eight running sums: slab after slab
             slabs = dz[i0:stop].reshape(chunks, 8, m)
-            if self.mode == "einsum":
-                _einsum("cjm,xcj->xjm", slabs, self.x2_flat[:, i0:stop].reshape(2, chunks, 8),
-                        out=r[:2])
+            if self.mode == "einsum":  # (one call per row of x: twice as fast as one for both)
+                for i in range(2):
+                    _einsum("cjm,cj->jm", slabs, self.x2_flat[i, i0:stop].reshape(chunks, 8),
+                            out=r[i])
             else:
                 add.reduce(self.te[:, i0:stop].reshape(2, chunks, 8, m), axis=1, out=r[:2])
             add.reduce(slabs, axis=0, out=r[2])

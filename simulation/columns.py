@@ -14,14 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from simulation.column_sums import ColumnBuffers, PairwiseSums, _einsum, _grads_mode
+from simulation.column_sums import (
+    ColumnBuffers,
+    ColumnDots,
+    PairwiseSums,
+    _einsum,
+    _grads_mode,
+    dots_agree,
+)
 
 if TYPE_CHECKING:
     from simulation.neuron import Network
 
 SATURATION_THRESHOLD = 1e-3  # |da/dz| below this for every sample: saturated (simulation.health)
 # |x| < 5e-324 is x == 0; |x| < SATURATION_THRESHOLD: the two tests of da/dz, in one call
-_THRESHOLDS = np.array([5e-324, SATURATION_THRESHOLD]).reshape(2, 1, 1)
+_THRESHOLDS = np.array([5e-324, SATURATION_THRESHOLD]).reshape(2, 1)
 
 # rows of the (9, L, P) array a FusedStep reads and writes: the parameters, then what a step
 # records about them, in the order of simulation.history.COLUMNS[2:11]
@@ -89,9 +96,13 @@ class ColumnStep:
     exact zero may differ in sign where a +-0 term is left out).
 
     Arrays are (N, M), samples first: every operation runs along the M columns, a per-sample value
-    is one number per run and a per-column one a row. The loss is np.einsum of the errors
-    transposed to (M, N), as in :meth:`Network.run`; the gradients are numpy's pairwise sums, the
-    same additions in the same order (see :func:`sums_agree`). Each run of columns of one kind
+    is one number per run and a per-column one a row. The loss and PReLU's gradient are
+    np.einsum's sums as in :meth:`Network.run`, added along the columns in einsum's order
+    (:class:`ColumnDots`; where :func:`dots_agree` fails, einsum of the arrays transposed to
+    (M, N)); the gradients are numpy's pairwise sums, the same additions in the same order (see
+    :func:`sums_agree`). Work a block's values make a known constant is left out: the select
+    where every z is on one side of thr, min(z, 0) where every z < 0, k zn (k +0) where every z
+    is finite. Each run of columns of one kind
     (with or without the exponential) costs its own numpy calls: keep lanes of a kind together.
     """
 
@@ -120,12 +131,24 @@ class ColumnStep:
         self.e = b.get("e", shape)  # also the errors transposed, (M, N)
         self.tt = b.get("e", (m, n))
         self.bits = b.get("bits", shape, bool)
-        self.bits2 = b.get("bits2", (2, n, m), bool)
+        self.xmax = np.append(np.abs(xt).max(axis=1, initial=0.0), 1.0).reshape(3, 1)
+        self.zbound, self.zmax = b.get("zbound", (3, m)), b.get("zmax", (m,))
+        self.dmax = b.get("dmax", (m,))  # the largest |da/dz| of each column
         self.col2 = b.get("col2", (2, m), bool)
         self.mask = b.get("mask", shape, np.int64)
         self._grads = PairwiseSums(self.x3, m, b, mode or _grads_mode(n) or "reduce")
         mp = max((sl.stop - sl.start for sl in self.prelu), default=0)
-        self.dlp, self.znp = b.get("dlp", (mp, n)), b.get("znp", (mp, n))
+        # the loss and PReLU's gradient: np.einsum of the errors transposed to (M, N) as
+        # Network.run, or the same additions along the columns (ColumnDots)
+        self.dots = dots_agree(n)
+        if self.dots:
+            self._loss = ColumnDots(n, m, b, "e")
+            self._alpha = [ColumnDots(n, sl.stop - sl.start, b, "dlp") for sl in self.prelu]
+            # every z < thr <= 0 (flag F_EVERY): min(z, 0) is z
+            self._thr_neg = [bool((self.thr[sl] <= 0).all()) for sl in self.prelu]
+            self.znp = b.get("znp", (n, mp))
+        else:
+            self.dlp, self.znp = b.get("dlp", (mp, n)), b.get("znp", (mp, n))
         i64 = np.int64
         self.groups = []
         for a0, b0, group in _runs(np.array([q.group for q in kinds])[lanes]):
@@ -136,11 +159,17 @@ class ColumnStep:
             s_one = bool((self.s[sl] == 1.0).all())
             # x 1 and + 0 change no value (but the sign of a zero): left out (ELU's c is 1)
             c_one, k_zero = bool((self.c[sl] == 1.0).all()), bool((self.k[sl] == 0.0).all())
+            # k, c, s >= 0: da/dz (k + c e^zn, or s) is >= 0 or NaN, its own |da/dz|
+            nonneg = bool((self.k[sl] >= 0).all() and (self.c[sl] >= 0).all()
+                          and (self.s[sl] >= 0).all())
+            # k +0 and c > 0: k zn + c (e^zn - 1) is its second term wherever z is finite
+            # (k zn is -0 or +0, the other term then +0 too): k zn left out (kz_free)
+            kz_free = bool(group and (self.k[sl].view(i64) == 0).all() and (self.c[sl] > 0).all())
             self.groups.append((group, sl, views, (
                 self.thr[sl], self.k[sl], self.c[sl], self.s[sl], s_one, self.ks[sl],
                 self.s_bits[sl], dg.view(i64), eg.view(i64),
-                np.broadcast_to(self.s_bits[sl], eg.shape), self.bits2[:, :, sl],
-                self.col2[:, sl], c_one, k_zero)))
+                np.broadcast_to(self.s_bits[sl], eg.shape), self.dmax[sl],
+                self.col2[:, sl], c_one, k_zero, nonneg, kz_free)))
         self.bufsize = max(16, min(g[1].stop - g[1].start for g in self.groups) // 16 * 16)
 
     def run(self, par: np.ndarray, out: np.ndarray, grad_alpha: np.ndarray, flags: np.ndarray,
@@ -182,8 +211,10 @@ class ColumnStep:
         for sl in self.prelu:  # PReLU's k is its alpha, per neuron
             np.copyto(self.k[sl], par[U_ALPHA, sl])
             xor(self.k[sl].view(i64), self.s_bits[sl], out=self.ks[sl])
+        zbound = None
         for group, sl, (zg, ag, dg, tg, eg, bg, mg), v in self.groups:
-            thr, k, c, s, s_one, ks, s_bits, di, ei, s_full, b2, c2, c_one, k_zero = v
+            (thr, k, c, s, s_one, ks, s_bits, di, ei, s_full, dmax, c2, c_one, k_zero, nonneg,
+             kz_free) = v
             # Network._piecewise: a = k z + c (e^z - 1) where z < thr else s z, and da/dz =
             # k + c e^z or s; "x where mask else y" is ((x ^ y) & mask) ^ y on the bits
             if group != 2:
@@ -193,31 +224,44 @@ class ColumnStep:
                 bg.any(axis=0, out=flags[F_SOME, sl])  # (finish_flags)
                 bg.all(axis=0, out=flags[F_EVERY, sl])
                 every_below = bool(flags[F_EVERY, sl].all())
-            if group == 1 or (group == 0 and not every_below):
+            elif group == 1:
+                every_below = bool(bg.all())
+            if not every_below and group != 2:
                 np.negative(bg.view(np.int8), out=mg, casting="unsafe")  # -1 where z < thr
             if group:  # with the exponential (thr 0, k 0): zn = min(z, 0), and a is
                 # (k zn + c (e^zn - 1)) + s max(z, 0): where z < 0 the first term (exactly the
                 # reference's, s x 0 adds a zero), else the second (the first is a zero).
                 # With no z > 0 in these columns (after a bias shock, say), zn is z and the
-                # second term a zero: left out (group 2; group 1's select needs zn)
-                none_above = group == 2 and not flags[F_ALIVE, sl].any()
+                # second term a zero: left out (group 2; group 1 when every z < 0, which also
+                # leaves out the select)
+                none_above = every_below or (group == 2 and not flags[F_ALIVE, sl].any())
                 if none_above:
                     zn = zg
                 else:
                     np.minimum(zg, 0.0, out=eg)
                     zn = eg
-                np.expm1(zn, out=tg)
-                if not c_one:
-                    mul(tg, c, out=tg)
-                mul(k, zn, out=ag)  # (k zn, even with k 0: NaN where z is -inf, as k z)
-                add(ag, tg, out=ag)
+                if kz_free and zbound is None:  # |z| <= |w1| max|x1| + |w2| max|x2| + |b|
+                    zbound = self.zbound
+                    np.abs(par[:3], out=zbound)
+                    mul(zbound, self.xmax, out=zbound)
+                    add.reduce(zbound, axis=0, out=self.zmax)
+                if kz_free and self.zmax[sl].max() < 1e300:  # (NaN: not finite)
+                    np.expm1(zn, out=ag)
+                    if not c_one:
+                        mul(ag, c, out=ag)
+                else:
+                    np.expm1(zn, out=tg)
+                    if not c_one:
+                        mul(tg, c, out=tg)
+                    mul(k, zn, out=ag)  # (k zn, even with k 0: NaN where z is -inf, as k z)
+                    add(ag, tg, out=ag)
                 if not none_above:
                     np.maximum(zg, 0.0, out=tg)
                     if not s_one:
                         mul(tg, s, out=tg)
                     add(ag, tg, out=ag)
                 # da/dz: k + c e^zn; with k + c == s (group 2) that is s itself where z >= 0
-                target = dg if group == 2 else eg
+                target = dg if group == 2 or every_below else eg
                 if c_one and k_zero:
                     np.exp(zn, out=target)
                 else:
@@ -227,14 +271,18 @@ class ColumnStep:
                     else:
                         mul(eg, c, out=eg)
                         add(eg, k, out=target)
-                if group == 1:
+                if group == 1 and not every_below:
                     xor(ei, s_full, out=ei)
                     np.bitwise_and(ei, mg, out=ei)
                     xor(ei, s_full, out=di)
-                # some da/dz != 0 is not every |da/dz| < 5e-324; steep: not every < threshold
-                np.abs(dg, out=tg)
-                np.less(tg, _THRESHOLDS, out=b2)
-                np.logical_and.reduce(b2, axis=1, out=c2)
+                # some da/dz != 0 is not every |da/dz| < 5e-324; steep: not every < threshold;
+                # every |da/dz| < x is max |da/dz| < x (a NaN fails both, as max keeps NaN)
+                if nonneg:
+                    np.maximum.reduce(dg, axis=0, out=dmax)
+                else:
+                    np.abs(dg, out=tg)
+                    np.maximum.reduce(tg, axis=0, out=dmax)
+                np.less(dmax, _THRESHOLDS, out=c2)
                 np.logical_not(c2, out=flags[F_SLOPE:F_STEEP + 1, sl])
             else:  # da/dz = k where z < thr else s, and a = (da/dz) z: k z or s z, the very
                 # products Network._piecewise selects from; k everywhere when every z < thr
@@ -249,27 +297,41 @@ class ColumnStep:
             z0.sum(-1, out=summary[3])
         # Network.run's backward pass
         np.subtract(a, self.y, out=t)  # a - y
-        tt = self.tt
-        np.copyto(tt, t.T)  # the errors, (M, N): the loss is np.einsum's sum of their squares
-        _einsum("pn,pn->p", tt, tt, out=out[0])
+        if self.dots:
+            self._loss(t, t, out[0])
+        else:
+            tt = self.tt
+            np.copyto(tt, t.T)  # the errors, (M, N): the loss is np.einsum's sum of their squares
+            _einsum("pn,pn->p", tt, tt, out=out[0])
         np.true_divide(out[0], self.n_float, out=out[0])
         if keep is not None:  # dropout's training pass: its errors, then as below
             mul(a, keep, out=a)
             np.subtract(a, self.y, out=t)
-            mul(t, self.two_over_n, out=t)  # dL/da
+        mul(t, self.two_over_n, out=t)  # dL/da
+        if keep is not None:
             mul(d, keep, out=d)
-        for sl in self.prelu:  # dL/dalpha = einsum(dL/da, min(z, 0) (x keep))
+        for i, sl in enumerate(self.prelu):  # dL/dalpha = einsum(dL/da, min(z, 0) (x keep))
             w = sl.stop - sl.start
+            if self.dots:  # (with every z < 0 in these columns, min(z, 0) is z)
+                zn = self.znp[:, :w]
+                below = self._thr_neg[i] and bool(flags[F_EVERY, sl].all())
+                if keep is None and below:
+                    zn = z[:, sl]
+                elif keep is None:
+                    np.minimum(z[:, sl], 0.0, out=zn)
+                elif below:
+                    mul(z[:, sl], keep[:, sl], out=zn)
+                else:
+                    np.minimum(z[:, sl], 0.0, out=zn)
+                    mul(zn, keep[:, sl], out=zn)
+                self._alpha[i](t[:, sl], zn, grad_alpha[sl])
+                continue
             dl, zn = self.dlp[:w], self.znp[:w]
             np.minimum(z[:, sl].T, 0.0, out=zn)
-            if keep is None:
-                mul(tt[sl], self.two_over_n, out=dl)
-            else:
-                np.copyto(dl, t[:, sl].T)
+            np.copyto(dl, t[:, sl].T)
+            if keep is not None:
                 mul(zn, keep[:, sl].T, out=zn)
             _einsum("pn,pn->p", dl, zn, out=grad_alpha[sl])
-        if keep is None:
-            mul(t, self.two_over_n, out=t)  # dL/da
         mul(t, d, out=a)  # dL/dz
         self._grads(a, out[1:4])
 
