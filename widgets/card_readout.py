@@ -98,6 +98,11 @@ def grad_norm(grads: list[float]) -> float:
 class CardReadout:
     """The reading half of LaneCard: its look by state, help texts, numbers and recovery lines."""
 
+    # what the numbers and recovery lines were last fitted for ((wordings, width, font)), the
+    # lines and the tooltip that gave
+    _numbers_fit: tuple | None = None
+    _recovery_fit: tuple | None = None
+
     def _apply_style(self, state: State) -> None:
         dead = state == State.DEAD
         th = style.theme()
@@ -132,6 +137,8 @@ class CardReadout:
         text = (DIM_TEXT if light else "#D0D0D0") if dead else th.text
         self.numbers.set_color(text)
         self.recovery.set_color(text)
+        self.numbers.set_background(bg)  # (they sit inside the card's border, on its background)
+        self.recovery.set_background(bg)
         self.region.setBrush(pg.mkBrush(th.dead_region))
 
     # --- help texts ---------------------------------------------------------------------------
@@ -186,23 +193,38 @@ class CardReadout:
                      (f"|∇L|    {fmt_grad(v['grad_norm'])}",),
                      (f"max|f′| {fmt_grad(v['max_slope'])}",),
                      (f"z>0     {share}",)]
-        fm, width = self.numbers.fontMetrics(), self.numbers.width()
-        shown = [first_fitting(fm, width, alts) for alts in rows]
-        self.numbers.set_lines(shown)
-        full = [alts[0] for alts in rows]
-        tip = NUMBERS_HELP + ("\n\nIn full:\n" + "\n".join(full) if shown != full else "")
-        if tip != self.numbers.toolTip():
-            self.numbers.setToolTip(tip)
+        # the same wordings in the same width and font fit as they did: not measured again
+        # (and still shown: set_lane clears the lines and the recovery's tooltip)
+        key = (rows, self.numbers.width(), self.numbers.font())
+        if not self._still_shown(self.numbers, self._numbers_fit, key):
+            fm, width = self.numbers.fontMetrics(), self.numbers.width()
+            shown = [first_fitting(fm, width, alts) for alts in rows]
+            self.numbers.set_lines(shown)
+            full = [alts[0] for alts in rows]
+            tip = NUMBERS_HELP + ("\n\nIn full:\n" + "\n".join(full) if shown != full else "")
+            if tip != self.numbers.toolTip():
+                self.numbers.setToolTip(tip)
+            self._numbers_fit = (key, shown, tip)
         rows = self._recovery_lines(snap, v)
-        shown = [self._fit(*alts) for alts in rows]
-        self.recovery.set_lines(shown)
-        # a shortened (or, with no shorter form, cut) line: the full text in the tooltip
-        fm, width = self.recovery.fontMetrics(), self.recovery.width()
-        full = [alts[0] for alts in rows]
-        cut = shown != full or any(fm.horizontalAdvance(t) > width for t in shown)
-        tip = RECOVERY_HELP + ("\n\n" + "\n".join(t for t in full if t) if cut else "")
-        if tip != self.recovery.toolTip():
-            self.recovery.setToolTip(tip)
+        key = (rows, self.recovery.width(), self.recovery.font())
+        if not self._still_shown(self.recovery, self._recovery_fit, key):
+            shown = [self._fit(*alts) for alts in rows]
+            self.recovery.set_lines(shown)
+            # a shortened (or, with no shorter form, cut) line: the full text in the tooltip
+            fm, width = self.recovery.fontMetrics(), self.recovery.width()
+            full = [alts[0] for alts in rows]
+            cut = shown != full or any(fm.horizontalAdvance(t) > width for t in shown)
+            tip = RECOVERY_HELP + ("\n\n" + "\n".join(t for t in full if t) if cut else "")
+            if tip != self.recovery.toolTip():
+                self.recovery.setToolTip(tip)
+            self._recovery_fit = (key, shown, tip)
+
+    @staticmethod
+    def _still_shown(block, fit: tuple | None, key: tuple) -> bool:
+        """Whether ``block`` shows what it was last fitted for (``fit``: key, lines, tooltip),
+        and that was for ``key`` (the same wordings, width and font)."""
+        return (fit is not None and fit[0] == key and block.lines() == fit[1]
+                and block.toolTip() == fit[2])
 
     def _formula(self) -> str:
         """``f(z) = ...`` of this lane, with its own Leaky ReLU slope."""

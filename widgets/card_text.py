@@ -66,6 +66,7 @@ class _TextBlock(QWidget):
         self._lines: list[str] = []
         self._rows = rows  # fixed number of rows (height), or 0: as many as there are lines
         self._color = QColor(TEXT)
+        self._background: QColor | None = None  # the card's, painted first (see set_background)
         fm = QFontMetrics(font)
         self._line_h = fm.lineSpacing()
         self._template = width_template
@@ -111,8 +112,18 @@ class _TextBlock(QWidget):
         self._color = QColor(color)
         self.update()
 
+    def set_background(self, color: str | None) -> None:
+        """Paint the block on ``color`` (the card's background where the block sits), so that a
+        new line repaints the block alone, not the card and the column behind it; None: the
+        block is transparent."""
+        self._background = QColor(color) if color is not None else None
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, color is not None)
+        self.update()
+
     def paintEvent(self, event) -> None:
         p = QPainter(self)
+        if self._background is not None:
+            p.fillRect(event.rect(), self._background)
         p.setPen(self._color)
         fm = p.fontMetrics()
         w = self.width()

@@ -74,12 +74,16 @@ class ChainRulePanel(QWidget, ChainText):
         self._dirty = True
         self._rendering = False
         self._title_plain = ""
+        self._html_shown: str | None = None  # the phases' rich text the browser holds
 
         base = QFont(self.font())
         base.setPointSizeF(max(base.pointSizeF(), 13.0))
         self.setFont(base)
 
         self._title = Header()
+        # filled with the page's colour: a new step number repaints the header alone, not the
+        # window, tabs, splitter and panel behind it
+        self._title.setAutoFillBackground(True)
         title_font = QFont(base)
         title_font.setPointSizeF(base.pointSizeF() + 1)
         self._title.setFont(title_font)

@@ -104,18 +104,21 @@ class ChainText:
              nb.state.name),
             (f"step {nb.step:,}", f"step {nb.step:,}")], self._header_widest())
         self._title_plain = f"{nb.label}  {nb.state.name}  step {nb.step:,}"
-        self._spin.blockSignals(True)
-        self._spin.setValue(nb.sample)
-        self._spin.blockSignals(False)
+        if self._spin.value() != nb.sample:  # (setValue repaints the box even when the same)
+            self._spin.blockSignals(True)
+            self._spin.setValue(nb.sample)
+            self._spin.blockSignals(False)
         self._phase_label.set_texts(f"phase {self._phase} / {N_PHASES}",
                                     f"{self._phase}/{N_PHASES}")
         self._back.setEnabled(self._phase > 1)
         self._set_button(nb)
         self._ruler.set_font(self._browser.font())  # (the document's, once it has it)
         self._room = room = self.room()
-        self._browser.setHtml(phase_html(nb, self._phase,
-                                         lambda line: wrap_terms(line, room, self._ruler),
-                                         self._numbers_width(), self._notes()))
+        html = phase_html(nb, self._phase, lambda line: wrap_terms(line, room, self._ruler),
+                          self._numbers_width(), self._notes())
+        if html != self._html_shown:  # (a dead lane's phases read the same step after step:
+            self._html_shown = html   # laying the page out again cost ~0.35 ms a frame)
+            self._browser.setHtml(html)
         # The current phase is the last one shown: scrolled to the end, so it is in view; where
         # it is taller than the view (a small window, a large scale factor) its start is shown
         # (its title and formula), not its last lines.

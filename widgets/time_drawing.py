@@ -30,7 +30,6 @@ from widgets.plot_series import (
     F_ZMEAN,
     F_ZMIN,
     GRAD_MODES,
-    N_FEATURES,
     PARAMS,
     PLOT_OF_FEATURE,
 )
@@ -72,36 +71,42 @@ class TimeDrawing(OffScale):
         # curves: each bin's (min, max) as two points at xd ('peak' mode);
         # the z band: the lowest z_min and highest z_max of each bin, one point per bin
         # (F, L, points), one contiguous row per curve, written in one pass
+        # only the features drawn as curves, in rows: loss, the gradients shown, z mean, a, the
+        # parameters (every one a contiguous stretch, so each plot's rows are a view)
+        shown = GRAD_MODES[self._grad_mode]
+        fg = [F_GRAD[g] for g in shown]
+        pf = [F_PARAM[p] for p in PARAMS]
+        used = [F_LOSS, *fg, F_ZMEAN, F_A, *pf]
+        row = {f: r for r, f in enumerate(used)}
+        g_rows = slice(1, 1 + len(fg))
+        p_rows = slice(3 + len(fg), 3 + len(fg) + len(pf))
         if k == 1:
-            xs, y = xd, lo.transpose(1, 2, 0).copy()
+            xs, y = xd, lo[:, used].transpose(1, 2, 0).copy()
         else:
             xs = np.repeat(xd, 2)
-            y = np.empty((lo.shape[1], lo.shape[2], 2 * len(lo)))
-            y[..., 0::2] = lo.transpose(1, 2, 0)
-            y[..., 1::2] = hi.transpose(1, 2, 0)
+            y = np.empty((len(used), lo.shape[2], 2 * len(lo)))
+            y[..., 0::2] = lo[:, used].transpose(1, 2, 0)
+            y[..., 1::2] = hi[:, used].transpose(1, 2, 0)
         zlo, zhi = lo[:, F_ZMIN].T.copy(), hi[:, F_ZMAX].T.copy()  # (L, bins)
 
         # --- y ranges over the visible lanes; log values clipped into the decades shown ---
-        shown = GRAD_MODES[self._grad_mode]
-        fg = [F_GRAD[g] for g in shown]
         # (a lane whose newest value is inf or NaN is labelled, and does not set the decades:
         # its blow-up would push the healthy lanes' values below the lowest decade shown)
         with np.errstate(invalid="ignore"):
             ok = np.isfinite(window[-1][[INDEX["loss"], *(INDEX[g] for g in shown)]][:, vis])
-        loss_dec = self._log_range("loss", y[F_LOSS, vis][ok[0]], default=LOSS_DECADES)
-        grad_dec = self._log_range("grad", y[fg][:, vis][ok[1:]], default=GRAD_DECADES)
+        loss_dec = self._log_range("loss", y[0, vis][ok[0]], default=LOSS_DECADES)
+        grad_dec = self._log_range("grad", y[g_rows][:, vis][ok[1:]], default=GRAD_DECADES)
         # above the top decade: drawn at it; below the lowest: not drawn (both labelled)
         with np.errstate(invalid="ignore"):
-            y[F_LOSS] = np.where(y[F_LOSS] < loss_dec[0], np.nan,
-                                 np.minimum(y[F_LOSS], loss_dec[1]))
-            y[fg] = np.where(y[fg] < grad_dec[0], np.nan, np.minimum(y[fg], grad_dec[1]))
+            y[0] = np.where(y[0] < loss_dec[0], np.nan, np.minimum(y[0], loss_dec[1]))
+            y[g_rows] = np.where(y[g_rows] < grad_dec[0], np.nan,
+                                 np.minimum(y[g_rows], grad_dec[1]))
         self._place_log("loss", loss_dec, rail=False)
         self._place_log("grad", grad_dec, rail=True)
         self._lin_range("z", zlo[vis], zhi[vis])
         self._place_z_label()  # bottom left: the shock markers' labels take the top
-        self._lin_range("a", y[F_A, vis])
-        pf = [F_PARAM[p] for p in PARAMS]
-        self._lin_range("params", y[pf][:, vis])
+        self._lin_range("a", y[row[F_A], vis])
+        self._lin_range("params", y[p_rows][:, vis])
 
         # --- exact-zero rails: segments [bin start, next bin start) on the lane's rail row ---
         x_end = np.empty_like(x)
@@ -115,26 +120,24 @@ class TimeDrawing(OffScale):
 
         # --- fewer vertices where curves are flat (see flat_mask) ---
         if self._simplify:
-            eps = np.zeros((N_FEATURES, 1, 1))
-            eps[F_LOSS] = self._eps("loss")
-            eps[fg] = self._eps("grad")
-            eps[F_ZMEAN] = self._eps("z")
-            eps[F_A] = self._eps("a")
-            eps[pf] = self._eps("params")
-            used = [F_LOSS, *fg, F_ZMEAN, F_A, *pf]
-            keep = np.ones(y.shape, dtype=bool)
-            yu = y[used]
+            eps = np.empty((len(used), 1, 1))
+            eps[0] = self._eps("loss")
+            eps[g_rows] = self._eps("grad")
+            eps[row[F_ZMEAN]] = self._eps("z")
+            eps[row[F_A]] = self._eps("a")
+            eps[p_rows] = self._eps("params")
             if k > 1:  # a bin whose min and max are within half a pixel: one point, not two
-                a, b = yu[..., 0::2], yu[..., 1::2]
-                narrow = np.abs(b - a) <= 2 * eps[used]
-                a[narrow] = b[narrow] = 0.5 * (a[narrow] + b[narrow])
+                a, b = y[..., 0::2], y[..., 1::2]
+                narrow = np.abs(b - a) <= 2 * eps
+                mid = 0.5 * (a + b)
+                np.copyto(a, mid, where=narrow)
+                np.copyto(b, mid, where=narrow)
             every = ANCHOR_EVERY if k == 1 else ANCHOR_EVERY // 2
             anchor = np.floor_divide(xs, k) % every == 0  # tied to steps: stable as data slides
-            ku = flat_mask(yu, eps[used], anchor)
+            keep = flat_mask(y, eps, anchor)
             if k > 1:  # a narrow bin's one point is its first: kept if either was needed
-                ku[..., 0::2] |= ku[..., 1::2] & narrow
-                ku[..., 1::2] &= ~narrow
-            y[used], keep[used] = yu, ku
+                keep[..., 0::2] |= keep[..., 1::2] & narrow
+                keep[..., 1::2] &= ~narrow
             zanchor = np.floor_divide(xd, k) % every == 0
             ez = self._eps("z")
             zkeep = flat_mask(zlo, ez, zanchor) | flat_mask(zhi, ez, zanchor)
@@ -150,8 +153,9 @@ class TimeDrawing(OffScale):
             rect[name] = QRectF(x0 - dx, y0 - dy, x1 - x0 + 2 * dx, y1 - y0 + 2 * dy)
 
         def put(item: Curve, f: int, li: int) -> None:
-            m = keep[f, li]
-            item.set_xy(xs[m], y[f, li][m])
+            r = row[f]
+            m = keep[r, li]
+            item.set_xy(xs[m], y[r, li][m])
             item.set_bounds(rect[PLOT_OF_FEATURE[f]])
 
         for li in vis:
