@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
@@ -21,6 +24,22 @@ def _remember(path: str) -> str | None:
         return None
     settings.preferences().set_last_dir(str(Path(path).parent))
     return path
+
+
+@contextmanager
+def paused(window: Any) -> Iterator[None]:
+    """The run stands still while a file dialog is open (what is saved or exported is the step
+    shown when the person asked, and the dialog's questions name a step that does not move);
+    afterwards it plays again if it was playing and is still the same run (an opened session
+    replaces it, and a new run starts paused)."""
+    c = window.controller
+    was_running, sim = c.running, c.sim
+    c.pause()
+    try:
+        yield
+    finally:
+        if was_running and c.sim is sim:
+            c.play()
 
 
 def ask_open(parent: QWidget, caption: str, filters: str) -> str | None:

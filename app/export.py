@@ -271,13 +271,15 @@ def _save_dialog(window: Any, what: str, caption: str, name: str, filters: str,
                  export: Callable[[str], None],
                  done: Callable[[str], str] | None = None) -> bool:
     """Ask where to save (proposing ``name``; a name typed without a suffix gets ``name``'s),
-    then :func:`_run` ``export(path)``, with ``done(path)`` for the status bar if given."""
-    path = dialogs.ask_save(window, caption, name, filters)
-    if path is None:
-        return False
-    if Path(path).suffix == "":
-        path += Path(name).suffix
-    return _run(window, what, lambda: export(path), done(path) if done else None)
+    then :func:`_run` ``export(path)``, with ``done(path)`` for the status bar if given. The run
+    stands still meanwhile (:func:`app.dialogs.paused`): what is written is the step shown."""
+    with dialogs.paused(window):
+        path = dialogs.ask_save(window, caption, name, filters)
+        if path is None:
+            return False
+        if Path(path).suffix == "":
+            path += Path(name).suffix
+        return _run(window, what, lambda: export(path), done(path) if done else None)
 
 
 def _shown_sim(window: Any) -> tuple[Simulation, list[dict[str, Any]]]:
@@ -296,12 +298,13 @@ def plot_dialog(window: Any, name: str) -> bool:
 
 
 def all_plots_dialog(window: Any) -> bool:
-    folder = dialogs.ask_folder(window, "Export every plot as PNG and SVG into")
-    if folder is None:
-        return False
-    return _run(window, "The plots",
-                lambda: export_all_plots(window.plots, folder, window.preset_id),
-                f"Exported {2 * len(window.plots.plots)} files to {folder}")
+    with dialogs.paused(window):  # (the plots show the step asked for while they are written)
+        folder = dialogs.ask_folder(window, "Export every plot as PNG and SVG into")
+        if folder is None:
+            return False
+        return _run(window, "The plots",
+                    lambda: export_all_plots(window.plots, folder, window.preset_id),
+                    f"Exported {2 * len(window.plots.plots)} files to {folder}")
 
 
 def record_dialog(window: Any) -> bool:

@@ -7,6 +7,7 @@ file leaves the current session as it was, with one clear message.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -108,15 +109,32 @@ def save_session(window: Any, path: str | Path, with_run: bool = True) -> None:
         raise FileError(f"Cannot write {Path(path).name}: {describe_os_error(e, path)}.") from None
 
 
-def open_session(window: Any, path: str | Path) -> bool:
-    """Open a session file in ``window``; a refused file leaves the session untouched."""
+def replace_confirmed(window: Any, name: str) -> bool:
+    """True if opening ``name`` may replace the live run: at once if it has nothing to lose
+    (no steps, no live actions), else only if the person agrees (as choosing a preset asks)."""
+    c = window.controller
+    if c.sim.t == 0 and not c.journal:
+        return True
+    return dialogs.confirm(window, f"Opening {name} replaces the run: the current run "
+                                   f"(step {c.sim.t:,}) will be discarded. Save it first with "
+                                   "File ▸ Save session if you want to keep it.\n\n"
+                                   f"Open {name} now?")
+
+
+def open_session(window: Any, path: str | Path, ask: bool = False) -> bool:
+    """Open a session file in ``window``; a refused file leaves the session untouched. With
+    ``ask`` (the menu, a drop), a valid file replaces a run with steps only if the person agrees,
+    and the run stands still while asked (it plays on if it was playing and was kept)."""
     try:
         session = read_session(path)
     except FileError as e:
         dialogs.error(window, "This session was not opened; the current one is unchanged.",
                       str(e))
         return False
-    apply_session(window, session)
+    with dialogs.paused(window) if ask else nullcontext():
+        if ask and not replace_confirmed(window, Path(path).name):
+            return False
+        apply_session(window, session)
     window.statusBar().showMessage(f"Opened {Path(path).name}: step {session.step:,}", 6000)
     return True
 
@@ -128,7 +146,13 @@ def default_name(window: Any) -> str:
 
 
 def save_dialog(window: Any, with_run: bool = True) -> bool:
-    """File ▸ Save session (``with_run`` False: settings only); True once saved."""
+    """File ▸ Save session (``with_run`` False: settings only); True once saved. The run stands
+    still meanwhile (:func:`app.dialogs.paused`): the file holds the step shown when asked."""
+    with dialogs.paused(window):
+        return _save(window, with_run)
+
+
+def _save(window: Any, with_run: bool) -> bool:
     caption = "Save session" if with_run else "Save session settings (starts at step 0)"
     path = dialogs.ask_save(window, caption, default_name(window), FILTER)
     if path is None:
@@ -145,6 +169,8 @@ def save_dialog(window: Any, with_run: bool = True) -> bool:
 
 
 def open_dialog(window: Any) -> bool:
-    """File ▸ Open; True once a session was opened."""
-    path = dialogs.ask_open(window, "Open session", FILTER)
-    return False if path is None else open_session(window, path)
+    """File ▸ Open; True once a session was opened. The run stands still while the dialogs are
+    open; a run with steps is replaced only if the person agrees (:func:`replace_confirmed`)."""
+    with dialogs.paused(window):
+        path = dialogs.ask_open(window, "Open session", FILTER)
+        return False if path is None else open_session(window, path, ask=True)

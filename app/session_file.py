@@ -100,12 +100,19 @@ def _int(name: str, value: Any, lo: int, hi: int) -> int:
     return value
 
 
-def _check_lr(name: str, lr: float) -> None:
+def _check_lr(name: str, lr: Any) -> None:
     """A learning rate the lr field can show as it is (the model's base-rate range, 0 to
-    LR_MAX, and the field's decimals); a run at another one would show a number it does not use."""
-    if not lr <= LR_MAX or round(lr, LR_DECIMALS) != lr:
+    LR_MAX, and the field's decimals); a run at another one would show a number it does not use.
+    Checked on the file's number before the configuration's own, wider check (0 to 1e6), so the
+    message names the range the app offers whatever the number."""
+    try:
+        v = float(lr)
+    except OverflowError:  # an integer beyond any float
+        v = math.inf
+    if not 0 <= v <= LR_MAX or round(v, LR_DECIMALS) != v:  # NaN: not in
+        shown = f"{v:g}" if math.isfinite(v) else str(lr)[:40]
         raise ConfigError(f"{name} must be from 0 to {LR_MAX:g} (the largest the app offers) "
-                          f"with at most {LR_DECIMALS} decimals, got {lr:g}")
+                          f"with at most {LR_DECIMALS} decimals, got {shown}")
 
 
 def _check_format(d: dict[str, Any]) -> None:
@@ -186,6 +193,9 @@ def session_from_dict(d: Any) -> Session:
         raise ConfigError(f"unknown preset {preset!r} (known: {', '.join(presets.PRESETS)})")
     if "config" not in d:
         raise ConfigError("the session has no config")
+    lr = d["config"].get("lr") if isinstance(d["config"], dict) else None
+    if isinstance(lr, (int, float)) and not isinstance(lr, bool):
+        _check_lr("the learning rate (config.lr)", lr)
     try:
         config = RunConfig.from_dict(d["config"])
     except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as e:

@@ -19,7 +19,7 @@ def open_any(window: Any, path: str | Path) -> bool:
     (which refuses, clearly, what is not one)."""
     if Path(path).suffix.lower() in (".csv", ".tsv", ".txt"):
         return own_data.load(window, path)
-    return session.open_session(window, path)
+    return session.open_session(window, path, ask=True)
 
 
 class _DropFilter(QObject):
