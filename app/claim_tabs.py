@@ -2,18 +2,22 @@
 
 Each tab's view is built the first time the tab is shown, so the window opens as fast as before.
 Its page keeps it in the theme in force: built in it, and brought over to a new theme when the
-application palette changes (see ``LazyTab.apply_theme``).
+application palette changes (see ``LazyTab.apply_theme``). The activation-cost and star-table
+tabs share one :class:`simulation.cost.SharedCost` per window: the star table reuses the cost tab's
+timing, so the two show the same numbers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from app.restyle import scale_widget_fonts
+from simulation.cost import SharedCost
 from widgets import style
 
 
@@ -87,42 +91,44 @@ class LazyTab(QWidget):
             refresh()
 
 
-def _selfnorm() -> QWidget:
+def _selfnorm(shared: SharedCost) -> QWidget:
     from widgets.selfnorm_view import SelfNormView
     return SelfNormView()
 
 
-def _dropout() -> QWidget:
+def _dropout(shared: SharedCost) -> QWidget:
     from widgets.dropout_view import DropoutView
     return DropoutView()
 
 
-def _cost() -> QWidget:
+def _cost(shared: SharedCost) -> QWidget:
     from widgets.cost_view import CostView
-    return CostView()
+    return CostView(shared)
 
 
-def _claims() -> QWidget:
+def _claims(shared: SharedCost) -> QWidget:
     from widgets.claims_view import ClaimsView
-    return ClaimsView()
+    return ClaimsView(shared)
 
 
-TABS: tuple[tuple[Callable[[], QWidget], str, str], ...] = (
+TABS: tuple[tuple[Callable[[SharedCost], QWidget], str, str], ...] = (
     (_selfnorm, "Self-normalization",
      "Seed 000: does SELU keep mean 0 and variance 1 across layers? Measured."),
     (_dropout, "Dropout network",
      "Seed 002: a 2 → 128 → K network with and without dropout: loss, accuracy, dead units"),
     (_cost, "Activation cost", "Seed 000: ReLU 1.0×, Leaky 1.1×, ELU 1.5×? Timed on this machine"),
     (_claims, "Star table", "Seed 000's star table beside the stars this app measures "
-     "(timings, the network, the death map, the presets)"),
+     "(numpy activation cost, the network, the death map, the presets)"),
 )
 
 
 def install_claim_tabs(window: _TabHost) -> list[LazyTab]:
-    """Add the self-normalization, dropout-network, activation-cost and star-table tabs."""
+    """Add the self-normalization, dropout-network, activation-cost and star-table tabs (the
+    last two sharing one timing)."""
     pages = []
+    shared = SharedCost()
     for factory, title, tooltip in TABS:
-        page = LazyTab(factory)
+        page = LazyTab(partial(factory, shared))
         window.add_tab(page, title, tooltip)
         pages.append(page)
     return pages

@@ -8,7 +8,7 @@ with its shocks' values on the shock buttons, and checking the run's preset in t
 from __future__ import annotations
 
 from app.dialogs import TITLE, confirm
-from app.preset_note import changed_fields
+from app.preset_note import changed_fields, describe
 from app.session import preset_shock_settings, show_shock_settings
 from simulation import presets
 
@@ -28,6 +28,8 @@ class WindowPresets:
                                  "File ▸ Save session if you want to keep it.\n\n"
                                  f"Load {preset_id} now?"):
                 self.transport.set_preset(self.preset_id)  # the picker back on the run's
+                # (with the line about the run: set_preset showed the preset's description)
+                self.transport.set_description(describe(self.preset_id, c.config, c.journal)[0])
                 self._mark_preset()
                 if was_running:
                     c.play()
@@ -45,7 +47,9 @@ class WindowPresets:
         self.controller.reset(config)
 
     def _mark_preset(self) -> None:
-        """Check the run's preset in the Presets menu; none if the run's settings differ."""
-        same = not changed_fields(self.preset_id, self.controller.config)
+        """Check the run's preset in the Presets menu; none if the run's settings differ or were
+        changed live (a learning rate typed; shocks pressed are the preset's demonstration)."""
+        c = self.controller
+        same = not changed_fields(self.preset_id, c.config, c.journal)
         for pid, action in self.preset_actions.items():
             action.setChecked(same and pid == self.preset_id)

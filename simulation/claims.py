@@ -3,7 +3,9 @@
 Each cell holds the seed's stars, the measured stars (or None where nothing here measures the
 row), the number they come from and a sentence saying how it was measured. Measurements:
 
-- speed: the cost table (:mod:`simulation.cost`), forward + backward time relative to ReLU;
+- speed (shown as "Activation cost (numpy)": what is timed is computing the activation alone with
+  numpy, not training): the cost table (:mod:`simulation.cost`), forward + backward time relative
+  to ReLU; a complete timing passed in (the Activation cost tab's) is reused, not timed again;
 - convergence: seed 002's network (:mod:`simulation.dropout_net`, no dropout) on every built-in
   2-D dataset: epochs to 95 % of the best final test accuracy on that dataset;
 - dead-neuron risk: the worst of three shares (:mod:`simulation.claims_risk`): the death map's
@@ -36,7 +38,7 @@ from simulation.sweep import Sweep, SweepResult
 
 COLUMNS = ("relu", "leaky_relu", "prelu", "elu", "selu")
 METRICS = ("speed", "convergence", "risk", "generalization", "ease")
-METRIC_LABELS = {"speed": "Training speed", "convergence": "Convergence rate",
+METRIC_LABELS = {"speed": "Activation cost (numpy)", "convergence": "Convergence rate",
                  "risk": "Dead-neuron risk", "generalization": "Generalization",
                  "ease": "Implementation ease"}
 # seed 000, "Performance Comparison", columns ReLU, Leaky ReLU, PReLU, ELU, SELU
@@ -108,13 +110,19 @@ class ClaimsRun:
 
     def __init__(self, epochs: int = 30, n_train: int = 1000, repeats: int = 9, seed: int = 0,
                  names: tuple[str, ...] = COLUMNS, seeds: int = 3,
-                 grid: int = claims_risk.DEATH_MAP_GRID):
+                 grid: int = claims_risk.DEATH_MAP_GRID, cost_run: cost.CostRun | None = None,
+                 cost_source: str = "the given timing"):
+        """``cost_run``: a complete timing of ``names`` to reuse (``cost_source`` names it in the
+        cells' stories); else the activations are timed here."""
         if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
             raise ValueError(f"seeds must be a positive integer, got {seeds!r}")
         self.names, self.epochs, self.n_train, self.seed = names, epochs, n_train, seed
         self.seeds = seeds
         self.death_map_spec = claims_risk.death_map_spec(grid)
-        self.cost = cost.CostRun(names, repeats=repeats, seed=seed)
+        self.cost_reused = cost_run is not None and cost_run.covers(names)
+        self.cost = cost_run if cost_run is not None and self.cost_reused else cost.CostRun(
+            names, repeats=repeats, seed=seed)
+        self.cost_source = cost_source
         self.networks: dict[str, list[DropoutExperiment]] = {}  # per dataset, one per seed
         self.death_map: SweepResult | None = None
         self.outcomes: dict[str, dict[str, str]] = {}
@@ -123,7 +131,8 @@ class ClaimsRun:
         self._work = self._units()
 
     def _units(self) -> Iterator[None]:
-        self.stage = "timing forward and backward over 1,000,000 values"
+        self.stage = (f"timing the activations' numpy forward and backward over "
+                      f"{self.cost.size:,} values")
         while not self.cost.done:
             self.cost.step()
             yield
@@ -167,7 +176,15 @@ class ClaimsRun:
         """The rebuilt table (call once done)."""
         assert self.death_map is not None, "call table() once the run is done"
         nets = {k: [e.histories for e in exps] for k, exps in self.networks.items()}
-        return build_table(self.cost.rows(), nets, self.outcomes, self.epochs, self.death_map)
+        return build_table(self.cost.rows(), nets, self.outcomes, self.epochs, self.death_map,
+                           self.cost_note())
+
+    def cost_note(self) -> str:
+        """Whose timing the cost row shows, and when it was taken."""
+        when = cost.clock_text(self.cost.finished_at)
+        if self.cost_reused:
+            return f"{self.cost_source}, taken at {when}, reused (not timed again)"
+        return f"its own timing for this table, taken at {when}"
 
 
 def _reach_text(values: list[int | None], epochs: int) -> str:
@@ -176,9 +193,10 @@ def _reach_text(values: list[int | None], epochs: int) -> str:
 
 def build_table(cost_rows: list[cost.CostRow], networks: dict[str, list[list[RunHistory]]],
                 outcomes: dict[str, dict[str, str]], epochs: int,
-                death_map: SweepResult) -> dict[str, dict[str, Cell]]:
+                death_map: SweepResult, cost_note: str = "") -> dict[str, dict[str, Cell]]:
     """Cells per metric per activation from the four measurements. ``networks[dataset][k]``:
-    seed k's runs on that dataset, one per activation."""
+    seed k's runs on that dataset, one per activation; ``cost_note``: whose timing the cost rows
+    are and when it was taken."""
     seed = {m: dict(zip(COLUMNS, s, strict=True)) for m, s in SEED_STARS.items()}
     first = next(iter(networks.values()))
     names = [h.spec.activation for h in first[0]]
@@ -196,9 +214,11 @@ def build_table(cost_rows: list[cost.CostRow], networks: dict[str, list[list[Run
     for a in names:
         r, m = rows[a], mean_epochs[a]
         table["speed"][a] = Cell(seed["speed"][a], ratio_stars(r.ratio), r.ratio, (
-            f"Cost table: forward + backward of {activations.get(a).label} over {r.size:,} "
-            f"values took {r.total_s * 1e3:.2f} ms (median of {r.repeats}), {r.ratio:.2f}× "
-            "ReLU's. Stars = 5 − round(4 (ratio − 1)): the seed's own 1.0× = 5, 1.5× = 3."),
+            f"The cost of computing the activation alone with numpy, not of training: forward "
+            f"+ backward of {activations.get(a).label} over {r.size:,} values took "
+            f"{r.total_s * 1e3:.2f} ms (median of {r.repeats}), {r.ratio:.2f}× ReLU's"
+            + (f"; {cost_note}" if cost_note else "") + ". Stars = 5 − round(4 (ratio − 1)): "
+            "the seed's own 1.0× = 5, 1.5× = 3."),
             f"{r.ratio:.2f}× ReLU")
         detail = ", ".join(f"{d} {_reach_text([v[a] for v in vs], epochs)}"
                            for d, vs in reach.items())
@@ -207,7 +227,7 @@ def build_table(cost_rows: list[cost.CostRow], networks: dict[str, list[list[Run
             f"2→128→K network (Adam, lr 0.001, batch 64, no dropout), {epochs} epochs per "
             f"dataset: epochs until the test accuracy reaches {ACCURACY_TARGET:.0%} of the "
             f"dataset's best final accuracy{per}: {detail} (mean {m:.1f} over datasets{over}; "
-            f"best activation {best:.1f}). Stars from the ratio to the best, as for speed."),
+            f"best activation {best:.1f}). Stars from the ratio to the best, as for the cost."),
             f"{m:.1f} epochs")
         table["risk"][a] = _risk_cell(seed["risk"][a], a, outcomes,
                                       claims_risk.network_shares(per_seed, a), death_map, lost[a])

@@ -66,6 +66,7 @@ class CostRun:
         self.times = {n: ([], []) for n in names}  # forward, backward seconds per repeat
         self._queue = [(r, n) for r in range(-1, repeats) for n in names]  # -1: warm-up
         self._total = len(self._queue)
+        self.finished_at: float | None = None  # time.time() when the last timing ended
 
     @property
     def done(self) -> bool:
@@ -93,6 +94,12 @@ class CostRun:
         if repeat >= 0:
             self.times[name][0].append(t1 - t0)
             self.times[name][1].append(t2 - t1)
+        if not self._queue:
+            self.finished_at = time.time()
+
+    def covers(self, names: tuple[str, ...]) -> bool:
+        """True if this run is complete and timed every one of ``names``."""
+        return self.done and set(names) <= set(self.names)
 
     def advance(self, seconds: float | None = None) -> bool:
         """Steps for about ``seconds`` (at least one; or to the end); True once done."""
@@ -113,6 +120,28 @@ class CostRun:
         return [CostRow(name, f, b, f + b, (f + b) / (bf + bb), f / bf, b / bb, k,
                         SEED_RATIOS.get(name), self.size)
                 for name, (f, b, k) in medians.items()]
+
+
+class SharedCost:
+    """The session's latest complete timing, kept by the views that show one, so that every
+    view can show the same numbers rather than time again (timings vary from run to run)."""
+
+    def __init__(self) -> None:
+        self.run: CostRun | None = None
+
+    def keep(self, run: CostRun) -> None:
+        """Keep ``run`` if it is complete."""
+        if run.done:
+            self.run = run
+
+    def covering(self, names: tuple[str, ...]) -> CostRun | None:
+        """The kept run if it timed every one of ``names``; else None."""
+        return self.run if self.run is not None and self.run.covers(names) else None
+
+
+def clock_text(finished_at: float | None) -> str:
+    """``finished_at`` (seconds since the epoch) as the local time of day, HH:MM:SS."""
+    return "—" if finished_at is None else time.strftime("%H:%M:%S", time.localtime(finished_at))
 
 
 def measure(names: tuple[str, ...] | None = None, size: int = DEFAULT_SIZE,

@@ -168,6 +168,8 @@ class CardReadout:
                 "w1": float(p.w1[i, 0]), "w2": float(p.w2[i, 0]), "b": float(p.b[i, 0]),
                 "alpha": float(p.alpha[i, 0]), "loss": float(fb.loss[i, 0]),
                 "grad_norm": gnorm, "max_slope": float(d.max()),
+                # f' (with its sign: PReLU's alpha may be negative) where |f'| is largest
+                "slope": float(fb.da_dz[i, 0][j]),
                 "slope_z": float(z[j]), "alive": int((z > 0).sum()), "n": int(z.size),
             }
 
@@ -251,7 +253,7 @@ class CardReadout:
     def _why(self, snap: Snapshot, v: dict[str, float]) -> tuple[str, ...]:
         """Why the lane is in its state, longest wording first ("" when ALIVE)."""
         state = self._state
-        slope = fmt_approx(v["max_slope"])
+        slope = fmt_approx(v["slope"])
         if state == State.DEAD:
             return ("every gradient is exactly 0",)
         if state == State.SATURATED:
@@ -281,7 +283,7 @@ class CardReadout:
         elif rec.recovered_at is not None:
             status = (f"recovered in {_steps(rec.steps)}",)
         elif rec.left_alive_at is None and state == State.ALIVE:
-            status = ("unaffected by shock",)
+            status = ("stayed alive through the shock", "stayed alive")
         elif state == State.DEAD:  # every gradient exactly 0: nothing can move it back
             status = (f"cannot recover while dead ({since} since shock)",
                       f"cannot recover ({since} since shock)", f"cannot recover ({since})")

@@ -3,7 +3,8 @@ measures, and how it measured them (click a cell, or hover it).
 
 Measure starts a :class:`simulation.claims.ClaimsRun` (the cost table, the network on every 2-D
 dataset for a few seeds, the death map's shock grid, the single-neuron presets), driven a slice
-per timer tick.
+per timer tick. The cost row reuses the session's complete timing from the Activation cost tab
+(:class:`simulation.cost.SharedCost`, if given) rather than timing again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulation import activations, claims
+from simulation import activations, claims, cost
 from widgets.claim_common import (
     ClaimView,
     fitting_font,
@@ -42,6 +43,7 @@ INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from 
          "red = two or more apart.")
 AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2
 AGREE_TEXT = "#1A1A1A"  # not a theme role colour: style.restyle leaves it alone
+COST_TAB_SOURCE = "the Activation cost tab's timing"  # names a reused timing
 NOT_MEASURED = "?"  # the measured stars before Measure
 CELL_LEAST_PT = 7  # the cells' font shrinks down to this size to show both star lines
 CELL_PAD = (8, 4)  # px a cell's text leaves free across and down (the item's margins)
@@ -57,11 +59,12 @@ def _wrap(widget: QWidget) -> QVBoxLayout:
 class ClaimsView(ClaimView):
     """Measure button and progress on top, the table in the middle, the selected cell's story."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: cost.SharedCost | None = None) -> None:
         super().__init__("claims-runner", "Measure",
                          "Time the activations, train the network on every 2-D dataset, run the "
                          "death map's shock grid and the presets (about ten seconds)")
         self.run: claims.ClaimsRun | None = None
+        self.shared = shared  # the session's timing, reused for the cost row
         self._started = 0.0  # perf_counter at Measure
         self.elapsed: float | None = None  # seconds the run took, once done
         self.table_cells: dict[str, dict[str, claims.Cell]] = {}
@@ -81,7 +84,7 @@ class ClaimsView(ClaimView):
         self.stage = wrap_label()
         self.table = QTableWidget(len(claims.METRICS), len(claims.COLUMNS))
         self.table.setHorizontalHeaderLabels([activations.get(a).label for a in claims.COLUMNS])
-        self.table.setVerticalHeaderLabels([claims.METRIC_LABELS[m] for m in claims.METRICS])
+        self.table.setVerticalHeaderLabels([header_text(m) for m in claims.METRICS])
         for c, a in enumerate(claims.COLUMNS):
             self.table.horizontalHeaderItem(c).setForeground(pg.mkColor(lane_color(a)))
         self.table.setFont(font(14))
@@ -107,7 +110,9 @@ class ClaimsView(ClaimView):
 
     # --- intents ---------------------------------------------------------------------------------
     def _start_from_controls(self) -> None:
-        self.start(claims.ClaimsRun(epochs=self.epochs.value(), seeds=self.seeds.value()))
+        timing = self.shared.covering(claims.COLUMNS) if self.shared is not None else None
+        self.start(claims.ClaimsRun(epochs=self.epochs.value(), seeds=self.seeds.value(),
+                                    cost_run=timing, cost_source=COST_TAB_SOURCE))
 
     def start(self, run: claims.ClaimsRun) -> None:
         """Show and run ``run``."""
@@ -220,12 +225,20 @@ class ClaimsView(ClaimView):
         return False
 
 
+def header_text(metric: str) -> str:
+    """A row's header: its label, a parenthesis on a line of its own (a narrow header leaves
+    the cells room for their third line)."""
+    return claims.METRIC_LABELS[metric].replace(" (", "\n(")
+
+
 def measured_text(run: claims.ClaimsRun, seconds: float) -> str:
     """What a finished run measured, and in how long."""
     acts = len(run.names)
     trained = sum(len(e.runs) for exps in run.networks.values() for e in exps)
     spec = run.death_map_spec
     cells = len(spec.bias) * len(spec.factor) * acts
-    return (f"Measured in {seconds:.1f} s: the cost of {acts} activations, {trained:,} network "
-            f"trainings ({len(run.networks)} datasets × {run.seeds} seeds × {acts}), "
+    timed = (f"{COST_TAB_SOURCE} of {cost.clock_text(run.cost.finished_at)} (reused)"
+             if run.cost_reused else f"the numpy cost of {acts} activations")
+    return (f"Measured in {seconds:.1f} s: {timed}, {trained:,} network trainings"
+            f" ({len(run.networks)} datasets × {run.seeds} seeds × {acts}), "
             f"{cells:,} death-map shocks and {len(run.outcomes)} presets.")

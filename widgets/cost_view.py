@@ -2,7 +2,9 @@
 beside seed 000's "ReLU 1.0x, Leaky ReLU 1.1x, ELU 1.5x".
 
 Measure starts a :class:`simulation.cost.CostRun`, one timing per timer tick; the table and the
-bar chart (cost relative to ReLU, log scale; black diamonds = the seed's numbers) follow.
+bar chart (cost relative to ReLU, log scale; black diamonds = the seed's numbers) follow. A
+complete timing is kept in the session's :class:`simulation.cost.SharedCost` (if given), where the
+star table reuses it, so the two tabs show the same numbers.
 """
 
 from __future__ import annotations
@@ -73,10 +75,11 @@ class TablePanel(FittedPanel):
 class CostView(ClaimView):
     """Repeats and Measure on the left with the table; the ratios as bars on the right."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: cost.SharedCost | None = None) -> None:
         super().__init__("cost-runner", "Measure",
                          "Time every activation on this machine (a few seconds)")
         self.run: cost.CostRun | None = None
+        self.shared = shared
         self.repeats = QSpinBox()
         self.repeats.setRange(1, 100)
         self.repeats.setValue(9)
@@ -123,11 +126,19 @@ class CostView(ClaimView):
         self.run = run
         self._launch(run)
 
+    def _finished(self) -> None:
+        if self.run is not None and self.shared is not None:
+            self.shared.keep(self.run)
+        super()._finished()
+
     # --- model -> view ----------------------------------------------------------------------------
     def refresh(self) -> None:
         """Show the medians of the repeats timed so far."""
         rows = self.run.rows() if self.run is not None else []
         self.progress.setValue(round(100 * self.run.progress) if self.run else 0)
+        done = self.run is not None and self.run.done
+        self.progress.setFormat(f"measured at {cost.clock_text(self.run.finished_at)}"
+                                if done and self.run is not None else "%p%")
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             seed = "—" if row.seed_ratio is None else f"{row.seed_ratio:.1f}×"

@@ -59,13 +59,21 @@ def recovery_image(rec: np.ndarray, top: float) -> np.ndarray:
     return rgba.transpose(1, 0, 2)
 
 
+def css_rgb(color: str) -> str:
+    """``color`` as ``rgb(r, g, b)``: the swatches are the maps' own colours in every theme, and
+    :func:`widgets.style.restyle` swaps theme role colours written in hex (white, the light
+    theme's plot background, became the dark one's: the "never knocked out" swatch vanished)."""
+    r, g, b, _ = pg.mkColor(color).getRgb()
+    return f"rgb({r}, {g}, {b})"
+
+
 def legend_text(top: float) -> str:
     """The key under the maps, as HTML: the state colours and the recovery colour scale
     up to ``top`` steps. A swatch is joined to its label by non-breaking spaces (the label's own
     spaces too), so a line may break between entries, never inside one."""
     def entry(color: str, label: str) -> str:
-        return (f"<span style='color:{color}; background:{color}'>██</span>&nbsp;"
-                + label.replace(" ", "&nbsp;"))
+        return (f"<span style='color:{css_rgb(color)}; background:{css_rgb(color)}'>██</span>"
+                "&nbsp;" + label.replace(" ", "&nbsp;"))
     states = " ".join(entry(STATE_COLORS[s], s.label) for s in State)
     stops = [1, 10, 100, 1000, 10_000]
     stops = [v for v in stops if v <= top] or [1]

@@ -12,11 +12,13 @@ from __future__ import annotations
 import html
 import math
 import time
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetricsF
 
 from simulation.health import classify
 from simulation.population import N_STATES, Population
@@ -24,6 +26,14 @@ from widgets import style
 from widgets.claim_controls import font
 from widgets.population_plots import bins_of, dodge, histogram_range
 from widgets.population_texts import LOST, PopulationTexts, counted, lane_label
+from widgets.shock_markers import (
+    LABEL_ANCHOR,
+    LABEL_ROWS,
+    LINE_CLEAR,
+    SAME_LINE,
+    label_texts,
+    place_label,
+)
 from widgets.time_plots import event_label
 from widgets.time_ranges import snapped_range
 
@@ -161,13 +171,60 @@ class PopulationDrawing(PopulationTexts):
         for e in events[len(self.markers):]:
             line = pg.InfiniteLine(float(e["step"]), angle=90, movable=False,
                                    pen=pg.mkPen(th.shock, width=1.5, style=Qt.PenStyle.DashLine))
-            label = pg.TextItem(event_label(e), color=th.shock, anchor=(-0.05, 0),
+            label = pg.TextItem(event_label(e), color=th.shock, anchor=LABEL_ANCHOR,
                                 fill=pg.mkBrush(*th.label_fill))
             label.setFont(font(10, bold=True))
-            label.setPos(float(e["step"]), Y_TOP - 1)
+            label.setToolTip(f"{event_label(e)} at step {int(e['step']):,}")
+            label.setPos(float(e["step"]), Y_TOP)
             for item in (line, label):
                 self.capacity.addItem(item, ignoreBounds=True)
             self.markers.append((line, label))
+        self._place_marker_labels(events)
+
+    def _place_marker_labels(self, events: list[dict[str, Any]]) -> None:
+        """Each shock's label next to its line and off the others' lines, labels of shocks close
+        together on successive rows, a shorter text (or none) where crowded: the time plots'
+        placement (:func:`widgets.shock_markers.place_label`). Redone when the shocks, the x
+        range or the plot's size change."""
+        vb = self.capacity.vb
+        width, height = vb.width(), vb.height()
+        if self._xrange is None or not self.markers:
+            return
+        x0, x1 = self._xrange
+        key = (tuple(e["step"] for e in events), self._xrange, round(width), round(height))
+        if key == getattr(self, "_marker_key", None) or x1 <= x0 or width < 1:
+            return
+        self._marker_key = key
+        item = self.markers[0][1].textItem
+        fm, pad = QFontMetricsF(item.font()), 2 * item.document().documentMargin()
+        box = fm.height() + pad
+        rows = max(1, min(LABEL_ROWS, int((height / box - 1.02) / 1.05) + 1))
+        taken: list[list[tuple[float, float]]] = [[] for _ in range(rows)]
+        px = width / (x1 - x0)
+        shown = [((float(e["step"]) - x0) * px, e, label)
+                 for e, (_, label) in zip(events, self.markers, strict=False)]
+        xs = sorted(at for at, e, _ in shown if x0 <= e["step"] <= x1)
+        for at, e, label in shown:
+            fit = None
+            if x0 <= e["step"] <= x1:
+                i, j = bisect_left(xs, at - SAME_LINE), bisect_right(xs, at + SAME_LINE)
+                lo = min(xs[i - 1] + LINE_CLEAR, at) if i > 0 else 0.0
+                hi = max(xs[j] - LINE_CLEAR, at) if j < len(xs) else width
+                fit = next(((t, w, p) for t in label_texts(e)
+                            if (p := place_label(at, w := fm.horizontalAdvance(t) + pad, taken,
+                                                 lo, hi))), None)
+            label.setVisible(fit is not None)
+            if fit is None:
+                continue
+            text, w, (row, left, span) = fit
+            taken[row].append(span)
+            label.setText(text)
+            label.setAnchor(((at - left) / w, LABEL_ANCHOR[1] - 1.05 * row))
+
+    @property
+    def marker_rows(self) -> list[int]:
+        """The row of each shock label (0: at the top), oldest first."""
+        return [round((LABEL_ANCHOR[1] - label.anchor.y()) / 1.05) for _, label in self.markers]
 
     def _draw_histograms(self, pop: Population) -> None:
         for name, values, plot in (("b", pop.biases(), self.b_plot),

@@ -24,11 +24,11 @@ from PySide6.QtWidgets import (
 )
 
 from simulation.replay import LR_MAX
-from widgets.limited_spin import LimitedDoubleSpin
 from widgets.transport_parts import (
     SPEED_MAX,
     SPEED_MIN,
     DescriptionLabel,
+    LrField,
     SpeedLabel,
     TextButton,
 )
@@ -98,10 +98,12 @@ class TransportBar(QWidget):
         self.speed_slider.valueChanged.connect(self._on_speed)
 
         # the range the model replays (a session's learning rate beyond it is refused)
-        self.lr_box = _spin(0.0, LR_MAX, 0.3, 3, 0.05, "Learning rate α of every lane: each "
-                            f"step moves w by −α·∂L/∂w (0 to {LR_MAX:g})", box=LimitedDoubleSpin())
+        tip = f"Learning rate α of every lane: each step moves w by −α·∂L/∂w (0 to {LR_MAX:g})"
+        self.lr_box = _spin(0.0, LR_MAX, 0.3, 3, 0.05, tip, box=LrField(tip))
         self.lr_box.valueChanged.connect(self.lr_changed)
-        self.lr_box.clamped.connect(self._on_lr_limited)
+        # the set-up panel's sentence (~300 px: the status bar leaves a message ~350 px left of
+        # the rewind bar at 1280x720)
+        self.lr_box.told.connect(self.notice)
 
         self.bias_value = _spin(-999, 999, -10.0, 1, 1.0, "The bias every lane is set to by a "
                                 "bias shock (the seed's example: b = −10)")
@@ -271,6 +273,7 @@ class TransportBar(QWidget):
         self.lr_box.blockSignals(True)
         self.lr_box.setValue(lr)
         self.lr_box.blockSignals(False)
+        self.lr_box.forget_limit()
 
     def set_description(self, text: str) -> None:
         """The preset line's text (the preset's description, or what changed from it)."""
@@ -299,10 +302,6 @@ class TransportBar(QWidget):
         amount = self.lr_amount.value()
         factor, value = (amount, None) if self.lr_mode.currentText() == "×" else (None, amount)
         self.lr_shock_requested.emit(factor, value, self.lr_steps.value())
-
-    def _on_lr_limited(self, typed: float, used: float) -> None:
-        # short: the status bar leaves a message ~300 px left of the rewind bar at 1280x720
-        self.notice.emit(f"lr {typed:,.6g} is out of range 0–{LR_MAX:g}: set to {used:g}")
 
     def _show_description(self, i: int) -> None:
         pid = self.preset_box.itemData(i)

@@ -1,6 +1,6 @@
 """Parts of the transport bar: buttons that keep their icon only and the speed as "240/s" where the
 bar has no room (presentation fonts on a narrow window), and the preset's description elided to
-its lines (the lr field's spin box is :class:`widgets.limited_spin.LimitedDoubleSpin`)."""
+its lines, and the lr field that says when it limited a typed value."""
 
 from __future__ import annotations
 
@@ -14,7 +14,38 @@ from PySide6.QtWidgets import (
     QStyleOptionButton,
 )
 
+from widgets.limited_spin import LimitedDoubleSpin
+
 SPEED_MIN, SPEED_MAX = 1, 20_000
+
+
+class LrField(LimitedDoubleSpin):
+    """The learning-rate field: a value typed beyond its limits becomes the nearest limit, said
+    in the set-up panel's words with the field's label ("lr is limited to 0 … 100: 1000 became
+    100.", ``told``), and kept in its tooltip while it shows that limit."""
+
+    def __init__(self, tip: str):
+        super().__init__()
+        self.what = "lr"  # as the set-up panel's notes name a field: by its label
+        self.tip = tip
+        self.setToolTip(tip)
+        self._told_at: float | None = None  # the limit used, while its sentence is kept
+        self.clamped.connect(self._clamped)  # (before told)
+        self.told.connect(lambda sentence: self.setToolTip(f"{tip}\n\n{sentence}"))
+        self.valueChanged.connect(lambda _v: self.forget_limit())
+
+    def limit_note(self) -> str:
+        """The sentence about the last value limited, while the field shows that limit; else ""."""
+        return self.toolTip()[len(self.tip) + 2:] if self._told_at is not None else ""
+
+    def forget_limit(self) -> None:
+        """Drop the sentence once the field shows another value (typed, or the model's)."""
+        if self._told_at is not None and self.value() != self._told_at:
+            self._told_at = None
+            self.setToolTip(self.tip)
+
+    def _clamped(self, _typed: float, used: float) -> None:
+        self._told_at = used
 
 
 class TextButton(QPushButton):

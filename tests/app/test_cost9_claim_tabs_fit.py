@@ -23,6 +23,7 @@ class DoneRun:
     """A finished cost run of fixed rows (the view's ``run``): no timing in the test."""
 
     progress, done = 1.0, True
+    finished_at = 0.0  # (CostRun's wall-clock end of the timing)
 
     def __init__(self) -> None:
         bf, bb = TIMES[0][1], TIMES[0][2]

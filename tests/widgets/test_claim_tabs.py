@@ -228,8 +228,8 @@ def test_star_table_fills_and_explains_cells(show, qtbot):
     n_acts = len(claims.COLUMNS)
     trained = len(datasets2d.DATASETS) * 2 * n_acts
     stage = v.stage.text()
-    assert stage.startswith(f"Measured in {v.elapsed:.1f} s: the cost of {n_acts} activations, "
-                            f"{trained} network trainings") and "done" not in stage
+    assert stage.startswith(f"Measured in {v.elapsed:.1f} s: the numpy cost of {n_acts} "
+                            f"activations, {trained} network trainings") and "done" not in stage
     assert f"{3 * 3 * n_acts} death-map shocks" in stage and v.elapsed > 0
     speed_relu = v.table.item(0, 0).text()
     assert "here  ★★★★★" in speed_relu and "1.00× ReLU" in speed_relu

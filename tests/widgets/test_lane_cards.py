@@ -159,7 +159,7 @@ def test_a_harmless_shock_reads_unaffected(qtbot):
     cards = make_cards(qtbot, sim)
     for card in cards.cards:
         assert card.badge.text() == "ALIVE"
-        assert card.recovery.lines() == ["unaffected by shock"]
+        assert card.recovery.lines() == ["stayed alive through the shock"]
 
 
 # --- plot -------------------------------------------------------------------------------------
@@ -491,3 +491,15 @@ def test_many_refreshes_do_not_crash(qtbot):
     for i, card in enumerate(cards.cards):
         np.testing.assert_array_equal(card.dots.getData()[0], snap.fb.z[i, 0])
     assert [c.badge.text() for c in cards.cards][:2] == ["DEAD", "ALIVE"]
+
+
+def test_a_negative_slope_keeps_its_sign_in_the_why_line(qtbot):
+    sim = bias_shock_sim(400)  # after the shock PReLU's alpha is negative, its z all <= 0
+    cards = make_cards(qtbot, sim)
+    prelu = card_of(cards, "prelu")
+    snap = sim.current()
+    alpha = float(snap.params.alpha[2, 0])
+    assert alpha < 0 and prelu._state.name == "RECOVERING"
+    why = prelu._why(snap, prelu._values(snap))[0]
+    # f' = alpha where z < 0: "slope -5e-2 still moves it", not "slope 5e-2"
+    assert f"slope {alpha:.0e}".replace("e-0", "e-") in why, why

@@ -35,7 +35,7 @@ def test_typing_an_lr_above_the_maximum_uses_the_maximum_and_says_so(bar, qtbot)
     _type(qtbot, bar.lr_box, "99999")
     assert bar.lr_box.value() == LR_MAX  # not 99 (the keystrokes beyond 100 were dropped)
     assert used == [LR_MAX]
-    assert len(said) == 1 and "99,999" in said[0] and f"{LR_MAX:g}" in said[0]
+    assert len(said) == 1 and "99999" in said[0] and f"{LR_MAX:g}" in said[0]
 
 
 def test_typing_an_lr_in_range_says_nothing(bar, qtbot):
@@ -79,3 +79,33 @@ def test_description_on_one_line_is_elided_with_the_whole_text_as_tooltip(bar, q
     bar.layout().activate()
     rows, cut = label._layout(label.contentsRect().width())
     assert not cut and "".join(rows).replace(" ", "") == full.replace(" ", "")
+
+
+# the lr field says when it limited a typed value in the set-up panel's words ("<field> is
+# limited to lo … hi: typed became limit."), in the status bar and in its tooltip while it shows
+# that limit
+@pytest.mark.parametrize(("typed", "sentence"), [
+    ("1000", "lr is limited to 0 … 100: 1000 became 100."),
+    ("-1", "lr is limited to 0 … 100: -1 became 0.")])
+def test_a_limited_lr_is_said_as_the_setup_panel_says_it(bar, qtbot, typed, sentence):
+    said = []
+    bar.notice.connect(said.append)
+    if typed == "-1":
+        bar.set_lr(0.5)  # (not at the limit already)
+    _type(qtbot, bar.lr_box, typed)
+    assert said == [sentence]
+    assert bar.lr_box.limit_note() == sentence
+    assert bar.lr_box.toolTip().endswith("\n\n" + sentence)
+
+
+def test_the_tooltip_forgets_the_limit_once_the_field_shows_another_value(bar, qtbot):
+    plain = bar.lr_box.toolTip()
+    _type(qtbot, bar.lr_box, "1000")
+    assert bar.lr_box.toolTip() != plain
+    _type(qtbot, bar.lr_box, "2.5")  # typed in range
+    assert bar.lr_box.limit_note() == "" and bar.lr_box.toolTip() == plain
+    _type(qtbot, bar.lr_box, "-3")
+    assert bar.lr_box.limit_note() == "lr is limited to 0 … 100: -3 became 0."
+    bar.set_lr(0.1)  # the model's value (a reset, a preset)
+    assert bar.lr_box.limit_note() == "" and bar.lr_box.toolTip() == plain
+
