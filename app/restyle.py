@@ -113,8 +113,7 @@ def restyle_items(window: Any, ratio: float) -> None:
     for marker in plots.markers:
         for name, label in marker.labels.items():
             label.setFont(label_font())
-            label.setColor(th.shock)
-            label.fill = pg.mkBrush(*th.label_fill)
+            label.setColor(th.shock)  # (its halo takes the theme's background when painted)
             marker.lines[name].setPen(pg.mkPen(th.shock, width=style.lw(2),
                                                style=Qt.PenStyle.DashLine))
     for lane in plots.lanes:  # the off-scale labels (shown anew, they take the look themselves)

@@ -155,12 +155,14 @@ class SetupPanel(QWidget):
         shock_button.clicked.connect(lambda: self.weight_shock_requested.emit(
             self.shock_w1.value(), self.shock_w2.value()))
         rows = QGridLayout(shock_box)  # the button below the values: a narrow panel
-        rows.addWidget(self.shock_w1, 0, 0)
-        rows.addWidget(self.shock_w2, 0, 1)
         rows.setVerticalSpacing(0)
-        rows.addWidget(self._note_for(self.shock_w1), 1, 0)
-        rows.addWidget(self._note_for(self.shock_w2), 1, 1)
-        rows.addWidget(shock_button, 2, 0, 1, 2)
+        # each value's name above it (beside it, the labels widened the panel and the window)
+        self.shock_labels: list[QLabel] = []
+        for col, box in enumerate((self.shock_w1, self.shock_w2)):
+            rows.addWidget(self._name_of(box), 0, col)
+            rows.addWidget(box, 1, col)
+            rows.addWidget(self._note_for(box), 2, col)
+        rows.addWidget(shock_button, 3, 0, 1, 2)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -184,6 +186,14 @@ class SetupPanel(QWidget):
     def _note_for(self, box: Any) -> FieldNote:
         self.field_notes[box.what] = FieldNote()
         return self.field_notes[box.what]
+
+    def _name_of(self, box: Any) -> QLabel:
+        """A weight shock field's label: "Set w1 to" (from its name "Shock w1"), its buddy."""
+        label = QLabel(f"Set {box.what.split()[-1]} to")
+        label.setBuddy(box)
+        label.setToolTip(box.toolTip())
+        self.shock_labels.append(label)
+        return label
 
     def _with_note(self, box: Any) -> QWidget:
         """The field with its note line right below it (a form row's field)."""

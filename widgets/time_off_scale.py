@@ -140,7 +140,8 @@ class OffScale:
                              f"{arrow} {lane}: off scale until step {n}",
                              f"{arrow} {lane}: off until {n}")
         for key, more in self._off_more.items():
-            want[key] = tuple(f"{t} (+{more} more)" for t in want[key])
+            noun, now_off, _ = self._off_more_info[key]
+            want[key] = more_wordings(want[key], more, now_off, noun)
         self._show_off_scale(want)
 
     def _log_sides(self, x: np.ndarray, lo: np.ndarray, hi: np.ndarray, vis: list[int],
@@ -182,8 +183,11 @@ class OffScale:
         """The labels a plot has rows for (in ~80% of its height, under the markers' labels; a
         log plot: in the room its curves leave on its labels' side, at least one):
         values off the scale now first, in lane order, then ended stretches; the last label of a
-        plot that has no room for all says how many more (:attr:`_off_more`)."""
+        plot that has no room for all says how many more (:attr:`_off_more`): lanes not labelled
+        on the plot (else: labels, a labelled lane's other edge); :attr:`_off_more_info` has that
+        noun, whether one of them is off now, and the labels left out ("↑ PReLU", its tooltip)."""
         self._off_more = {}
+        self._off_more_info: dict[tuple[int, str, str], tuple[str, bool, list[str]]] = {}
         if len(now) + len(past) <= 1:
             return now + past
         h = self._label_height()
@@ -196,7 +200,13 @@ class OffScale:
                 rows = max(1, min(rows, round(self._off_room[plot] / h) - markers))
             keep += keys[:rows]
             if len(keys) > rows:
-                self._off_more[keys[rows - 1]] = len(keys) - rows
+                left_out, kept = keys[rows:], {k[0] for k in keys[:rows]}
+                lanes = {k[0] for k in left_out} - kept
+                tip = [f"{'↑' if k[2] == 'top' else '↓'} {self.lanes[k[0]].label}"
+                       for k in left_out]
+                self._off_more[keys[rows - 1]] = len(lanes) or len(left_out)
+                self._off_more_info[keys[rows - 1]] = ("lane" if lanes else "label",
+                                                       any(k in now for k in left_out), tip)
         return sorted(keep)
 
     def _show_off_scale(self, want: dict[tuple[int, str, str], tuple[str, ...]]) -> None:
@@ -227,11 +237,15 @@ class OffScale:
                 label.setColor(lane.color)
                 label.setVisible(True)
             width = round(self.plots[plot].vb.width()) - 8
-            shown[key] = (want[key], width)
+            names = getattr(self, "_off_more_info", {}).get(key, ("", False, []))[2]
+            shown[key] = (want[key], width, names)
             if self._off_shown.get(key) != shown[key]:
                 text = first_fitting(QFontMetrics(label.textItem.font()), width, want[key])
                 label.setText(text)
-                label.setToolTip(want[key][0] if text != want[key][0] else "")
+                tip = [want[key][0]] if text != want[key][0] else []
+                if names:  # the lanes left out for want of room
+                    tip.append("No room to label: " + ", ".join(names))
+                label.setToolTip("\n".join(tip))
             # (a log plot's labels all go to its side with more room: see _log_sides)
             side = self._off_side.get(plot, edge) if plot in LOG_PLOTS else edge
             k = row.get((plot, side), 0)
@@ -254,6 +268,18 @@ class OffScale:
         self._off_shown = shown
         if z_bottom:
             self._place_z_label()  # (clear of the labels at the bottom right)
+
+
+def more_wordings(texts: tuple[str, ...], more: int, now: bool = True,
+                  noun: str = "lane") -> tuple[str, ...]:
+    """``texts`` (a label's wordings, longest first) saying that ``more`` lanes' labels were left
+    out for want of room (the label's tooltip names them): each with '(+2 lanes off scale; hover
+    for more)' ('... off scale earlier; ...' where none of them is off now), then with
+    '(+2 lanes more)', the last (shortest) one last."""
+    lanes = f"+{more} {noun}{'s' if more != 1 else ''}"
+    where = "off scale" if now else "off scale earlier"
+    return tuple(w for t in texts for w in (f"{t} ({lanes} {where}; hover for more)",
+                                            f"{t} ({lanes} more)"))
 
 
 def last_off_step(window: np.ndarray, steps: tuple[float, float], col: int, lane: int,

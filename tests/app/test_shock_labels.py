@@ -45,7 +45,8 @@ def test_labels_inside_the_plots_in_presentation_mode(win, qtbot):
 def test_marker_labels_let_the_curves_show_and_stay_readable():
     """A label's box lay over the curves at the top of the loss plot (after a bias shock every
     loss is near 1) and hid them at 78 % opacity: at most 60 % now, so a curve under it shows,
-    and the label's ink keeps 4.5:1 against the box on the plot's background."""
+    and the label's ink keeps 4.5:1 against the box on the plot's background. (The box of the
+    off-scale labels; the shock markers' labels have a halo instead: test_shock_label_box.)"""
     from PySide6.QtGui import QColor
 
     from widgets import style

@@ -20,7 +20,7 @@ def test_fit_size_cuts_each_side_to_the_screen(area, expected):
 
 @pytest.fixture
 def window(qtbot, prefs, monkeypatch):
-    # The offscreen screen is 800x800, smaller than the window's minimum (1010x644, see
+    # The offscreen screen is 800x800, smaller than the window's minimum (1010x661, see
     # test_small_window): here the minimum is capped lower, so that placing and restoring are
     # tested with sizes this screen holds.
     monkeypatch.setattr(window_columns, "SMALL_SCREEN", QSize(700, 500))
