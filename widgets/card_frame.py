@@ -18,6 +18,7 @@ from simulation.engine import Snapshot
 from simulation.health import State
 from widgets import style
 from widgets.card_curve import ALPHA_LIMIT, Z_RANGE, CardCurve
+from widgets.card_focus import CardKeys
 from widgets.card_readout import NUMBERS_HELP, RECOVERY_HELP, CardReadout
 from widgets.card_text import _Badge, _TextBlock
 from widgets.fitted_label import first_fitting
@@ -101,6 +102,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         layout.addLayout(body, 1)
         layout.addWidget(self.recovery, 0)
         self._apply_compact()
+        self.keys = CardKeys(self)  # a Tab stop: Space/Enter select, Up/Down move (card_focus)
         self.set_lane(index, spec, z_range)
 
     def set_lane(self, index: int, spec: LaneSpec,
@@ -308,7 +310,8 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self._off_text = off
         full = f"{off[0]} of {off[1]} samples off the chart" if off else ""
         text = first_fitting(self.off_chart.fontMetrics(), self.plot.width() - 6,
-                             (full, f"{off[0]}/{off[1]} off the chart", f"{off[0]}/{off[1]} off",
+                             (full, f"{off[0]}/{off[1]} samples off the chart",
+                              f"{off[0]}/{off[1]} dots off chart", f"{off[0]} dots off chart",
                               "")) if off else ""
         if text != self.off_chart.text():
             self.off_chart.setText(text)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QPen
 from simulation.engine import Snapshot
 from simulation.health import State
 from widgets import style
+from widgets.card_focus import access_name
 from widgets.card_text import _steps, fmt_approx, fmt_grad, fmt_param, fmt_short
 from widgets.fitted_label import first_fitting
 from widgets.palette import BADGE_ON_DARK, STATE_COLORS
@@ -140,6 +141,11 @@ class CardReadout:
         self.numbers.set_background(bg)  # (they sit inside the card's border, on its background)
         self.recovery.set_background(bg)
         self.region.setBrush(pg.mkBrush(th.dead_region))
+        # what a screen reader says of the card (a Tab stop): its lane and state, from the model
+        self.setAccessibleName(access_name(self.act.label, state.name))
+        self.setAccessibleDescription(STATE_HELP[state] + (
+            " Selected: the network and the step-through show this lane." if self._selected
+            else " Space or Enter shows this lane in the network and the step-through."))
 
     # --- help texts ---------------------------------------------------------------------------
     def _region_help(self) -> str:

@@ -9,8 +9,10 @@ changed, styles when the state changed); curves are recomputed only when PReLU's
 z range changed.
 
 The card itself is :class:`widgets.card_frame.LaneCard` (its curve, text and look in
-:mod:`widgets.card_curve`, :mod:`widgets.card_readout` and :mod:`widgets.card_text`); this module
-holds the column of cards, :class:`LaneCards`, and re-exports the card's public names.
+:mod:`widgets.card_curve`, :mod:`widgets.card_readout` and :mod:`widgets.card_text`, its keys in
+:mod:`widgets.card_focus`: each card is a Tab stop, Space or Enter selects its lane as a click
+does, Up and Down move to the card shown above or below); this module holds the column of
+cards, :class:`LaneCards`, and re-exports the card's public names.
 """
 
 from __future__ import annotations

@@ -1,12 +1,14 @@
-"""The time plots' y axes: tick labels that never overlap, and a log10 axis labelled 10ⁿ with an
-optional exact-zero rail tick."""
+"""The time plots' axes: y tick labels that never overlap, a log10 axis labelled 10ⁿ with an
+optional exact-zero rail tick, and the step axis, ticked as far apart as its labels are wide."""
 
 from __future__ import annotations
 
+import itertools
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
 
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -104,3 +106,83 @@ class LogAxis(FitAxis):
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         return [self.rail_text if self.rail is not None and abs(v - self.rail) < 1e-6
                 else pow10_label(round(v)) for v in values]
+
+
+class StepAxis(pg.AxisItem):
+    """The time plots' step axis: whole steps written 12,000 (as the status bar writes them),
+    ticked 1, 2, 5 x 10^n steps apart, and never closer than the labels drawn are wide (in the
+    axis' tick font, which presentation mode enlarges) and a gap: labels never touch, at any
+    width of the plot. A label that would stick out of the axis is not drawn (pyqtgraph's
+    rule): the spacing is the least at which the labels drawn are apart, preferring one that
+    surely draws a label. Every plot's step axis ticks alike (one x range, one width), so the
+    grid lines of the stacked plots line up."""
+
+    _fitted: ClassVar[dict[tuple, float]] = {}  # (range, px, font, pyqtgraph's) -> spacing
+
+    def label_gap(self, fm: QFontMetricsF) -> float:
+        """Least free room (px) between two tick labels: about two spaces of the tick font."""
+        return max(6.0, 2 * fm.horizontalAdvance(" "))
+
+    def label_width(self, fm: QFontMetricsF, text: str) -> float:
+        """A tick label's width (px), measured as pyqtgraph lays it out."""
+        return fm.boundingRect(QRectF(0, 0, 100, 100), Qt.AlignmentFlag.AlignCenter, text).width()
+
+    def drawn_labels(self, lo: float, hi: float, size: float, spacing: float,
+                     fm: QFontMetricsF) -> list[tuple[float, float, bool]]:
+        """(centre, width, surely) in px of each label that may be drawn at ``spacing`` on
+        ``lo``..``hi`` shown ``size`` px wide: pyqtgraph leaves out those that stick out of the
+        axis; ``surely`` False for one within a pixel of an end (it measures on its own)."""
+        px = size / (hi - lo)
+        values = [k * spacing for k in range(math.ceil(lo / spacing),
+                                             math.floor(hi / spacing) + 1)]
+        out = []
+        for v, text in zip(values, self.tickStrings(values, 1.0, spacing), strict=True):
+            x, w = (v - lo) * px, self.label_width(fm, text)
+            room = min(x - w / 2, size - x - w / 2)  # px to the nearer end of the axis
+            if room >= -1:
+                out.append((x, w, room >= 1))
+        return out
+
+    def tickSpacing(self, minVal: float, maxVal: float, size: float) -> list:
+        levels = super().tickSpacing(minVal, maxVal, size)
+        lo, hi = sorted((minVal, maxVal))
+        if not levels or size <= 0 or not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+            return levels
+        font = self.style.get("tickFont") or QFont()
+        key = (lo, hi, size, font.key(), levels[0][0])
+        if key not in StepAxis._fitted:  # (the five plots' axes ask alike: measured once)
+            if len(StepAxis._fitted) > 64:
+                StepAxis._fitted.clear()
+            StepAxis._fitted[key] = self._fit_spacing(lo, hi, size, QFontMetricsF(font),
+                                                      levels[0][0])
+        return [(StepAxis._fitted[key], 0.0)]
+
+    def _fit_spacing(self, lo: float, hi: float, size: float, fm: QFontMetricsF,
+                     least: float) -> float:
+        """The least 1, 2, 5 x 10^n spacing from ``least`` (and 1) up at which the labels
+        that may be drawn are apart, preferring one that surely draws a label."""
+        gap = self.label_gap(fm)
+        spacing = nice_spacing(max(1.0, least))
+        apart = None  # the least spacing whose labels are apart (perhaps none drawn)
+        for _ in range(60):  # (1, 2, 5 x 10^n up to far beyond any run's length)
+            drawn = self.drawn_labels(lo, hi, size, spacing, fm)
+            if all(b[0] - a[0] >= (a[1] + b[1]) / 2 + gap
+                   for a, b in itertools.pairwise(drawn)):
+                if any(surely for _, _, surely in drawn):
+                    return spacing
+                apart = apart or spacing
+            if spacing > hi - lo:
+                break
+            spacing = nice_spacing(spacing * (1 + 1e-9))
+        return apart or spacing
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        if spacing * scale < 1:
+            return super().tickStrings(values, scale, spacing)
+        return [f"{round(v * scale):,}" for v in values]
+
+
+def nice_spacing(v: float) -> float:
+    """The smallest of 1, 2, 5 x 10^n that is >= ``v`` (``v`` > 0)."""
+    e = 10.0 ** math.floor(math.log10(v) + 1e-12)
+    return next(m * e for m in (1, 2, 5, 10) if m * e >= v * (1 - 1e-12))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QGraphicsView, QVBoxLayout
 
 from widgets import style
 from widgets.palette import DEAD_REGION, ZERO_COLOR
-from widgets.plot_axes import FitAxis, LogAxis
+from widgets.plot_axes import FitAxis, LogAxis, StepAxis
 from widgets.plot_items import FONT_PT, LABEL_PT, _font
 from widgets.plot_series import (
     GRAD_LABELS,
@@ -50,7 +50,10 @@ class TimeLayout:
 
         self.plots: dict[str, pg.PlotItem] = {}
         for row, name in enumerate(PLOTS):
-            axes = {"left": LogAxis("left") if name in ("loss", "grad") else FitAxis("left")}
+            # every plot's step axis ticks alike (the grid lines line up); the last one's labels
+            # are spaced by their width (StepAxis): they never touch on a narrow window
+            axes = {"left": LogAxis("left") if name in ("loss", "grad") else FitAxis("left"),
+                    "bottom": StepAxis("bottom")}
             p = self.view.addPlot(row=row, col=0, axisItems=axes)
             p.setMenuEnabled(False)
             p.setMouseEnabled(x=False, y=False)

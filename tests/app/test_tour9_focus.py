@@ -1,12 +1,13 @@
-"""Keyboard focus in the window: Tab passes over the lane cards, their scroll area and the time
-plots' view (pictures: they do nothing with keys, and a focus there showed nothing)."""
+"""Keyboard focus in the window: Tab stops at each lane card shown, in lane order (Space or
+Enter selects it: tests/app/test_card_keyboard.py), and passes over the cards' scroll area and
+the time plots' view (pictures: they do nothing with keys, and a focus there showed nothing)."""
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
 
-def test_tab_skips_the_cards_in_the_window(win):
-    """From the Single neuron tab bar, Tab goes straight on to the time plots' controls."""
+def _tab_stops(win):
+    """The widgets of the Single neuron tab's columns Tab stops at, in the order it does."""
     w = win.nextInFocusChain()
     takers = []
     for _ in range(300):
@@ -16,11 +17,25 @@ def test_tab_skips_the_cards_in_the_window(win):
         w = w.nextInFocusChain()
         if w is win:
             break
-    assert takers
-    assert not any(win.fold_columns["cards"] is t or win.fold_columns["cards"].isAncestorOf(t)
-                   for t in takers)
+    return takers
+
+
+def test_tab_stops_at_each_card_in_order_in_the_window(win):
+    """Every card shown is a Tab stop, in lane order, before the time plots' controls; the
+    cards' scroll area and the time plots' view are not."""
+    win.set_lane_visible("elu", False)
+    takers = _tab_stops(win)
+    scroll = win.fold_columns["cards"]
+    cards = [t for t in takers if scroll.isAncestorOf(t)]
+    shown = [c for c in win.cards.cards if c.lane_visible]
+    assert len(shown) == len(win.cards.cards) - 1
+    assert cards == shown
+    assert takers[:len(shown)] == shown  # (the first column first)
+    assert [c.index for c in cards] == sorted(c.index for c in cards)
+    assert scroll not in takers and scroll.viewport() not in takers
     assert not any(isinstance(t, QGraphicsView) or isinstance(t.parentWidget(), QGraphicsView)
                    for t in takers), takers
+    assert len(takers) > len(cards)  # the time plots' controls come next
 
 
 def test_every_field_the_keyboard_reaches_has_a_name(win):

@@ -86,6 +86,7 @@ def test_extreme_values_are_never_cut(qtbot, size):
         if off.isVisible():  # the note fits the plot; the full sentence is in the tooltip
             assert off.geometry().right() < card.plot.width(), off.text()
             assert "off" in off.text()
+            assert re.search(r"samples|dots", off.text()), off.text()  # says what is off
             n = sim.current().fb.z.shape[-1]
             assert re.search(rf"\d+ of {n} samples off the chart", card.plot.toolTip())
     # alpha (4.7e173) in a shorter form that is still the number
