@@ -183,3 +183,26 @@ def tick_labels(axis) -> list[tuple[str, object]]:
     finally:
         painter.end()
     return [(text, QRectF(rect)) for rect, _flags, text in specs[2] if text] if specs else []
+
+
+# --- paint events ------------------------------------------------------------------------
+def count_paints(*widgets):
+    """A counter of the paint events each of ``widgets`` gets: ``counter[widget]``."""
+    from PySide6.QtCore import QEvent, QObject
+
+    class Paints(QObject):
+        def __init__(self):
+            super().__init__()
+            self.counts = {id(w): 0 for w in widgets}
+            for w in widgets:
+                w.installEventFilter(self)
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and id(obj) in self.counts:
+                self.counts[id(obj)] += 1
+            return False
+
+        def __getitem__(self, widget):
+            return self.counts[id(widget)]
+
+    return Paints()

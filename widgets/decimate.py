@@ -274,9 +274,11 @@ def flat_mask(y: np.ndarray, eps: np.ndarray | float, anchor: np.ndarray | None 
     if y.shape[-1] < 3:
         return keep
     with np.errstate(invalid="ignore"):
-        d = np.abs(np.diff(y, axis=-1))
-        flat = (d[..., :-1] <= eps) & (d[..., 1:] <= eps)
-    keep[..., 1:-1] = ~flat
+        d = np.diff(y, axis=-1)
+        near = np.less_equal(np.abs(d, out=d), eps)  # each step compared once
+    inner = keep[..., 1:-1]
+    np.logical_and(near[..., :-1], near[..., 1:], out=inner)
+    np.logical_not(inner, out=inner)
     if anchor is not None:
         keep |= anchor
     return keep

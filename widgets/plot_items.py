@@ -92,11 +92,17 @@ class Curve(pg.PlotCurveItem):
     2-px line: Qt's raster engine draws a 1-px cosmetic line on its fast path (~20 µs for 200
     vertices) but strokes a wider or dashed one into a polygon first (~150-220 µs); the three
     copies (2 px: the line, one left, one up) cover the same pixels give or take a pixel's edge.
-    Exports (SVG, PNG), antialiased curves and high-DPI screens (where a pixel of the painter is
-    not one of the device) are painted by pyqtgraph as before."""
+    An antialiased pen of at most 1 px is drawn once, as one polyline (see ``fast_aa``).
+    Exports (SVG, PNG), other antialiased curves and high-DPI screens (where a pixel of the
+    painter is not one of the device) are painted by pyqtgraph as before."""
 
     MAX_RUNS = 16
     fast = True  # paint 1-px copies (False: pyqtgraph's own paint, e.g. to compare)
+    # an antialiased pen of at most 1 px (the z band's edges) without gaps drawn as one
+    # polyline: Qt's raster engine strokes it and pyqtgraph's path of the same points with the
+    # same cosmetic stroker (the same pixels), without building the path (~40 µs an item); with
+    # gaps pyqtgraph's paint (its runs end a pixel differently)
+    fast_aa = True
 
     def __init__(self, *args: Any, horizontal: bool = False, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -113,15 +119,15 @@ class Curve(pg.PlotCurveItem):
         """``setData(x, y)`` for 1-D float arrays of one length, without what pyqtgraph's does
         for items whose bounds the view follows (bounds, signals, checks: ~25 µs an item); once
         :meth:`set_bounds` has given the bounding rect (else setData)."""
-        if not len(x) and self.xData is not None and not len(self.xData):
+        d = self.__dict__  # (plain attributes: set in the dict, ~10x cheaper than setattr on
+        old = d["xData"]  # a Qt wrapper: ~4 µs an item a frame)
+        if not len(x) and old is not None and not len(old):
             return  # empty, and it was (a rail without exact zeros): nothing to redraw
-        if self._known is None or self.xData is None or not len(x) or not len(self.xData):
+        if d["_known"] is None or old is None or not len(x) or not len(old):
             self.setData(x, y)
             return
-        self.xData, self.yData = x, y
-        self.path = self.fillPath = self._fillPathList = self._mouseShape = None
-        self._lineSegmentsRendered = False
-        self._polylines = None
+        d.update(xData=x, yData=y, path=None, fillPath=None, _fillPathList=None, _mouseShape=None,
+                 _lineSegmentsRendered=False, _polylines=None)
         self.update()
 
     def polylines(self) -> list[QPolygonF] | None:
@@ -131,8 +137,8 @@ class Curve(pg.PlotCurveItem):
         if self._polylines is None:
             x, y = self.xData, self.yData
             ok = np.isfinite(x) & np.isfinite(y)
-            if ok.all():
-                runs = [(0, len(x))]
+            if ok.all():  # (no data or one point: no line, and no empty polygon to fill)
+                runs = [(0, len(x))] if len(x) >= 2 else []
             else:
                 edges = np.flatnonzero(np.diff(ok, prepend=False, append=False))
                 runs = [(a, b) for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(),
@@ -158,15 +164,20 @@ class Curve(pg.PlotCurveItem):
         if self._thin is None or self._thin[0] is not pen:
             self._thin = (pen, thin_copies(pen, self.horizontal))
         thin = self._thin[1]
-        if (thin is None or not self.fast or self._exportOpts is not False or self.opts["antialias"]
+        aa = bool(self.opts["antialias"])
+        if (thin is None or not self.fast or self._exportOpts is not False
+                or (aa and (thin[0] is not pen or not self.fast_aa))
                 or self.opts["fillLevel"] is not None or self.opts["shadowPen"] is not None
                 or self.opts["compositionMode"] is not None
                 or not p.transform().isAffine() or p.device().devicePixelRatioF() != 1.0):
             super().paint(p, opt, widget)
             return
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        p.setPen(thin[0])
         polys = self.polylines()
+        if aa and (polys is None or len(polys) != 1 or len(polys[0]) != len(self.xData)):
+            super().paint(p, opt, widget)  # gaps: the ends of pyqtgraph's runs differ a little
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
+        p.setPen(thin[0])
         path = self.getPath() if polys is None else None
         tr = p.transform()
         for shift in thin[1]:

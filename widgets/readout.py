@@ -11,13 +11,18 @@ class Readout(QLabel):
     new text of the same width (the step count going up: digits are all as wide) then moves no
     layout. A plain QLabel asks its parents' layouts for room at every setText: in the status bar
     that relayout repainted the whole bar (1920x30 px, the rewind bar's slider and labels too)
-    every frame, where now only the label's own 84x17 px are."""
+    every frame, where now only the label's own 84x17 px are.
+
+    It paints its own background (the window colour, as the bar's behind it): a new text then
+    repaints the label alone, where a see-through label had the status bar and the readouts'
+    row paint under it first (three paint events a frame for the step count)."""
 
     def __init__(self, text: str = "", reserve: str = "", parent: QWidget | None = None):
         """``reserve``: a text at least as wide is always made room for (the label's width
         never changes as its text does up to that width)."""
         super().__init__(text, parent)
         self.reserve = reserve
+        self.setAutoFillBackground(True)
         self._fit()
 
     def setText(self, text: str) -> None:

@@ -3,33 +3,14 @@ text changed, its header and the lane cards' text blocks paint their own backgro
 step number or line repaints them alone, not the panel, card and window behind), and what they
 show is still the current step's."""
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 
-from tests.helpers import show
+from tests.helpers import count_paints, show
 from widgets import style
 from widgets.chain_rule import ChainRulePanel
 from widgets.lane_card import LaneCards
 
 RELU, PRELU = 0, 2
-
-
-class Paints(QObject):
-    """Counts the paint events each watched widget gets."""
-
-    def __init__(self, *widgets):
-        super().__init__()
-        self.counts = {id(w): 0 for w in widgets}
-        for w in widgets:
-            w.installEventFilter(self)
-
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and id(obj) in self.counts:
-            self.counts[id(obj)] += 1
-        return False
-
-    def __getitem__(self, widget):
-        return self.counts[id(widget)]
 
 
 def settle():
@@ -88,7 +69,7 @@ def test_a_new_step_repaints_the_header_alone(qtbot, sim):
     panel = show(qtbot, ChainRulePanel(sim), (450, 700))
     settle()
     shield = panel._title.parentWidget()
-    paints = Paints(panel, shield, panel._title, panel._spin, panel._browser.viewport())
+    paints = count_paints(panel, shield, panel._title, panel._spin, panel._browser.viewport())
     sim.run(1)
     panel.refresh(sim)
     settle()
@@ -108,7 +89,7 @@ def test_card_text_blocks_repaint_alone_and_paint_the_cards_background(qtbot, si
     settle()
     relu = cards.cards[RELU]
     assert "since shock" in relu.recovery.text()
-    paints = Paints(cards, *cards.cards, relu.recovery)
+    paints = count_paints(cards, *cards.cards, relu.recovery)
     before = relu.recovery.text()
     sim.run(1)
     cards.refresh(sim)
