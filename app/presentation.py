@@ -21,12 +21,12 @@ from typing import Any
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
-from PySide6.QtWidgets import QApplication, QLabel, QMenu, QSplitter, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 
 from app import icons, settings
+from app.present_fit import DESCRIPTION_LINES as DESCRIPTION_LINES
+from app.present_fit import SHORT, PresentationFit
 from app.restyle import (  # make_palette: tests import it from here too
-    OWN_FONT,
-    fitted_font,
     make_palette,
     restyle_cards,
     restyle_items,
@@ -36,11 +36,9 @@ from app.restyle import (  # make_palette: tests import it from here too
 from widgets import style
 
 LINE_SCALE = 1.6  # presentation lines: 2 px curves become ~3 px
-SHORT = 900  # px: a window less tall presents at 1.5x at most, its description fitted
-DESCRIPTION_LINES = 2  # presenting on a short window: the description's room, in large lines
 
 
-class Presentation(QObject):
+class Presentation(QObject, PresentationFit):
     """The View menu's presentation mode and theme, applied to one main window."""
 
     def __init__(self, window: Any, prefs: settings.Preferences):
@@ -64,7 +62,10 @@ class Presentation(QObject):
         self._line = 1.0  # the line scale the existing items were drawn with
         window.controller.model_changed.connect(lambda _sim: self._restyle_new())
         self._refitting = False
+        self._fit_width = -1  # the columns' width the presentation split was fitted for
+        self._split_height = -1  # the right column's height its split was fitted for
         window.installEventFilter(self)  # a resize across SHORT changes the scale in force
+        window.columns.resized.connect(self._columns_resized)
         # the description refitted when its width or its text changes (the bar's LayoutRequest)
         window.transport.installEventFilter(self)
         window.transport.description.installEventFilter(self)
@@ -162,94 +163,6 @@ class Presentation(QObject):
         curve and its dots tell the story), so the curve gets the room."""
         for card in self.window.cards._pool:
             card.numbers.setVisible(not self.on)
-
-    def fit_columns(self) -> None:
-        """Refit the columns (a dock opened or closed beside them)."""
-        if self.on:
-            self.window.layout().activate()
-            self._sizes, saved = None, self._sizes
-            self._fit_columns()
-            self._sizes = saved
-
-    def refit(self) -> None:
-        """The window is shown (and its columns fitted): presenting, the columns are fitted for
-        presentation, and the shown widths are the ones to come back to."""
-        if self.on:
-            w = self.window
-            w.fold("right", "presentation", False)  # the widths with every column shown ...
-            w.fit_columns(w.width())
-            self._sizes = None  # ... are the ones to come back to
-            self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """Presenting: the cards column just wide enough for name and badge, the plots the
-        most room; back to the previous widths afterwards."""
-        w = self.window
-        split = w.tabs.widget(0)
-        if not isinstance(split, QSplitter) or split.count() != 3:
-            return
-        w.transport.set_description_lines(0)  # all the lines it needs (its font fits them)
-        self._fit_description()
-        column = w.fold_columns["right"]
-        if not self.on:
-            w.fold("right", "presentation", False)
-            if self._sizes is not None:
-                split.setSizes(self._sizes)
-                self._sizes = None
-            if self._right_sizes is not None:
-                column.setSizes(self._right_sizes)
-                self._right_sizes = None
-            return
-        if self._sizes is None:
-            self._sizes = split.sizes()
-        if self._right_sizes is None:
-            self._right_sizes = column.sizes()
-        total = sum(split.sizes()) or w.width()
-        card = w.cards._pool[0]
-        cards = (card.name.fontMetrics().horizontalAdvance("Leaky ReLU")
-                 + card.badge.sizeHint().width() + 60)
-        # narrow screens (a 1280x720 projector): the plots need the room more than the
-        # step-through column; it is folded (its large-font minimum size would not fit)
-        # until presentation mode ends
-        narrow = total < 1500
-        w.fold("right", "presentation", narrow)
-        # the right column widens with the font scale (as wide as the step-through's controls
-        # made it at 2x): its formulas and header keep their lines, the phase its height
-        grow = max(1.0, style.scales()[0] / settings.SCALES[0])
-        right = 0 if narrow else int(total * min(0.24 * grow, 0.3))
-        split.setSizes([cards, max(total - cards - right, 200), right])
-        self._split_right(column)
-
-    def _fit_description(self) -> None:
-        """Presenting on a short window (a 1280x720 projector): the preset's description, the
-        sentence telling the room what will happen, whole and in at most DESCRIPTION_LINES lines
-        of the large font (its four lines took the plots' height): in a smaller font where it
-        needs more, down to the normal size, where it takes the lines it needs."""
-        label = self.window.transport.description
-        if self.on and self.window.height() < SHORT and self._base_font is not None:
-            width = label.contentsRect().width()
-            if width <= 0:
-                return
-            font = fitted_font(label.text(), width, QApplication.font(),
-                               self._base_font.pointSizeF(), DESCRIPTION_LINES)
-            label.setProperty(OWN_FONT, True)
-            if font != label.font():
-                label.setFont(font)
-        elif label.property(OWN_FONT):
-            label.setProperty(OWN_FONT, False)
-            label.setFont(QFont())  # the application's again
-
-    def _split_right(self, column: QSplitter) -> None:
-        """Presenting: the network diagram as tall as it asks (its canvas at the base size, at
-        most 40 % of the column: ``NetworkDiagram.min_height``), the step-through the rest, so
-        its current phase shows whole without scrolling, at 2x too."""
-        if not column.isVisible():
-            return
-        total = sum(column.sizes())
-        diagram = self.window.diagram
-        diagram._fit_min_height()
-        if total > 0:
-            column.setSizes([diagram.min_height(), total - diagram.min_height()])
 
     def set_theme(self, name: str, persist: bool = True) -> None:
         pg.setConfigOptions(**style.pg_options(style.set_theme(name)))

@@ -9,8 +9,8 @@ the columns (the cards, the step-through, the set-up panel, the tour) still has 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QSplitter, QStyle
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtWidgets import QApplication, QSplitter, QStyle
 
 from app.window_place import SMALL_SCREEN, keep_size
 
@@ -143,6 +143,10 @@ class WindowColumns:
     def fit_minimum(self) -> None:
         """The window's minimum size: :meth:`arranged_minimum` (presenting, the layout's own:
         presentation mode folds and squeezes to fit), never more than a 1280x720 screen."""
+        for bar in (self.transport, self.statusBar(), self.tabs):
+            # their pending relayouts first: a bar's minimum is stale until then (presentation
+            # ended, the status bar still asked for its large-font width and grew the window)
+            QApplication.sendPostedEvents(bar, QEvent.Type.LayoutRequest)
         if self._presenting():
             least = self.layout().totalMinimumSize()
         else:
