@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 from simulation.history import INDEX
@@ -240,7 +241,10 @@ class OffScale:
             names = getattr(self, "_off_more_info", {}).get(key, ("", False, []))[2]
             shown[key] = (want[key], width, names)
             if self._off_shown.get(key) != shown[key]:
-                text = first_fitting(QFontMetrics(label.textItem.font()), width, want[key])
+                fm = QFontMetrics(label.textItem.font())
+                text = first_fitting(fm, width, want[key])
+                if fm.horizontalAdvance(text) > width:  # none fits: its start, not its end
+                    text = fm.elidedText(text, Qt.TextElideMode.ElideRight, max(width, 0))
                 label.setText(text)
                 tip = [want[key][0]] if text != want[key][0] else []
                 if names:  # the lanes left out for want of room

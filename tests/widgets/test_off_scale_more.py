@@ -60,3 +60,33 @@ def test_a_short_plot_says_how_many_lanes_more_and_names_them(make):
         tip = lab.toolTip()
         assert "No room to label" in tip
         assert all(n in tip for n in left_out), (tip, left_out)
+
+
+def test_a_label_too_long_for_a_narrow_plot_keeps_its_start(make):
+    """At the smallest window the plots are ~130 px wide: a label none of whose wordings fits
+    showed its end ('+3 lanes more)') cut off at the plot's left edge; now its start, elided
+    ('↓ Leaky ReLU: los…'), within the plot, the whole wording in its tooltip."""
+    from PySide6.QtGui import QFontMetrics
+
+    sim = Simulation(RunConfig(steps=3000), history_capacity=20_000)
+    sim.run(100)
+    sim.lr_shock(value=1e6, steps=5)  # every lane off the scale
+    w = make(sim)
+    w.resize(330, 600)
+    run(w, sim, 100)
+    w._redraw()
+    seen = 0
+    for lane in w.lanes:
+        for (plot, _), lab in lane.off.items():
+            if not lab.isVisible():
+                continue
+            seen += 1
+            text = lab.toPlainText()
+            width = round(w.plots[plot].vb.width()) - 8
+            assert QFontMetrics(lab.textItem.font()).horizontalAdvance(text) <= width, text
+            assert text[0] in "↑↓", text  # its start: the arrow, then the lane
+            if text.endswith("…"):  # elided: the whole (longest) wording in the tooltip
+                seen += 1000
+                tip = lab.toolTip().splitlines()[0]
+                assert tip[0] == text[0] and len(tip) > len(text), (text, tip)
+    assert seen > 1000  # (some label was elided)
