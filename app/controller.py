@@ -30,13 +30,14 @@ class StepBudget:
 
     The drawing of a tick is measured as what the tick's period (the time to the next tick) had
     beyond its stepping, for ticks that stepped until their deadline (a tick that did every step
-    owed says nothing about what more steps would cost). Frames alternate between the time plots
-    and the other views (``MainWindow.draw``), so the estimate is kept per parity of the tick and
-    the next tick plans with the frame two ticks back. A period that ended on the timer's
-    schedule may have included idle time: the drawing was at most that, so the estimate is taken
-    a millisecond lower, and the budget grows until the period is full. At most ``ceiling`` (the
-    window never freezes); at least ``floor`` on average over two ticks (stepping goes on however
-    slow the drawing, but a tick before a slow frame may step less to keep the frame rate).
+    owed says nothing about what more steps would cost). Frames alternate between every view's
+    data and the time plots' painting (``MainWindow.draw``), so the estimate is kept per parity
+    of the tick and the next tick plans with the frame two ticks back. A period that ended on
+    the timer's schedule may have included idle time: the drawing was at most that, so the
+    estimate is taken a millisecond lower, and the budget grows until the period is full. At
+    most ``ceiling`` (the window never freezes); at least ``floor`` on average over two ticks
+    (stepping goes on however slow the drawing, but a tick before a slow frame may step less to
+    keep the frame rate).
     """
 
     def __init__(self, period: float = 0.0164, interval: float = FRAME_MS / 1000,

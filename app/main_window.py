@@ -251,17 +251,19 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         self.draw(sim, live=self.controller.running)
 
     def draw(self, sim: Simulation, live: bool = False) -> None:
-        """Show ``sim`` in the views. Live, the time plots and the other views take turns (each
-        redraws ~30 times a second and a frame costs about half); otherwise all are redrawn.
+        """Show ``sim`` in the views. Live, frames take turns (each view redraws ~30 times a
+        second, a frame costs about half): every view takes the model's state, the time plots'
+        painting waits; then the time plots are painted. Otherwise all are redrawn and painted.
         Views on a hidden tab are not drawn (they catch up when it is shown)."""
+        plots = self.plots.view.viewport()
         if self.tabs.currentIndex() == 0:
-            views = self.views
-            if live:
-                self._turn ^= 1
-                views = ((self.plots,) if self._turn else
-                         tuple(v for v in self.views if v is not self.plots))
-            for view in views:
-                view.refresh(sim)
+            self._turn = self._turn ^ 1 if live else 0
+            plots.setUpdatesEnabled(not self._turn)  # (enabled again: painted whole)
+            if not (live and not self._turn):
+                for view in self.views:
+                    view.refresh(sim)
+        else:
+            plots.setUpdatesEnabled(True)
         self.step_label.setText(f"step {sim.t:,}")
 
     def _on_tab(self, index: int) -> None:

@@ -3,11 +3,11 @@
 The real main window (1920x1080, offscreen) with ``LiveController`` playing at its top speed,
 20,000 steps per second, on its real timer (a 16 ms PreciseTimer): every tick runs the steps owed
 within the controller's stepping budget (what a 60 Hz frame leaves after the drawing, measured by
-``StepBudget``; a fixed 10 ms before session 3) and emits one frame, which the views redraw (the
-time plots and the others taking turns) and Qt paints. Counted after a one-second warm-up: steps
-(``sim.t``), frames (``frame`` signals) and paint events of the time plots; also the
-controller's own ``stats`` readout (status bar) and, where the controller has one, its estimate
-of the drawing that follows a tick (per kind of frame) at the end.
+``StepBudget``; a fixed 10 ms before session 3) and emits one frame, which the views redraw (in
+turns: every view's data, then the time plots' painting) and Qt paints. Counted after a
+one-second warm-up: steps (``sim.t``), frames (``frame`` signals) and paint events of the time
+plots; also the controller's own ``stats`` readout (status bar) and, where the controller has
+one, its estimate of the drawing that follows a tick (per kind of frame) at the end.
 
 Three such runs (one with ``--quick``), each in a new window: the figures are their medians (steps
 per second and frames per second each), and every run is in ``runs``. One run of 8 s on this

@@ -157,7 +157,7 @@ def table(r: dict[str, Any]) -> str:
                      f"{a['median_ms']:.1f} / {a['p95_ms']:.1f} ms",
                      f"matplotlib {m['median_ms']:.0f} / {m['p95_ms']:.0f} ms",
                      fmt(d["ratio_median"], "x", 1)))
-        if "app_live" in d:  # as while playing: time plots and the other views take turns
+        if "app_live" in d:  # as while playing: turns of data and of the plots' painting
             lf = d["app_live"]
             rows.append(("", "  live frames (views take turns)",
                          f"{lf['median_ms']:.1f} / {lf['p95_ms']:.1f} ms", "", ""))
