@@ -198,12 +198,13 @@ def install_population_tabs(window: _Window) -> list[LazyTab]:
     pages = []
     for factory, title, tooltip in (
             (population, "Population",
-             "Seed 000's 1,000 neurons: K neurons per activation from random starts, under the "
-             "lanes' shocks: the share dead or saturated (capacity lost), b and z across them, "
+             "Tutorial 000's 1,000 neurons: K neurons per activation from random starts, under "
+             "the lanes' shocks: the share that can't learn now (dead, saturated or diverged) and "
+             "the share not firing, b and z across them, "
              "dropout (off for a step) beside death (off for good)"),
             (death_map, "Death map",
              "Every activation over a grid of shocks (bias value × learning-rate factor): state "
-             "at the end and recovery time, beside the seed's decision framework")):
+             "at the end and recovery time, beside the tutorial's decision framework")):
         page = LazyTab(factory)
         window.add_tab(page, title, tooltip)
         pages.append(page)

@@ -210,9 +210,7 @@ class PopulationDrawing(PopulationTexts):
                 i, j = bisect_left(xs, at - SAME_LINE), bisect_right(xs, at + SAME_LINE)
                 lo = min(xs[i - 1] + LINE_CLEAR, at) if i > 0 else 0.0
                 hi = max(xs[j] - LINE_CLEAR, at) if j < len(xs) else width
-                fit = next(((t, w, p) for t in label_texts(e)
-                            if (p := place_label(at, w := fm.horizontalAdvance(t) + pad, taken,
-                                                 lo, hi))), None)
+                fit = self._fit_label_text(e, at, fm, pad, taken, (lo, hi, width))
             label.setVisible(fit is not None)
             if fit is None:
                 continue
@@ -220,6 +218,26 @@ class PopulationDrawing(PopulationTexts):
             taken[row].append(span)
             label.setText(text)
             label.setAnchor(((at - left) / w, LABEL_ANCHOR[1] - 1.05 * row))
+
+    @staticmethod
+    def _fit_label_text(event: dict[str, Any], at: float, fm: QFontMetricsF, pad: float,
+                        taken: list[list[tuple[float, float]]],
+                        limits: tuple[float, float, float]) -> tuple | None:
+        """(text, width, place) of a shock's label: its full text between the nearest other
+        lines (``lo``, ``hi``); else the full text on a lower row, across a neighbour's line
+        (the labels there are off the row), anywhere in the plot's ``width``; only then a
+        shorter text (a manual shock near the preset's had shrunk the first label to 'b')."""
+        lo, hi, width = limits
+        texts = label_texts(event)
+        full = fm.horizontalAdvance(texts[0]) + pad
+        if (p := place_label(at, full, taken, lo, hi)):
+            return texts[0], full, p
+        if len(taken) > 1 and (p := place_label(at, full, taken[1:], 0.0, width)):
+            row, left, span = p
+            return texts[0], full, (row + 1, left, span)
+        return next(((t, w, p) for t in texts[1:]
+                     if (p := place_label(at, w := fm.horizontalAdvance(t) + pad, taken, lo,
+                                          hi))), None)
 
     @property
     def marker_rows(self) -> list[int]:

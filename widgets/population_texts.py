@@ -9,15 +9,34 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QCursor
+from PySide6.QtWidgets import QToolTip
 
 from simulation import activations
-from simulation.health import State
+from simulation.health import SATURATION_THRESHOLD, State
 from simulation.population import N_STATES, Population
 from widgets import style
 
-TABLE_GAP = 8  # px (at the normal font) left of each number in the table of counts
-LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "capacity lost"
+TABLE_GAP = 6  # px (at the normal font) left of each number in the table of counts
+LOST = (State.SATURATED, State.DEAD, State.DIVERGED)  # "can't learn now"
+NOT_FIRING = (State.RECOVERING, *LOST)  # every state but alive: no z > 0 over the data
+CANT_LEARN = "can't learn now"  # the name of the share LOST
+# the table's columns: (key, header, tooltip), each defined as simulation.health does
+COLUMNS = (
+    ("alive", "alive", "Alive: some z > 0 over the data: the neuron fires and learns"),
+    ("recov.", "recov.", "Recovering: every z ≤ 0 over the data (not firing), but gradients "
+     "still flow: it can come back"),
+    ("satur.", "satur.", f"Saturated: not dead, but every |f′(z)| < {SATURATION_THRESHOLD:g} "
+     "over the data: stuck in practice"),
+    ("dead", "dead", "Dead: every gradient exactly 0: it can never move again"),
+    ("div.", "div.", "Diverged: a parameter or value is not finite (inf or NaN)"),
+    ("not firing", "not<br>firing", "Not firing: % of the neurons not alive, with no z > 0 "
+     "over the data (recovering + saturated + dead + diverged)"),
+    (CANT_LEARN, "can't<br>learn", "Can't learn now: % of the neurons saturated, dead or "
+     "diverged (what the plot draws). A recovering neuron fires on no sample but still learns, "
+     "so it is not counted here"),
+)
+COLUMN_TIPS = {key: tip for key, _, tip in COLUMNS}
 
 
 def counted(n: int, noun: str) -> str:
@@ -59,23 +78,41 @@ class PopulationTexts:
 
     follower: Any
     controller: Any
+    table: Any
+    progress: Any
+
+    def show_column_tip(self, key: str) -> None:
+        """The definition of the table's column ``key`` (a header's link, hovered), at the
+        pointer; none off the headers ('')."""
+        tip = COLUMN_TIPS.get(key, "")
+        if tip:
+            QToolTip.showText(QCursor.pos(), tip, self.table)
+        else:
+            QToolTip.hideText()
 
     def _draw_texts(self, pop: Population) -> None:
         counts = pop.counts()
         now = self._now
         th = style.theme()
         n = pop.size
-        # every state its column (a row adds up to the population), "lost" = satur. + dead + div.
-        head = ("<tr><th align='left'>activation</th><th>alive</th><th>recov.</th>"
-                "<th>satur.</th><th>dead</th><th>div.</th><th>lost</th></tr>")
+        # every state its column (a row adds up to the population), then the shares not firing
+        # (all but alive) and that can't learn now (satur. + dead + div.); each header a link
+        # whose hover shows its definition (see show_column_tip)
+        link = f"color:{th.text}; text-decoration:none"
+        head = ("<tr><th align='left'>activation</th>"
+                + "".join(f"<th valign='bottom'><a href='{key}' style='{link}'>{text}</a></th>"
+                          for key, text, _ in COLUMNS) + "</tr>")
         rows = []
         for i, lane in enumerate(pop.lanes):
             c = now[i] if now is not None else counts[-1, i]
             cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c[:N_STATES])
+            off = f"{100 * int(c[list(NOT_FIRING)].sum()) / n:.1f}&nbsp;%"
             lost = f"{100 * int(c[list(LOST)].sum()) / n:.1f}&nbsp;%"
-            name = html.escape(lane_label(lane)).replace(" ", "&nbsp;")  # a cell never wraps
-            rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}</td>"
-                        f"{cells}<td align='right'><b>{lost}</b></td></tr>")
+            # a cell never wraps, but a dropout lane's name takes two lines (room for the shares)
+            name = html.escape(lane_label(lane)).replace(" ", "&nbsp;").replace(
+                "&nbsp;+&nbsp;", "&nbsp;+<br>")
+            rows.append(f"<tr><td>{lane_swatch(lane)}&nbsp;{name}&nbsp;</td>{cells}"
+                        f"<td align='right'>{off}</td><td align='right'><b>{lost}</b></td></tr>")
         # row i of the counts is the state step i found, before its update: that after i steps
         # (a shock at step i included). At rest the states after the t steps run, as step t
         # will count them (the status bar's 'step t'; the capacity plot's last point); live or
@@ -106,6 +143,19 @@ class PopulationTexts:
                 f"{1000 * self.follower.cost:.1f} ms a step")
         self.status.setText(text)
         self.status.setToolTip(text)
+        self._show_progress(pop.t, self.controller.sim.t if lagging else None)
+
+    def _show_progress(self, done: int, total: int | None) -> None:
+        """The catch-up bar: ``done`` of ``total`` steps, hidden when caught up (None)."""
+        bar = self.progress
+        if total is None or total <= 0:
+            bar.setVisible(False)
+            return
+        if bar.maximum() != total:
+            bar.setMaximum(total)
+        bar.setValue(min(done, total))
+        bar.setFormat(f"{done:,} of {total:,} steps")
+        bar.setVisible(True)
 
 
 def dropout_finding(pop: Population) -> str:
@@ -132,5 +182,5 @@ def dropout_finding(pop: Population) -> str:
                "dies about <b>as often</b>, as claimed")
     return (f"<b>Dropout versus death, this run:</b> ReLU {da:,} of {n:,} dead "
             f"({100 * da / n:.1f} %), ReLU + dropout {p:g} {db:,} ({100 * db / n:.1f} %), same "
-            f"starts, data and shocks. Seed 002: dropout does not make dying worse. Here ReLU + "
-            f"dropout {verdict} ({diff:+.1f} points).")
+            f"starts, data and shocks. Tutorial 002: dropout does not make dying worse. Here "
+            f"ReLU + dropout {verdict} ({diff:+.1f} points).")

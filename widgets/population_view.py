@@ -1,6 +1,7 @@
 """The Population tab: K neurons per activation under the lanes' shocks, as seed 000's capacity.
 
-Top: the share of each activation's neurons lost (dead, saturated or diverged) against the step;
+Top: the share of each activation's neurons that can't learn now (dead, saturated or diverged)
+against the step;
 below it, histograms of b and of each neuron's largest z over the data (ReLU is dead left of 0).
 Right: the status, the counts by state, the dropout comparison measured on this run, a strip of
 the first neurons of ReLU and ReLU + dropout on the first sample: a dropped output is off for one
@@ -23,9 +24,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QLabel,
+    QProgressBar,
     QWidget,
 )
 
+from simulation.health import SATURATION_THRESHOLD
 from simulation.population import DEAD, DROPPED, FIRING, SILENT, Population
 from widgets import style
 from widgets.claim_controls import font, hbox, vbox, wrap_label
@@ -48,7 +51,14 @@ from widgets.population_plots import (
     histogram_range,
     plain_plot,
 )
-from widgets.population_texts import LOST, dropout_finding, lane_color, lane_label, lane_style
+from widgets.population_texts import (
+    CANT_LEARN,
+    LOST,
+    dropout_finding,
+    lane_color,
+    lane_label,
+    lane_style,
+)
 
 __all__ = [
     "BINS",
@@ -74,14 +84,16 @@ CATCH_UP_S = 0.03  # stepping per catch-up slice while the lanes are paused
 SIZES = (100, 1_000, 10_000)
 INITS = (("auto", "auto: He, LeCun normal for SELU"), ("he", "He normal for all"),
          ("lecun", "LeCun normal for all"))
-# dead: dark grey, visible on the dark theme too, and no theme role colour (restyle swaps those)
-CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#DCDCDC", DROPPED: "#0072B2", DEAD: "#3C3C3C"}
+# dead: mid grey, >= 3:1 against the plot background of both themes (dark grey was lost on the
+# dark one), and no theme role colour (restyle swaps those)
+CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#DCDCDC", DROPPED: "#0072B2", DEAD: "#808080"}
 CODE_LABELS = {FIRING: "firing", SILENT: "z ≤ 0 on this sample", DROPPED: "dropped (one step)",
                DEAD: "dead (for good)"}
 
 
 class PopulationView(PopulationDrawing, QWidget):
-    """Controls on top; capacity lost and histograms left; counts, finding and strip right."""
+    """Controls on top; the share that can't learn now and histograms left; counts, finding and
+    strip right."""
 
     def __init__(self, controller: Any, follower: Any):
         super().__init__()
@@ -140,13 +152,17 @@ class PopulationView(PopulationDrawing, QWidget):
         # the status heads the right column, where it wraps: in the row of controls it was cut
         # at 1280 px (and, unless cut, it forced the whole window wider)
         self.status = wrap_label()
+        # catching up with the lanes: steps done of the lanes' steps (hidden when caught up)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("population-catch-up-progress")
+        self.progress.setVisible(False)
         self.controls = ControlRow(
             [QLabel("Neurons per activation"), self.size_box, QLabel("Start"), self.init_box],
             [self.random_box, QLabel("ReLU + dropout, p ="), self.dropout_box])
 
         self.plots = plot_area()
         top = self.plots.ci.addLayout(row=0, col=0, colspan=2)
-        self.capacity = plain_plot(top, 0, "capacity lost %", X_LABEL)
+        self.capacity = plain_plot(top, 0, f"{CANT_LEARN} %", X_LABEL)
         for level in (20, 40, 60, 80, 100):
             self.capacity.addItem(pg.InfiniteLine(level, angle=0, pen=pg.mkPen(th.grid, width=1)),
                                   ignoreBounds=True)
@@ -157,8 +173,10 @@ class PopulationView(PopulationDrawing, QWidget):
         self.capacity.vb.sigResized.connect(self._capacity_resized)
         self._xrange: tuple[float, float] | None = None
         self.capacity.getAxis("left").setToolTip(
-            "Share of the neurons dead (every gradient 0), saturated (every |f′| < 1e-3) or "
-            "diverged, at each step")
+            f"Can't learn now: the share of the neurons dead (every gradient exactly 0), "
+            f"saturated (every |f′(z)| < {SATURATION_THRESHOLD:g}) or diverged (not finite), at "
+            f"each step. Not counted: recovering neurons (every z ≤ 0, not firing, but "
+            f"gradients still flow); the table gives the share not firing too")
         self.b_plot = plain_plot(self.plots, 1, "neurons (log)", "b (bias), every neuron",
                                 left=CountAxis("left"))
         self.z_plot = plain_plot(self.plots, 1, "neurons (log)", "largest z over the data", col=1,
@@ -173,6 +191,10 @@ class PopulationView(PopulationDrawing, QWidget):
         self.markers: list[tuple[pg.InfiniteLine, pg.TextItem]] = []
 
         self.table = wrap_label(rich=True)
+        # each header a link: hovering it shows the column's definition
+        self.table.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                           | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.table.linkHovered.connect(self.show_column_tip)
         self.finding = wrap_label(rich=True)
         self.strip = Strip()
         self.strip_plots: list[pg.PlotItem] = []
@@ -198,8 +220,8 @@ class PopulationView(PopulationDrawing, QWidget):
             for c in (FIRING, SILENT, DROPPED, DEAD))
         self.strip_key = wrap_label(key, 10, rich=True)
 
-        right = vbox(self.status, self.table, self.finding, self.strip_title, (self.strip, 1),
-                     self.strip_key)
+        right = vbox(self.status, self.progress, self.table, self.finding, self.strip_title,
+                     (self.strip, 1), self.strip_key)
         right.setContentsMargins(4, 4, 8, 4)
         self.side = SideColumn(right)
         body = hbox((self.plots, 1), self.side)

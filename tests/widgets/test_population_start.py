@@ -49,7 +49,9 @@ def test_table_shows_the_states_at_the_start(view, controller):
         c = start[i]
         cells = "".join(f"<td align='right'>{int(v):,}</td>" for v in c)  # every state
         lost = 100 * int(c[[State.SATURATED, State.DEAD, State.DIVERGED]].sum()) / pop.size
-        assert (f"{cells}<td align='right'><b>{lost:.1f}&nbsp;%") in shown, lane_label(lane)
+        off = 100 * (pop.size - int(c[State.ALIVE])) / pop.size  # not firing: all but alive
+        assert (f"{cells}<td align='right'>{off:.1f}&nbsp;%</td><td align='right'><b>{lost:.1f}"
+                "&nbsp;%") in shown, lane_label(lane)
     # what step 0 then counts (no shock at step 0): the same numbers, from the model's own step
     controller.sim.run(1)
     assert view.follower.sync(controller.sim, controller.journal)

@@ -89,7 +89,7 @@ def test_views_draw_the_counts(controller, show, qtbot):
     # at rest: the 60 rows counted (steps 0-59), then the state after the 60 steps (x = 60)
     assert len(x) == 61 and x[-1] == 60 and y[-2] == lost[-1, 0]
     assert y[-1] == counts_before_step(pop)[0, 2:].sum() * 100 / 100
-    assert "ReLU + dropout 0.5" in _plain(v.table.text())
+    assert "ReLU +\ndropout 0.5" in _plain(v.table.text())  # (on two lines: room for shares)
     assert f"{pop.counts()[-1, 0, State.DEAD]:,} of 100 dead" in v.finding.text()
     _, h = v.hist["b"][0].getData()
     assert np.isclose(np.sum(10 ** h - 1), 100)  # log10(1 + count), every neuron once
@@ -316,8 +316,8 @@ def test_table_names_the_step_of_the_plots_last_point(controller, show):
     assert np.array_equal(x, v.curves[0].getData()[0])
     assert x[-2] == 30 and y[-2] == 100.0 and x[-1] == 31 and y[-1] == 100.0
     assert "after 31 steps, by state:" in v.table.text()
-    assert "<td align='right'>50</td><td align='right'>0</td><td align='right'><b>100.0&nbsp;%" \
-        in v.table.text()  # ReLU: 50 dead, 0 diverged
+    assert "<td align='right'>50</td><td align='right'>0</td><td align='right'>100.0&nbsp;%</td>"\
+        "<td align='right'><b>100.0&nbsp;%" in v.table.text()  # ReLU: 50 dead, 0 div., none fire
     assert v.capacity.getAxis("bottom").labelText.startswith("steps run")
     controller.play()  # live (no tick before the event loop runs): the last row counted
     try:

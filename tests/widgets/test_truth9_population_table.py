@@ -51,7 +51,8 @@ def _rows(table_html: str) -> dict[str, list[str]]:
 def test_every_row_adds_up_to_the_population(qtbot, controller):
     v = _view(qtbot, controller, (1280, 640))
     rows = _rows(v.table.text())
-    assert rows["activation"] == ["alive", "recov.", "satur.", "dead", "div.", "lost"]
+    assert rows["activation"] == ["alive", "recov.", "satur.", "dead", "div.", "notfiring",
+                                  "can'tlearn"]
     now = v._now
     for i, lane in enumerate(v.follower.pop.lanes):
         name = next(k for k in rows if k != "activation" and k.startswith(
