@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from simulation import datasets2d, mnist
+from simulation import activations, datasets2d, mnist
 from simulation.dropout_net import SEED_ACTIVATIONS, SEED_DROPOUT, DropoutExperiment, RunSpec
 from widgets import style
 from widgets.claim_common import (
@@ -41,15 +41,19 @@ from widgets.claim_common import (
     vbox,
     wrap_label,
 )
+from widgets.overlap_lines import overlap_note, widen_covered
 from widgets.style import lane_color
 
-CLAIM = ("Seed 002: ReLU + dropout “just works”: dropout does not make the dead-neuron problem "
-         "worse. A 2 → 128 → K network (Adam, lr 0.001, batch 64), trained with and without "
-         "dropout. Dead = 0 for every training sample.")
+CLAIM = ("Tutorial 002: ReLU + dropout “just works”: dropout does not make the dead-neuron "
+         "problem worse. A 2 → 128 → K network (2 inputs, 128 hidden units, K outputs: one per "
+         "class of the dataset; Adam, lr 0.001, batch 64), trained with and without dropout. "
+         "Dead = 0 for every training sample.")
 NAMES = ("relu", "leaky_relu", "elu", "prelu", "selu", "gelu", "silu")
 MNIST = "mnist"
 MNIST_NOTE = ("MNIST: an mnist.npz file or a folder of the four IDX files, read from your disk "
               "(never downloaded).")
+NO_MNIST = ("Choose the MNIST data first: an mnist.npz file (Browse…), or type the folder that "
+            "holds the four IDX files (train-images-idx3-ubyte or .gz and the others).")
 CLASS_SYMBOLS = ("o", "t", "s")
 EMPTY_LOSS_DECADES = (-2.0, 1.0)  # the y ranges before a run: loss 10⁻²..10, accuracy 0..100 %
 EMPTY_ACCURACY = (0.0, 100.0)
@@ -180,12 +184,32 @@ class DropoutView(ClaimView):
         return datasets2d.make(self.dataset.currentData(), n, n, self.seed.value())
 
     def _start_from_controls(self) -> None:
+        no_file = self.dataset.currentData() == MNIST and not self.mnist_path.text().strip()
         try:
-            split = self.split()
+            split = None if no_file else self.split()
         except (mnist.MnistError, OSError) as e:
-            self.status.setText(f"<span style='color:#c33'>MNIST: {html.escape(str(e))}</span>")
+            split, problem = None, f"MNIST: {e}"
+        else:
+            problem = NO_MNIST
+        if split is None:  # nothing of another dataset's run left looking like MNIST's
+            self.clear()
+            self.status.setText(f"<span style='color:#c33'>{html.escape(problem)}</span>")
             return
         self.start(DropoutExperiment(split, self.specs(), self.epochs.value(), self.seed.value()))
+
+    def clear(self) -> None:
+        """No run shown: empty plots on their first ranges, no progress bar, no key."""
+        self.experiment = None
+        for curves in self.curves.values():
+            for c in curves:
+                c.setData([], [])
+        self.progress.setVisible(False)
+        hold_y(self.loss_plot, *EMPTY_LOSS_DECADES)  # the axes of an empty plot, as at first
+        hold_y(self.acc_plot, *EMPTY_ACCURACY)
+        self._show_dead_range(0)
+        self.legend.setText("")
+        self.legend.setToolTip("")
+        self.refresh()
 
     def start(self, experiment: DropoutExperiment) -> None:
         """Show and run ``experiment``."""
@@ -248,6 +272,18 @@ class DropoutView(ClaimView):
                               e.hidden)
         self._show_legend(e)
 
+    def _show_overlaps(self) -> str:
+        """Lines of equal values each visible (wider beneath); the key's words for them (which
+        lines, in its tooltip)."""
+        lanes = [(f"{activations.get(n).label} {'┅' if d else '━'}", curves)
+                 for (n, d), curves in self.curves.items()]
+        note, which = overlap_note({
+            name: widen_covered(plot, [(label, c[k]) for label, c in lanes])
+            for k, (name, plot) in enumerate(zip(("loss", "accuracy", "dead units"),
+                                                 self._plots(), strict=True))})
+        self.legend.setToolTip(which)
+        return note
+
     def _show_legend(self, e: DropoutExperiment) -> None:
         """The key, which is also the results: dead units before → now, last test accuracy."""
         by_act: dict[str, list[str]] = {}  # one row per activation: its runs side by side
@@ -259,5 +295,7 @@ class DropoutView(ClaimView):
                 f"{lane_color(h.spec.activation)}'><b>{'┅' if h.spec.dropout else '━'} "
                 f"{h.spec.label}</b></span>: dead {h.initial_dead} → {end}, test {acc}</td>")
         rows = ["<tr>" + "".join(cells) + "</tr>" for cells in by_act.values()]
-        self.legend.setText(f"Dead hidden units of {e.hidden} (before training → epoch "
-                            f"{e.epochs_done}) and test accuracy:<table>{''.join(rows)}</table>")
+        note = self._show_overlaps()
+        self.legend.setText(f"{html.escape(e.split.name)}: dead hidden units of {e.hidden} "
+                            f"(before training → epoch {e.epochs_done}) and test accuracy:"
+                            f"<table>{''.join(rows)}</table>{note}")

@@ -13,7 +13,6 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
-    QHeaderView,
     QTableWidgetItem,
 )
 
@@ -23,6 +22,7 @@ from widgets.claim_common import (
     FONT_PT,
     ActivationChecks,
     ClaimView,
+    fit_columns,
     follow_y,
     font,
     form,
@@ -36,15 +36,23 @@ from widgets.claim_common import (
     wrap_label,
 )
 from widgets.claim_controls import Combo, FittedPanel
+from widgets.overlap_lines import overlap_note, widen_covered
 from widgets.style import lane_color
 
-CLAIM = ("Seed 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layers” with LeCun normal "
+CLAIM = ("Tutorial 000: “SELU maintains mean ≈ 0 and variance ≈ 1 across layers” with LeCun normal "
          "init. Inputs have mean 0 and variance 1; weights N(0, gain/fan_in), no biases.")
 NAMES = ("selu", "relu", "leaky_relu", "elu", "prelu", "gelu", "silu")
-TABLE_COLUMNS = ("activation", "init", "mean", "var", "dead", "∞-width var")
+TABLE_COLUMNS = ("activation", "init", "mean", "var", "dead", "∞-width\nvar")  # (2 lines: fits)
+TABLE_TIPS = {4: "Dead units: the share of units that output 0 for every sample at the last layer",
+              5: "Infinite-width variance: what the mean-field theory predicts at the last layer "
+                 "for a network of infinitely many units (the thin dashed line)"}
 INIT_SHORT = {"lecun": "LeCun", "he": "He"}
 EMPTY_MEAN = (-1.0, 1.0)  # the y ranges before a run: mean -1..1, variance 10⁻²..10²
 EMPTY_VAR_DECADES = (-2.0, 2.0)
+VAR_FLOOR = -2.0  # decades: lanes whose variance falls below 10⁻² leave the plot at its bottom
+COLLAPSE_NOTE = ("Near 0, GELU and SiLU pass about x/2, so He's gain of 2 keeps about half the "
+                 "variance per layer once it is small: it collapses towards 0.")
+PLOT_NAMES = ("mean", "variance", "dead units")
 PANEL_W = 470  # px: the controls' column at normal fonts (wider when its fields need it)
 LEFT_AXIS_W = 78  # px: the plots' left axes at normal fonts
 
@@ -57,6 +65,7 @@ class SelfNormView(ClaimView):
                          button_tip="Push the same inputs through the network, layer by layer")
         self.run: selfnorm.SelfNormRun | None = None
         self.reference: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._key = ""  # the legend's key of the run
         self.depth = spin(1, selfnorm.MAX_DEPTH, 50)
         self.width = spin(2, selfnorm.MAX_WIDTH, 256)
         self.samples = spin(16, selfnorm.MAX_SAMPLES, 1000)
@@ -72,7 +81,9 @@ class SelfNormView(ClaimView):
             box.setFont(font(FONT_PT, bold=True))
         self.status = wrap_label()
         self.verdict = wrap_label()
-        self.table = results_table(TABLE_COLUMNS, QHeaderView.ResizeMode.ResizeToContents)
+        self.table = results_table(TABLE_COLUMNS)  # its columns fitted to the panel's width
+        for col, tip in TABLE_TIPS.items():
+            self.table.horizontalHeaderItem(col).setToolTip(tip)
 
         controls = form(("Depth (layers)", self.depth), ("Width (units)", self.width),
                         ("Samples", self.samples), ("Init", self.init), ("Seed", self.seed))
@@ -80,7 +91,7 @@ class SelfNormView(ClaimView):
         controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # as wide as its fields and check boxes need (presentation fonts widen it), 470 px at least
         panel = FittedPanel(vbox(wrap_label(CLAIM), controls, self.checks, self.run_button,
-                                 self.status, self.verdict, (self.table, 1)), PANEL_W)
+                                 self.status, (self.table, 1), self.verdict), PANEL_W)
         panel.setFrameShape(QFrame.Shape.NoFrame)
 
         self.plots = plot_area()
@@ -93,6 +104,9 @@ class SelfNormView(ClaimView):
         self.curves = {n: [p.plot(pen=pen(n)) for p in self._plots()] for n in NAMES}
         self.refs = {n: [p.plot(pen=pg.mkPen(lane_color(n), width=1.2, style=Qt.PenStyle.DashLine))
                          for p in self._plots()[:2]] for n in NAMES}
+        self.off_scale = pg.TextItem(anchor=(1, 1))  # the lanes below the variance plot
+        self.off_scale.setZValue(10)
+        self.var_plot.addItem(self.off_scale, ignoreBounds=True)
         self.legend = wrap_label()
         self.place(panel, self.legend, (self.plots, 1))
         self.runner.progressed.connect(self.refresh)
@@ -155,10 +169,12 @@ class SelfNormView(ClaimView):
         self._show_layers(config.depth)
         for p in (self.mean_plot, self.var_plot):
             follow_y(p)
-        self.legend.setText("  ".join(
+        self.off_scale.setHtml("")
+        self._key = ("  ".join(
             f"<span style='color:{lane_color(s.activation)}'><b>━ "
             f"{activations.get(s.activation).label}</b> ({INIT_SHORT[s.init]})</span>"
             for s in self.run.stats) + "  <span style='color:#555'>┄ infinite width</span>")
+        self.legend.setText(self._key)
         self._launch(self.run)
 
     def _depth_changed(self) -> None:
@@ -185,7 +201,44 @@ class SelfNormView(ClaimView):
             mean_c.setData(layers, s.mean)
             var_c.setData(layers, np.maximum(s.var, 1e-300))
             dead_c.setData(layers, 100.0 * np.asarray(s.dead_fraction))
+        self._fit_variance(run)
+        self._show_overlaps()
         self._fill_table(run)
+
+    def _fit_variance(self, run: selfnorm.SelfNormRun) -> None:
+        """The variance axis over the lanes that stay above 10^VAR_FLOOR where others collapse
+        (else 10⁻¹⁴ flattened the lanes near 1 into one), those below labelled at the bottom
+        edge with their last value; all of them when none or all collapse."""
+        logs = {s.activation: np.log10(np.maximum(np.asarray(s.var, dtype=float), 1e-300))
+                for s in run.stats if len(s.var)}
+        low = [n for n, v in logs.items() if v.min() < VAR_FLOOR]
+        if not low or len(low) == len(logs):
+            follow_y(self.var_plot)
+            self.off_scale.setHtml("")
+            return
+        hi = max(float(v.max()) for v in logs.values())
+        hold_y(self.var_plot, VAR_FLOOR, max(hi, VAR_FLOOR + 1))
+        (_, right), (bottom, _) = self.var_plot.viewRange()
+        self.off_scale.setPos(right, bottom)
+        said = ", ".join(f"<span style='color:{lane_color(n)}'><b>{activations.get(n).label}"
+                         f"</b> {10 ** logs[n][-1]:.2g}</span>" for n in low)
+        self.off_scale.setColor(style.theme().text)
+        self.off_scale.setHtml(f"<div style='background:{style.theme().plot_bg}'>↓ below: {said} "
+                               f"(layer {run.layer})</div>")
+
+    def _show_overlaps(self) -> None:
+        """Lines of equal values each visible (wider beneath), and the key saying so."""
+        groups = {name: widen_covered(plot, [(activations.get(n).label, self.curves[n][k])
+                                             for n in NAMES])
+                  for k, (name, plot) in enumerate(zip(PLOT_NAMES, self._plots(), strict=True))}
+        note, which = overlap_note(groups)
+        notes = [note]
+        self.legend.setToolTip(which)
+        if self.run is not None and self.run.config.init != "lecun" and any(
+                s.activation in ("gelu", "silu") and s.var[-1] < 10 ** VAR_FLOOR
+                for s in self.run.stats):
+            notes.append(COLLAPSE_NOTE)
+        self.legend.setText("<br>".join([self._key, *filter(None, notes)]))
 
     def _fill_table(self, run: selfnorm.SelfNormRun) -> None:
         self.table.setRowCount(len(run.stats))
@@ -198,7 +251,12 @@ class SelfNormView(ClaimView):
                 if col == 0:
                     item.setForeground(pg.mkColor(lane_color(s.activation)))
                 self.table.setItem(row, col, item)
-        self.table.setHorizontalHeaderItem(2, QTableWidgetItem(f"mean @ {run.layer}"))
+        self.table.horizontalHeaderItem(2).setText(f"mean\n@ {run.layer}")
+        fit_columns(self.table)
+        # every row shown, not squeezed to two by the words under it (the panel scrolls instead)
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height()
+                                    + self.table.verticalHeader().length()
+                                    + 2 * self.table.frameWidth())
         lines = [f"Over layers 1–{run.layer}:"]
         for s in run.stats:
             worst_mean, vmin, vmax = selfnorm.drift(s)
