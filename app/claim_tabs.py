@@ -113,11 +113,13 @@ def _claims(shared: SharedCost) -> QWidget:
 
 TABS: tuple[tuple[Callable[[SharedCost], QWidget], str, str], ...] = (
     (_selfnorm, "Self-normalization",
-     "Seed 000: does SELU keep mean 0 and variance 1 across layers? Measured."),
+     "Tutorial 000: does SELU keep mean 0 and variance 1 across layers? Measured."),
     (_dropout, "Dropout network",
-     "Seed 002: a 2 → 128 → K network with and without dropout: loss, accuracy, dead units"),
-    (_cost, "Activation cost", "Seed 000: ReLU 1.0×, Leaky 1.1×, ELU 1.5×? Timed on this machine"),
-    (_claims, "Star table", "Seed 000's star table beside the stars this app measures "
+     "Tutorial 002: a 2 → 128 → K network (K: one output per class) with and without dropout: "
+     "loss, accuracy, dead units"),
+    (_cost, "Activation cost",
+     "Tutorial 000: ReLU 1.0×, Leaky 1.1×, ELU 1.5×? Timed on this machine"),
+    (_claims, "Star table", "Tutorial 000's star table beside the stars this app measures "
      "(numpy activation cost, the network, the death map, the presets)"),
 )
 

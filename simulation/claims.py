@@ -218,7 +218,7 @@ def build_table(cost_rows: list[cost.CostRow], networks: dict[str, list[list[Run
             f"+ backward of {activations.get(a).label} over {r.size:,} values took "
             f"{r.total_s * 1e3:.2f} ms (median of {r.repeats}), {r.ratio:.2f}× ReLU's"
             + (f"; {cost_note}" if cost_note else "") + ". Stars = 5 − round(4 (ratio − 1)): "
-            "the seed's own 1.0× = 5, 1.5× = 3."),
+            "the tutorial's own 1.0× = 5, 1.5× = 3."),
             f"{r.ratio:.2f}× ReLU")
         detail = ", ".join(f"{d} {_reach_text([v[a] for v in vs], epochs)}"
                            for d, vs in reach.items())

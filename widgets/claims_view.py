@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulation import activations, claims, cost
+from widgets import style
 from widgets.claim_common import (
     ClaimView,
     fitting_font,
@@ -37,15 +38,21 @@ from widgets.claim_common import (
 )
 from widgets.style import lane_color
 
-INTRO = ("Seed 000's star table (“Empirical Results Summary”), rebuilt from what this app "
-         "measures. Each cell: the seed's stars, then the stars measured here. Click a cell to "
+INTRO = ("Tutorial 000's star table (“Empirical Results Summary”), rebuilt from what this app "
+         "measures. More stars are always better: less cost, faster convergence, less "
+         "dead-neuron risk, better generalization, easier to implement. Each cell: the "
+         "tutorial's stars, the stars measured here and the number measured. Click a cell to "
          "see how it was measured. Background: green = same stars, yellow = one star apart, "
          "red = two or more apart.")
-AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2
+AGREE_COLORS = ("#e3f3e6", "#fff3cf", "#fbdcdc")  # |measured − seed| = 0, 1, ≥ 2 (light theme)
+AGREE_DARK = ("#1E3A27", "#3F3819", "#4A2424")  # the same, dark enough for the dark theme's text
 AGREE_TEXT = "#1A1A1A"  # not a theme role colour: style.restyle leaves it alone
+AGREE_DARK_TEXT = "#EDEDED"  # (nor this one)
 COST_TAB_SOURCE = "the Activation cost tab's timing"  # names a reused timing
 NOT_MEASURED = "?"  # the measured stars before Measure
 CELL_LEAST_PT = 7  # the cells' font shrinks down to this size to show both star lines
+THREE_LEAST_PT = 10  # ... and down to this one to show the measured number as a third line
+SEED_WORD, HERE_WORD = "tutorial", "here"  # a cell's first words: whose stars the line holds
 CELL_PAD = (8, 4)  # px a cell's text leaves free across and down (the item's margins)
 
 
@@ -157,8 +164,8 @@ class ClaimsView(ClaimView):
         self.stage.setText(text)
 
     def refresh(self) -> None:
-        """Seed stars always; measured stars once the measurement is complete; in the largest
-        font (the table's at most) in which every cell's lines fit it."""
+        """The tutorial's stars always; measured stars once the measurement is complete; in the
+        largest font (the table's at most) in which every cell's lines fit it."""
         self._show_stage()
         self._fit_cells()
         texts = self.cell_texts()
@@ -172,8 +179,9 @@ class ClaimsView(ClaimView):
                 item.setToolTip("<p>Not measured yet: press Measure.</p>" if cell is None
                                 else f"<p>{html.escape(cell.how)}</p>")
                 if cell is not None and cell.stars is not None:
-                    item.setBackground(pg.mkColor(AGREE_COLORS[min(abs(cell.stars - seed), 2)]))
-                    item.setForeground(pg.mkColor(AGREE_TEXT))  # pastel: dark text in any theme
+                    back, ink = agree_colors()
+                    item.setBackground(pg.mkColor(back[min(abs(cell.stars - seed), 2)]))
+                    item.setForeground(pg.mkColor(ink))
                 self.table.setItem(r, c, item)
         self.show_cell(self.table.currentRow(), self.table.currentColumn())
         self._placeholder()
@@ -188,7 +196,8 @@ class ClaimsView(ClaimView):
             for c, act in enumerate(claims.COLUMNS):
                 cell = self.table_cells.get(metric, {}).get(act)
                 here = NOT_MEASURED if cell is None else claims.stars_text(cell.stars)
-                text = f"seed  {claims.stars_text(claims.SEED_STARS[metric][c])}\nhere  {here}"
+                text = (f"{SEED_WORD}  {claims.stars_text(claims.SEED_STARS[metric][c])}\n"
+                        f"{HERE_WORD}  {here}")
                 if cell is not None and cell.short and three:
                     text += f"\n{cell.short}"
                 row.append(text)
@@ -205,14 +214,22 @@ class ClaimsView(ClaimView):
         width, height = room.width() // cols - CELL_PAD[0], room.height() // rows - CELL_PAD[1]
         large = table.font()
         every = [t for row in self.cell_texts(True) for t in row]
-        three = fitting_font(every, width, large, large.pointSizeF(), height) is not None
+        least = min(THREE_LEAST_PT, large.pointSizeF())
+        fit = fitting_font(every, width, large, least, height)  # the measured number too
+        three = fit is not None
         if not three:
             every = [t for row in self.cell_texts(False) for t in row]
-        fit = fitting_font(every, width, large, min(CELL_LEAST_PT, large.pointSizeF()), height)
+            fit = fitting_font(every, width, large, min(CELL_LEAST_PT, large.pointSizeF()),
+                               height)
         cell_font = fit[0] if fit else font(CELL_LEAST_PT)
         changed = three != self._three_lines or cell_font != self._cell_font
         self._three_lines, self._cell_font = three, cell_font
         return changed
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.table_cells:
+            self.refresh()  # a theme change: the cells' backgrounds and ink
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """When the table is resized or its font changes: fit the cells again (the measured
@@ -223,6 +240,14 @@ class ClaimsView(ClaimView):
             if self._fit_cells():
                 self.refresh()
         return False
+
+
+def agree_colors() -> tuple[tuple[str, str, str], str]:
+    """The measured cells' backgrounds (same stars, one apart, two or more) and their ink, for
+    the current theme: pastel under dark ink on the light one, deep under light ink on the dark."""
+    if style.theme().name == "dark":
+        return AGREE_DARK, AGREE_DARK_TEXT
+    return AGREE_COLORS, AGREE_TEXT
 
 
 def header_text(metric: str) -> str:

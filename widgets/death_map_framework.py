@@ -1,12 +1,13 @@
 """The seed's decision framework ("speed critical → Leaky ReLU", "very deep → SELU", ...) beside
 what a death map measured: the text under the Death-map tab's maps, and the column that gives
-the maps their height above it (:class:`MapColumn`).
+the maps their height above it (:class:`MapColumn`); the tab's intro and its line on stale maps.
 """
 
 from __future__ import annotations
 
 import html
 import math
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
@@ -115,19 +116,53 @@ def framework_text(res: sweep.SweepResult, done: bool) -> str:
         med = sweep.nan_median(rec[rec > 0])
         back = f"{med:,.0f} steps" if math.isfinite(med) else "—"
         label = html.escape(activations.get(act).label)
-        rows.append(f"<tr><td>{html.escape(branch.get(act, '(not in the seed)'))}&nbsp;→ </td>"
+        where = branch.get(act, "(not in the tutorial)")
+        rows.append(f"<tr><td>{html.escape(where)}&nbsp;→ </td>"
                     f"<td><b style='color:{style.lane_color(act)}'>{label}</b></td>{pct}"
                     f"<td align='right'>{back}</td></tr>")
     best = max(range(len(res.lanes)), key=lambda i: float((res.state[i] == State.ALIVE).mean()))
     never_dead = [activations.get(lane.activation).label for i, lane in enumerate(res.lanes)
                   if not (res.state[i] == State.DEAD).any()]
     status = "" if done else " (so far)"
-    return (f"<b>The seed's decision framework beside the death map{status}</b>, share of the "
-            f"{cells:,} cells by state at the end: "
+    return (f"<b>The tutorial's decision framework beside the death map{status}</b>, share of "
+            f"the {cells:,} cells by state at the end: "
             f"<table cellspacing='0' cellpadding='1' style='color:{th.text}'>"
-            f"<tr><th align='left' {th_style}>seed: if …</th>"
+            f"<tr><th align='left' {th_style}>tutorial: if …</th>"
             f"<th align='left' {th_style}>use</th>{head}</tr>"
             f"{''.join(rows)}</table>"
             f"Most cells alive at the end: <b>{activations.get(res.lanes[best].activation).label}"
             f"</b>; never dead in any cell: {', '.join(never_dead) or 'none'}. One neuron cannot "
             "measure compute speed or depth: the Activation cost and Self-normalization tabs do.")
+
+
+INTRO = ("Each cell is one neuron's run, set up like a lane of the Single neuron tab (the "
+         "Base below): at the shock step its bias is set to b and the learning rate multiplied "
+         "for a few steps.")
+
+
+def _num(value: float) -> str:
+    return f"{value:.3g}".replace("-", "−")
+
+
+def ranges_text(spec: sweep.SweepSpec) -> tuple[str, str]:
+    """The b and lr-factor ranges of ``spec``, e.g. ("b −10…10", "lr ×1…×100"); a range is
+    never broken across lines (word joiners around the ellipsis)."""
+    dots = "\u2060…\u2060"
+    return (f"b {_num(spec.bias[0])}{dots}{_num(spec.bias[-1])}",
+            f"lr ×{_num(spec.factor[0])}{dots}×{_num(spec.factor[-1])}")
+
+
+def stale_text(made: tuple[Any, sweep.SweepSpec] | None,
+               wanted: tuple[Any, sweep.SweepSpec | None]) -> str:
+    """What makes the maps shown (``made``: base and grid) stale beside the controls'
+    ``wanted`` ones, as a line; "" when they are the same (or there are no maps)."""
+    if made is None or made == wanted:
+        return ""
+    old, new = made[1], wanted[1]
+    if new is not None:
+        differ = [k for k, (a, b) in enumerate(zip(ranges_text(old), ranges_text(new),
+                                                   strict=True)) if a != b]
+        if differ:
+            return (f"These maps are for {', '.join(ranges_text(old)[k] for k in differ)}; "
+                    f"press Run the sweep for {', '.join(ranges_text(new)[k] for k in differ)}.")
+    return "These maps were made with other settings; press Run the sweep for the ones above."

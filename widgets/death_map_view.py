@@ -35,7 +35,7 @@ from widgets import style
 from widgets.claim_common import ClaimView
 from widgets.claim_controls import Combo, FittedPanel, form, hbox, spin, vbox, wrap_label
 from widgets.claim_plots import plot_area, style_plot
-from widgets.death_map_framework import FRAMEWORK, MapColumn, framework_text
+from widgets.death_map_framework import FRAMEWORK, INTRO, MapColumn, framework_text, stale_text
 from widgets.death_map_images import (
     NEVER_COLOR,
     RECOVERY_MAP,
@@ -105,10 +105,11 @@ class DeathMapView(ClaimView):
                         ("Steps after the shocks", self.after))
         self.controls = controls  # (its rows wrap at large fonts: see _scale_fonts)
         controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        left = vbox(wrap_label(
-            "Each cell is one neuron's run (as <code>main.py simulate</code> would make it): at "
-            "the shock step its bias is set to b and the learning rate multiplied for a few "
-            "steps."), controls, self.run_button, self.progress, self.status, self.hover)
+        self.intro = wrap_label(INTRO)
+        self.stale = wrap_label()  # when the controls ask for other maps than those shown
+        self.stale.hide()
+        left = vbox(self.intro, controls, self.stale, self.run_button, self.progress,
+                    self.status, self.hover)
         left.addStretch(1)
         self.panel = FittedPanel(left, PANEL_W)
 
@@ -127,6 +128,12 @@ class DeathMapView(ClaimView):
             "The maps appear here, one column per activation:<br>the state at the end above, "
             "the steps until alive again below.<br><br>Press <b>Run the sweep</b>.",
             size="13pt", color="#808080", justify="center")
+        self._made: tuple[Any, sweep.SweepSpec] | None = None  # the shown maps' base and grid
+        for box in (self.b_lo, self.b_hi, self.f_lo, self.f_hi, self.shock_step, self.lr_steps,
+                    self.after):
+            box.valueChanged.connect(self._mark_stale)
+        for combo in (self.base, self.grid):
+            combo.currentIndexChanged.connect(self._mark_stale)
         self._scale_fonts()
 
     @staticmethod
@@ -166,8 +173,20 @@ class DeathMapView(ClaimView):
     def start(self, job: sweep.Sweep) -> None:
         """Show and run ``job``."""
         self.sweep = job
+        self._made = (self.base.currentData(), job.spec)
+        self._mark_stale()
         self._make_maps(job)
         self._launch(job)
+
+    def _mark_stale(self) -> None:
+        """Say so when the controls ask for other maps than those shown (press Run)."""
+        try:
+            wanted: sweep.SweepSpec | None = self.spec()
+        except ConfigError:
+            wanted = None
+        text = stale_text(self._made, (self.base.currentData(), wanted))
+        self.stale.setText(text)
+        self.stale.setVisible(bool(text))
 
     # --- drawing ---------------------------------------------------------------------------------
     def _make_maps(self, job: sweep.Sweep) -> None:
@@ -217,17 +236,22 @@ class DeathMapView(ClaimView):
                                        else QFormLayout.RowWrapPolicy.WrapLongRows)
         tick = QFont(self.font())
         tick.setPointSizeF(TICK_PT * scale)
-        for plot in (p for pair in self.maps for p in pair[::2]):
+        plots = [p for pair in self.maps for p in pair[::2]]
+        axis = round(LEFT_AXIS_W * scale)
+        for plot in plots:
             for name in ("left", "bottom"):
                 plot.getAxis(name).setStyle(tickFont=tick)
-            axis = round(LEFT_AXIS_W * scale)
             plot.getAxis("left").setWidth(axis)
             if plot.titleLabel.text:
                 plot.setTitle(plot.titleLabel.text, size=f"{TITLE_PT * scale:g}pt")
-            # a column as wide as its title over the map needs ("Leaky ReLU" at large fonts):
-            # the map under it was wider than the column, over the next one's axis
-            plot.setMinimumWidth(axis + 6 + max(20 * scale, plot.titleLabel.minimumWidth()))
-            plot.setPreferredWidth(100 * scale)  # equal columns (size hints otherwise differ)
+        # every column as wide as the widest title over its map needs ("Leaky ReLU" at large
+        # fonts: the map under it was wider than the column, over the next one's axis), and
+        # all of them equally wide (Leaky ReLU's map was 40 % wider than PReLU's): the maps'
+        # areas compare fairly
+        least = axis + 6 + max([20 * scale, *(p.titleLabel.minimumWidth() for p in plots)])
+        for plot in plots:
+            plot.setMinimumWidth(least)
+            plot.setPreferredWidth(max(100 * scale, least))
         if self.maps:  # the area as wide as its columns need (a narrower one cut the maps)
             layout = self.area.ci.layout
             spacing = layout.horizontalSpacing() * (len(self.maps) - 1)

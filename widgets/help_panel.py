@@ -163,7 +163,8 @@ class Advisor(QWidget):
         self.show_button = QPushButton("Show this lane in the lab")
         self.show_button.clicked.connect(lambda: self.show_requested.emit(self.choice))
         layout = QVBoxLayout(self)
-        intro = QLabel("The seed's decision framework: “Start here: is dying ReLU a problem?”")
+        intro = QLabel("The tutorial's decision framework: “Start here: is dying ReLU a "
+                       "problem?”")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)

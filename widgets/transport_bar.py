@@ -106,7 +106,7 @@ class TransportBar(QWidget):
         self.lr_box.told.connect(self.notice)
 
         self.bias_value = _spin(-999, 999, -10.0, 1, 1.0, "The bias every lane is set to by a "
-                                "bias shock (the seed's example: b = −10)")
+                                "bias shock (the tutorial's example: b = −10)")
         self.bias_button = QPushButton("Bias shock")
         self.bias_button.setToolTip("Set b of every lane to this value now (B): "
                                     "z = w1·x1 + w2·x2 + b drops below 0 for every sample")

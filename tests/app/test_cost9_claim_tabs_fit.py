@@ -160,7 +160,7 @@ def test_star_cells_show_both_star_lines(win, size, mode):
     for r, m in enumerate(claims.METRICS):
         for c, a in enumerate(claims.COLUMNS):
             lines = view.table.item(r, c).text().split("\n")
-            assert lines[0] == f"seed  {claims.stars_text(claims.SEED_STARS[m][c])}"
+            assert lines[0] == f"tutorial  {claims.stars_text(claims.SEED_STARS[m][c])}"
             assert lines[1] == f"here  {claims.stars_text(view.table_cells[m][a].stars)}"
 
 

@@ -65,6 +65,9 @@ def test_build_table_from_given_measurements():
     assert risk["relu"].evidence["network_share"] == 0.5  # 5 of 10 hidden units, one seed
     assert table["ease"]["relu"].stars is None and table["generalization"]["elu"].value == 96
     assert [table["risk"][a].seed for a in names] == list(claims.SEED_STARS["risk"])
+    # in the app's words: the source documents are tutorials ("seed" is the random seed's)
+    assert "the tutorial's own 1.0× = 5" in table["speed"]["relu"].how
+    assert not any("seed's" in c.how for cells in table.values() for c in cells.values())
 
 
 def test_presets_reproduce_the_single_neuron_outcomes():
