@@ -140,8 +140,7 @@ class OffScale:
                 want[key] = (f"{arrow} {lane}: off scale until step {n} (drawn at {at})",
                              f"{arrow} {lane}: off scale until step {n}",
                              f"{arrow} {lane}: off until {n}")
-        for key, more in self._off_more.items():
-            noun, now_off, _ = self._off_more_info[key]
+        for key, (more, noun, now_off, _) in self._off_more.items():
             want[key] = more_wordings(want[key], more, now_off, noun)
         self._show_off_scale(want)
 
@@ -184,11 +183,10 @@ class OffScale:
         """The labels a plot has rows for (in ~80% of its height, under the markers' labels; a
         log plot: in the room its curves leave on its labels' side, at least one):
         values off the scale now first, in lane order, then ended stretches; the last label of a
-        plot that has no room for all says how many more (:attr:`_off_more`): lanes not labelled
-        on the plot (else: labels, a labelled lane's other edge); :attr:`_off_more_info` has that
-        noun, whether one of them is off now, and the labels left out ("↑ PReLU", its tooltip)."""
+        plot that has no room for all says how many more (:attr:`_off_more`: the count of lanes
+        not labelled on the plot, else of labels, a labelled lane's other edge; that noun;
+        whether one of them is off now; the labels left out, "↑ PReLU", for its tooltip)."""
         self._off_more = {}
-        self._off_more_info: dict[tuple[int, str, str], tuple[str, bool, list[str]]] = {}
         if len(now) + len(past) <= 1:
             return now + past
         h = self._label_height()
@@ -205,9 +203,9 @@ class OffScale:
                 lanes = {k[0] for k in left_out} - kept
                 tip = [f"{'↑' if k[2] == 'top' else '↓'} {self.lanes[k[0]].label}"
                        for k in left_out]
-                self._off_more[keys[rows - 1]] = len(lanes) or len(left_out)
-                self._off_more_info[keys[rows - 1]] = ("lane" if lanes else "label",
-                                                       any(k in now for k in left_out), tip)
+                self._off_more[keys[rows - 1]] = (len(lanes) or len(left_out),
+                                                  "lane" if lanes else "label",
+                                                  any(k in now for k in left_out), tip)
         return sorted(keep)
 
     def _show_off_scale(self, want: dict[tuple[int, str, str], tuple[str, ...]]) -> None:
@@ -238,7 +236,7 @@ class OffScale:
                 label.setColor(lane.color)
                 label.setVisible(True)
             width = round(self.plots[plot].vb.width()) - 8
-            names = getattr(self, "_off_more_info", {}).get(key, ("", False, []))[2]
+            names = self._off_more.get(key, (0, "", False, []))[3]
             shown[key] = (want[key], width, names)
             if self._off_shown.get(key) != shown[key]:
                 fm = QFontMetrics(label.textItem.font())

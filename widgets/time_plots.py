@@ -71,7 +71,8 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._simplify = True
         self._off_shown: dict[tuple[int, str, str], tuple] = {}  # (lane, plot, edge) -> wordings
         self._off_key: tuple | None = None  # what the table of off-scale series was made for
-        self._off_more: dict[tuple[int, str, str], int] = {}  # labels left out, per plot
+        # labels left out, per plot: (count, "lane" or "label", one off now, their labels)
+        self._off_more: dict[tuple[int, str, str], tuple[int, str, bool, list[str]]] = {}
         self._off_side: dict[str, str] = {}  # log plot -> the edge its labels go to
         self._off_room: dict[str, float] = {}  # log plot -> px free on that side
         # a new plot width may need another bin size: redrawn once the resizing is over (while
