@@ -34,10 +34,10 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--samples", type=_positive_int, default=1000, help="inputs, 1..4096")
     p.add_argument("--init", default="recommended", choices=selfnorm.INIT_CHOICES)
     p.add_argument("--activations", default=",".join(selfnorm.DEFAULT_ACTIVATIONS))
-    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (inputs, weights)")
     p.add_argument("--out", required=True, help="output file, .json or .csv")
 
-    p = sub.add_parser("dropout-net", help="seed 002's network with and without dropout")
+    p = sub.add_parser("dropout-net", help="Tutorial 002's network with and without dropout")
     p.add_argument("--dataset", default="circle", choices=(*datasets2d.DATASETS, "mnist"))
     p.add_argument("--mnist", metavar="PATH", help="with --dataset mnist: mnist.npz or IDX folder")
     p.add_argument("--epochs", type=_positive_int, default=30)
@@ -45,7 +45,8 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--n-test", type=_positive_int, help="test samples (default: --n-train)")
     p.add_argument("--activations", default=",".join(SEED_ACTIVATIONS))
     p.add_argument("--dropout", default=f"0,{SEED_DROPOUT:g}", help="rates, e.g. 0,0.5")
-    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seed", type=_seed, default=0,
+                   help="random seed (data, weights, dropout masks)")
     p.add_argument("--repeats", type=_positive_int, default=1,
                    help="run seeds seed, seed+1, ... (default 1)")
     p.add_argument("--out", required=True, help="output file, .json or .csv")
@@ -56,11 +57,12 @@ def add_subcommands(sub: Any) -> None:
     p.add_argument("--activations", default=",".join(activations.ACTIVATIONS))
     p.add_argument("--out", required=True, help="output file, .json or .csv")
 
-    p = sub.add_parser("claims", help="seed 000's star table, rebuilt from measurements")
+    p = sub.add_parser("claims", help="Tutorial 000's star table, rebuilt from measurements")
     p.add_argument("--epochs", type=_positive_int, default=30, help="per dataset (default 30)")
     p.add_argument("--n-train", type=_positive_int, default=1000)
     p.add_argument("--repeats", type=_positive_int, default=9, help="timing repeats")
-    p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--seed", type=_seed, default=0,
+                   help="random seed of the first network (data, weights, batches)")
     p.add_argument("--seeds", type=_positive_int, default=3,
                    help="network seeds seed, seed+1, ... (default 3)")
     p.add_argument("--grid", type=_positive_int, default=claims_risk.DEATH_MAP_GRID,
