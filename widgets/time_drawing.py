@@ -104,6 +104,7 @@ class TimeDrawing(OffScale):
         self._place_log("loss", loss_dec, rail=False)
         self._place_log("grad", grad_dec, rail=True)
         self._lin_range("z", zlo[vis], zhi[vis])
+        self._z_band = (xd, zlo[vis], zhi[vis])  # (the "z ≤ 0" label keeps clear of it)
         self._place_z_label()  # bottom left: the shock markers' labels take the top
         self._lin_range("a", y[row[F_A], vis])
         self._lin_range("params", y[p_rows][:, vis])

@@ -66,6 +66,9 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._yrange: dict[str, tuple[float, float]] = {}
         self._decades: dict[str, tuple[int, int]] = {}
         self._xrange: tuple[float, float] | None = None
+        # the visible lanes' z bands as drawn (bin steps, lows, highs): the "z ≤ 0" label's
+        # place keeps clear of them
+        self._z_band: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._rail_rows = np.zeros(0)
         self._rail_pitch = 0.1
         self._simplify = True
@@ -134,6 +137,7 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._yrange.clear()
         self._decades.clear()
         self._xrange = None
+        self._z_band = None
         n = len(sim.config.lanes)
         for i, spec in enumerate(sim.config.lanes):
             self.lanes.append(self._make_lane(i, n, spec.id, spec.activation))

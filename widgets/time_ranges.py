@@ -32,22 +32,40 @@ def nice_step(v: float) -> float:
     return next(m * e for m in (1, 2, 5, 10) if m * e >= v)
 
 
-def free_place(xrange: tuple[float, float], width_px: float, w_px: float,
-               lines: list[float], gap_px: float = 5.0) -> float | None:
-    """The left x (steps) of a label ``w_px`` wide that no line at the steps ``lines`` crosses
-    (``gap_px`` clear of each) in a view of ``xrange`` ``width_px`` wide: the left end, else the
-    right end, else just right of a line; None where there is no such place."""
+def free_places(xrange: tuple[float, float], width_px: float, w_px: float,
+                lines: list[float], gap_px: float = 5.0) -> list[float]:
+    """The left x (steps) of every place for a label ``w_px`` wide that no line at the steps
+    ``lines`` crosses (``gap_px`` clear of each) in a view of ``xrange`` ``width_px`` wide, in
+    order of preference: the left end, the right end, just right of each line."""
     x0, x1 = xrange
     if width_px <= 0 or x1 <= x0:
-        return None
+        return []
     px = width_px / (x1 - x0)
     at = sorted((s - x0) * px for s in lines if x0 <= s <= x1)
     starts = [0.0, width_px - w_px - 2.0, *(a + gap_px for a in at)]
-    for left in starts:
-        if left >= 0 and left + w_px <= width_px and not any(
-                left - gap_px < a < left + w_px + gap_px for a in at):
-            return x0 + left / px
-    return None
+    return [x0 + left / px for left in starts
+            if left >= 0 and left + w_px <= width_px and not any(
+                left - gap_px < a < left + w_px + gap_px for a in at)]
+
+
+def free_place(xrange: tuple[float, float], width_px: float, w_px: float,
+               lines: list[float], gap_px: float = 5.0) -> float | None:
+    """The first of :func:`free_places` (None where there is none)."""
+    places = free_places(xrange, width_px, w_px, lines, gap_px)
+    return places[0] if places else None
+
+
+def band_clear(x: np.ndarray, lo: np.ndarray, hi: np.ndarray, box: tuple[float, ...]) -> bool:
+    """Whether no lane's band (bins at steps ``x``, each lane's row of ``lo``..``hi``) enters
+    ``box`` (x0, x1, y0, y1): the bins from the one before x0 to the last at or before x1."""
+    x0, x1, y0, y1 = box
+    a = max(int(np.searchsorted(x, x0, "right")) - 1, 0)
+    b = int(np.searchsorted(x, x1, "right")) + 1
+    if b <= a or not lo.size:
+        return True
+    with np.errstate(invalid="ignore"):
+        hit = (lo[:, a:b] <= y1) & (hi[:, a:b] >= y0)
+    return not bool(hit.any())
 
 
 def snapped_range(first: float, last: float, snap: float) -> tuple[float, float]:
@@ -85,10 +103,13 @@ class TimeRanges:
         self._place_z_label()
 
     def _place_z_label(self) -> None:
-        """The "z ≤ 0" label at the bottom of the z plot, inside the shaded region, where no
-        shock marker's line crosses it: at the left, else at the right end, else just right of
-        a marker (a line at step 300 ran through its "≤"); shown only where the region's
-        visible part is at least the label's height and a free place is found."""
+        """The "z ≤ 0" label inside the shaded region, where no shock marker's line crosses it
+        (a line at step 300 ran through its "≤") and, where there is such a place, clear of the
+        lanes' z bands (after a bias shock they lie along the bottom, over the label): at the
+        bottom, else at the top of the region (under the 0 line, when it shows); at the left,
+        else the right end, else just right of a marker. It stays where it is while that place
+        stays clear. Shown only where the region's visible part is at least the label's height
+        and a place clear of the markers' lines is found."""
         if self._xrange is None or "z" not in self._yrange:
             return
         lo, hi = self._yrange["z"]
@@ -101,13 +122,38 @@ class TimeRanges:
                                   for lane in self.lanes if lane.off[("z", "bottom")].isVisible()),
                                  default=0.0)
         span = (x0, x0 + (x1 - x0) * width / vb.width()) if vb.width() > 0 else self._xrange
-        left = free_place(span, width, box.width(), [float(m.event["step"]) for m in self.markers])
-        fits = px >= box.height() and left is not None
-        if fits and self.z_label.pos() != QPointF(left, lo):
-            self.z_label.setPos(left, lo)
+        lines = [float(m.event["step"]) for m in self.markers]
+        lefts = free_places(span, width, box.width(), lines)
+        fits = px >= box.height() and bool(lefts)
+        if fits:
+            at = self._z_label_place(lefts, box.width(), box.height(), lo, hi)
+            if self.z_label.pos() != at:
+                self.z_label.setPos(at)
         if self.z_label.isVisible() != fits:
             self.z_label.setVisible(fits)
 
+    def _z_label_place(self, lefts: list[float], w_px: float, h_px: float, lo: float,
+                       hi: float) -> QPointF:
+        """Where the "z ≤ 0" label goes (its bottom left; see :meth:`_place_z_label`)."""
+        vb = self.plots["z"].vb
+        x0, x1 = self._xrange
+        sx = (x1 - x0) / vb.width() if vb.width() > 0 else 0.0  # steps a pixel
+        sy = (hi - lo) / vb.height() if vb.height() > 0 else 0.0  # z a pixel
+        bottoms = [lo]
+        if sy > 0 and hi > 0.0 and -lo / sy >= 2 * h_px + 2:  # (room for both places)
+            bottoms.append(-(h_px + 1.0) * sy)  # its top a pixel under the 0 line
+        places = [QPointF(x, y) for y in bottoms for x in lefts]
+        band = self._z_band
+        if band is None or sy <= 0:
+            return places[0]
+
+        def clear(p: QPointF) -> bool:
+            return band_clear(*band, (p.x(), p.x() + w_px * sx, p.y(), p.y() + h_px * sy))
+
+        now = self.z_label.pos()
+        if self.z_label.isVisible() and any(p == now for p in places) and clear(now):
+            return now  # (no jumping about while its place stays clear)
+        return next((p for p in places if clear(p)), places[0])
     def _place_rail_label(self) -> None:
         """The "exactly 0" label beside the exact-zero rail, in the key column right of the
         gradient plot: never over the rails (its box hid ReLU's zero rail up to step ~380).
