@@ -274,3 +274,17 @@ def hbox(*items: Item) -> QHBoxLayout:
     box = QHBoxLayout()
     _stack(box, items)
     return box
+
+
+def pinned(panel: QWidget, *footer: QWidget) -> QWidget:
+    """``panel`` (a scrolling column) over ``footer`` (the Run button, the progress bar), which
+    stays in view however short the window: presenting's large fonts pushed the Run button
+    below the fold of a 1280x720 window."""
+    column = QWidget()
+    box = QVBoxLayout(column)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(panel, 1)
+    for widget in footer:
+        box.addWidget(widget)
+    column.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Expanding)
+    return column

@@ -6,6 +6,7 @@ an activation's lane (dashed for its dropout variant).
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import pyqtgraph as pg
@@ -129,3 +130,28 @@ def hold_y(plot: pg.PlotItem, lo: float, hi: float) -> None:
 def follow_y(plot: pg.PlotItem) -> None:
     """Autorange y to the data again (after :func:`hold_y`)."""
     plot.enableAutoRange(axis="y")
+
+
+def keep_y_labels_whole(*plots: pg.PlotItem) -> None:
+    """Each plot's y-axis label kept whole: drawn above the plot (as its title) while the plot
+    is shorter than the label is long (presenting at 1280x720, "training loss (log)" was cut to
+    "training loss (lo"), on the axis again once it fits. Decided on the plot's height less its
+    x axis, which the move does not change."""
+    for plot in plots:
+        fit = partial(_fit_y_label, plot, plot.getAxis("left").labelText)
+        plot.geometryChanged.connect(fit)
+        fit()
+
+
+def _fit_y_label(plot: pg.PlotItem, text: str) -> None:
+    axis = plot.getAxis("left")
+    fits = (axis.label.boundingRect().width() + 8
+            <= plot.size().height() - plot.getAxis("bottom").height())
+    if fits == axis.label.isVisible() and (fits or plot.titleLabel.isVisible()):
+        return
+    if fits:
+        plot.setTitle(None)
+    else:
+        plot.setTitle(text, **{**LABEL_STYLE, "color": style.theme().text})
+    plot.showLabel("left", fits)
+    axis.setWidth(axis.width())  # (the axis keeps its width without the label)

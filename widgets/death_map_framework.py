@@ -10,11 +10,13 @@ import math
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from simulation import activations, sweep
 from simulation.health import State
 from widgets import style
+from widgets.capped_label import OWN_FONT, largest_size, text_height
 
 # the seed's decision framework, and what a death map can say about each branch
 FRAMEWORK = (
@@ -27,16 +29,20 @@ FRAMEWORK = (
 MAP_SHARE = 0.7  # of the column's height left by the key: the maps' at least ...
 MAP_MIN_PX = 250  # ... and at least this (the text under them scrolls first)
 GAP = 6
+TEXT_PT = 11  # the text's size at normal fonts (claim_controls.FONT_PT)
 
 
 class MapColumn(QWidget):
-    """The maps (``area``) over their ``key`` and the framework ``text``. The maps always get
-    MAP_SHARE of the height the key leaves (MAP_MIN_PX at least, where there is that much); the
-    text takes what it needs of the rest and scrolls (both ways) when it needs more."""
+    """The maps (``area``) over their ``key`` and the framework ``text``. The text is whole
+    where the maps keep MAP_MIN_PX of the height the key leaves (presenting, the key and text
+    in a font down to the normal one for it); else the maps get MAP_SHARE of it (MAP_MIN_PX at
+    least, where there is that much) and the text scrolls (both ways)."""
 
     def __init__(self, area: QWidget, key: QLabel, text: QLabel):
         super().__init__()
-        self.area, self.key = area, key
+        self.area, self.key, self.label = area, key, text
+        for label in (key, text):  # their fonts fitted here (presenting: see fit_fonts)
+            label.setProperty(OWN_FONT, True)
         inner = QWidget()
         box = QVBoxLayout(inner)
         box.setContentsMargins(0, 0, 0, 0)
@@ -65,13 +71,37 @@ class MapColumn(QWidget):
             return inner.heightForWidth(least) + self.text.horizontalScrollBar().sizeHint().height()
         return inner.heightForWidth(width)
 
+    def fit_fonts(self, w: int, h: int) -> None:
+        """The key's and the text's font: presentation's size in force, or the largest down to
+        the normal size (TEXT_PT) in which the whole text fits under maps MAP_MIN_PX tall (at
+        1280x720, presenting, the summary scrolled under them). The search starts at the size
+        in force (redrawn a few times a second while the sweep runs)."""
+        f = QFont(self.label.font())
+
+        def fits(size: float) -> bool:
+            f.setPointSizeF(size)
+            room = h - text_height(self.key.text(), f, w) - 2 * GAP - MAP_MIN_PX
+            return text_height(self.label.text(), f, w) <= room
+
+        size = largest_size(fits, f.pointSizeF(), TEXT_PT)
+        f.setPointSizeF(size)
+        for label in (self.key, self.label):
+            if f != label.font():
+                label.setFont(f)
+
     def place(self) -> None:
-        """Lay the maps, key and text out in the column's size."""
+        """Lay the maps, key and text out in the column's size: the whole text where the maps
+        keep MAP_MIN_PX, else the maps MAP_SHARE of the room and the text scrolls."""
         w, h = self.width(), self.height()
+        self.fit_fonts(w, h)
         key_h = self.key.heightForWidth(w)
         room = max(h - key_h - 2 * GAP, 0)
-        maps = min(room, max(MAP_MIN_PX, round(MAP_SHARE * room)))
-        text_h = min(self.text_height(w), room - maps)
+        need = self.text_height(w)
+        if need <= room - MAP_MIN_PX:
+            maps = room - need
+        else:
+            maps = min(room, max(MAP_MIN_PX, round(MAP_SHARE * room)))
+        text_h = min(need, room - maps)
         maps = room - text_h
         self.area.setGeometry(0, 0, w, maps)
         self.key.setGeometry(0, maps + GAP, w, key_h)
@@ -89,7 +119,8 @@ class MapColumn(QWidget):
         self.place()
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.LayoutRequest:  # a child's new text or font
+        if event.type() in (QEvent.Type.LayoutRequest,  # a child's new text or font
+                            QEvent.Type.ApplicationFontChange):  # presenting began or ended
             self.place()
         return super().event(event)
 

@@ -33,7 +33,7 @@ from simulation.config import ConfigError, RunConfig
 from simulation.health import STATE_NAMES
 from widgets import style
 from widgets.claim_common import ClaimView
-from widgets.claim_controls import Combo, FittedPanel, form, hbox, spin, vbox, wrap_label
+from widgets.claim_controls import Combo, FittedPanel, form, hbox, pinned, spin, vbox, wrap_label
 from widgets.claim_plots import plot_area, style_plot
 from widgets.death_map_framework import FRAMEWORK, INTRO, MapColumn, framework_text, stale_text
 from widgets.death_map_images import (
@@ -45,6 +45,7 @@ from widgets.death_map_images import (
     recovery_image,
     state_image,
 )
+from widgets.swatch import OutlinedKey
 
 __all__ = [
     "CURRENT",
@@ -108,16 +109,15 @@ class DeathMapView(ClaimView):
         self.intro = wrap_label(INTRO)
         self.stale = wrap_label()  # when the controls ask for other maps than those shown
         self.stale.hide()
-        left = vbox(self.intro, controls, self.stale, self.run_button, self.progress,
-                    self.status, self.hover)
+        left = vbox(self.intro, controls, self.stale, self.status, self.hover)
         left.addStretch(1)
         self.panel = FittedPanel(left, PANEL_W)
 
         self.area = plot_area()
         self.maps: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotItem, pg.ImageItem]] = []
-        self.legend = wrap_label(legend_text(2000), rich=True)
+        self.legend = OutlinedKey(legend_text(2000))
         self.column = MapColumn(self.area, self.legend, self.framework)
-        self.place(self.panel, self.column)
+        self.place(pinned(self.panel, self.run_button, self.progress), self.column)
         self.area.scene().sigMouseMoved.connect(self._mouse_moved)
         self.runner.progressed.connect(self._progressed)
         self._drawn = 0.0

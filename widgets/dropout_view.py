@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from simulation import activations, datasets2d, mnist
 from simulation.dropout_net import SEED_ACTIVATIONS, SEED_DROPOUT, DropoutExperiment, RunSpec
 from widgets import style
+from widgets.capped_label import CappedLabel
 from widgets.claim_common import (
     ActivationChecks,
     ClaimView,
@@ -41,6 +42,8 @@ from widgets.claim_common import (
     vbox,
     wrap_label,
 )
+from widgets.claim_controls import pinned
+from widgets.claim_plots import keep_y_labels_whole
 from widgets.overlap_lines import overlap_note, widen_covered
 from widgets.style import lane_color
 
@@ -100,8 +103,7 @@ class DropoutView(ClaimView):
                         ("Dropout rate", self.rate), ("Seed", self.seed))
         controls.insertRow(2, self.mnist_note)  # under the field, across the form's width
         panel = side_panel(vbox(wrap_label(CLAIM), controls, hbox(self.without, self.with_),
-                                self.checks, self.run_button, self.progress, (self.status, 1)),
-                           PANEL_WIDTH)
+                                self.checks, (self.status, 1)), PANEL_WIDTH)
         self.panel = panel
         panel.widget().installEventFilter(self)  # its least width grows with presenting's fonts
 
@@ -114,14 +116,15 @@ class DropoutView(ClaimView):
             p.setXLink(self.loss_plot)
         self.data_plot = make_plot(self.plots, 1, "x2", "x1", col=1)
         self.data_plot.setAspectLocked(True)
+        keep_y_labels_whole(*self._plots(), self.data_plot)
         th = style.theme()
         self.class_brushes = (th.text, th.muted, th.plot_bg)  # filled dark, grey, hollow
         self.scatter = pg.ScatterPlotItem(size=5, pen=pg.mkPen(th.text, width=0.6))
         self.data_plot.addItem(self.scatter)
         self.curves = {(n, d): [p.plot(pen=pen(n, dashed=d)) for p in self._plots()]
                        for n in NAMES for d in (False, True)}
-        self.legend = wrap_label()
-        self.place(panel, self.legend, (self.plots, 1))
+        self.legend = CappedLabel(0.3)  # at most 0.3 of the height: the plots keep theirs
+        self.place(pinned(panel, self.run_button, self.progress), self.legend, (self.plots, 1))
         self.dataset.currentIndexChanged.connect(self._dataset_changed)
         self.n_train.valueChanged.connect(self._dataset_changed)
         self.seed.valueChanged.connect(self._dataset_changed)

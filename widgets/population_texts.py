@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QToolTip
 
 from simulation import activations
 from simulation.health import SATURATION_THRESHOLD, State
-from simulation.population import N_STATES, Population
+from simulation.population import DEAD, DROPPED, FIRING, N_STATES, SILENT, Population
 from widgets import style
 
 TABLE_GAP = 6  # px (at the normal font) left of each number in the table of counts
@@ -37,6 +37,21 @@ COLUMNS = (
      "so it is not counted here"),
 )
 COLUMN_TIPS = {key: tip for key, _, tip in COLUMNS}
+# the strip's codes. Dead: mid grey, >= 3:1 against the plot background of both themes (4.5:1
+# on the dark one). z <= 0: a light grey >= 3:1 against dead in both themes (#DCDCDC was 2.9:1:
+# the two greys, told apart by lightness alone, looked alike). Firing and dropped are told by
+# hue. No theme role colour (restyle swaps those)
+CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#E4E4E4", DROPPED: "#0072B2", DEAD: "#808080"}
+CODE_LABELS = {FIRING: "firing", SILENT: "z ≤ 0 on this sample", DROPPED: "dropped (one step)",
+               DEAD: "dead (for good)"}
+
+
+def strip_key() -> str:
+    """The strip's colour key, as HTML: a swatch (``██``) and the label of each code."""
+    return " &nbsp; ".join(
+        f"<span style='color:{CODE_COLORS[c]}; background:{CODE_COLORS[c]}'>██</span>&nbsp;"
+        + html.escape(CODE_LABELS[c]).replace(" ", "&nbsp;")
+        for c in (FIRING, SILENT, DROPPED, DEAD))
 
 
 def counted(n: int, noun: str) -> str:

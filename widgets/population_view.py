@@ -12,7 +12,6 @@ texts), :mod:`widgets.population_plots` holds the plot helpers (their names are 
 
 from __future__ import annotations
 
-import html
 import time
 from typing import Any
 
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from simulation.health import SATURATION_THRESHOLD
-from simulation.population import DEAD, DROPPED, FIRING, SILENT, Population
+from simulation.population import Population
 from widgets import style
 from widgets.claim_controls import font, hbox, vbox, wrap_label
 from widgets.claim_plots import plot_area
@@ -53,12 +52,16 @@ from widgets.population_plots import (
 )
 from widgets.population_texts import (
     CANT_LEARN,
+    CODE_COLORS,
+    CODE_LABELS,
     LOST,
     dropout_finding,
     lane_color,
     lane_label,
     lane_style,
+    strip_key,
 )
+from widgets.swatch import OutlinedKey
 
 __all__ = [
     "BINS",
@@ -84,11 +87,6 @@ CATCH_UP_S = 0.03  # stepping per catch-up slice while the lanes are paused
 SIZES = (100, 1_000, 10_000)
 INITS = (("auto", "auto: He, LeCun normal for SELU"), ("he", "He normal for all"),
          ("lecun", "LeCun normal for all"))
-# dead: mid grey, >= 3:1 against the plot background of both themes (dark grey was lost on the
-# dark one), and no theme role colour (restyle swaps those)
-CODE_COLORS = {FIRING: "#F3B48F", SILENT: "#DCDCDC", DROPPED: "#0072B2", DEAD: "#808080"}
-CODE_LABELS = {FIRING: "firing", SILENT: "z ≤ 0 on this sample", DROPPED: "dropped (one step)",
-               DEAD: "dead (for good)"}
 
 
 class PopulationView(PopulationDrawing, QWidget):
@@ -214,11 +212,7 @@ class PopulationView(PopulationDrawing, QWidget):
             self.strip_plots.append(p)
             self.strip_images.append(img)
         self.strip_title = wrap_label(rich=True)
-        key = " &nbsp; ".join(
-            f"<span style='color:{CODE_COLORS[c]}; background:{CODE_COLORS[c]}'>██</span>&nbsp;"
-            + html.escape(CODE_LABELS[c]).replace(" ", "&nbsp;")
-            for c in (FIRING, SILENT, DROPPED, DEAD))
-        self.strip_key = wrap_label(key, 10, rich=True)
+        self.strip_key = OutlinedKey(strip_key(), 10)  # (swatches outlined: light ones showed)
 
         right = vbox(self.status, self.progress, self.table, self.finding, self.strip_title,
                      (self.strip, 1), self.strip_key)

@@ -35,7 +35,7 @@ from widgets.claim_common import (
     vbox,
     wrap_label,
 )
-from widgets.claim_controls import Combo, FittedPanel
+from widgets.claim_controls import Combo, FittedPanel, pinned
 from widgets.overlap_lines import overlap_note, widen_covered
 from widgets.style import lane_color
 
@@ -90,8 +90,8 @@ class SelfNormView(ClaimView):
         self.controls = controls  # (its rows wrap at large fonts: see _scale_fonts)
         controls.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         # as wide as its fields and check boxes need (presentation fonts widen it), 470 px at least
-        panel = FittedPanel(vbox(wrap_label(CLAIM), controls, self.checks, self.run_button,
-                                 self.status, (self.table, 1), self.verdict), PANEL_W)
+        panel = FittedPanel(vbox(wrap_label(CLAIM), controls, self.checks, self.status,
+                                 (self.table, 1), self.verdict), PANEL_W)
         panel.setFrameShape(QFrame.Shape.NoFrame)
 
         self.plots = plot_area()
@@ -108,7 +108,7 @@ class SelfNormView(ClaimView):
         self.off_scale.setZValue(10)
         self.var_plot.addItem(self.off_scale, ignoreBounds=True)
         self.legend = wrap_label()
-        self.place(panel, self.legend, (self.plots, 1))
+        self.place(pinned(panel, self.run_button), self.legend, (self.plots, 1))
         self.runner.progressed.connect(self.refresh)
         self.depth.valueChanged.connect(self._depth_changed)
         hold_y(self.mean_plot, *EMPTY_MEAN)
