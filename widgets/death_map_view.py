@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
@@ -35,6 +34,7 @@ from widgets import style
 from widgets.claim_common import ClaimView
 from widgets.claim_controls import Combo, FittedPanel, form, hbox, pinned, spin, vbox, wrap_label
 from widgets.claim_plots import plot_area, style_plot
+from widgets.death_map_fit import LEFT_AXIS_W, TICK_PT, TITLE_PT, ColumnFit
 from widgets.death_map_framework import FRAMEWORK, INTRO, MapColumn, framework_text, stale_text
 from widgets.death_map_images import (
     NEVER_COLOR,
@@ -67,7 +67,6 @@ CURRENT = "current"  # the base: the live lanes' settings
 GRIDS = (20, 40, 60, 80)
 REDRAW_S = 0.25  # while the sweep runs, the maps are redrawn at most this often
 PANEL_W = 330  # px: the settings' column at normal fonts (wider when its fields need it)
-TICK_PT, TITLE_PT, LEFT_AXIS_W = 9, 12, 40  # the maps' texts and left axis at normal fonts
 
 
 class DeathMapView(ClaimView):
@@ -115,6 +114,7 @@ class DeathMapView(ClaimView):
 
         self.area = plot_area()
         self.maps: list[tuple[pg.PlotItem, pg.ImageItem, pg.PlotItem, pg.ImageItem]] = []
+        self.fit = ColumnFit(self.area)  # the columns share the area's width (see its module)
         self.legend = OutlinedKey(legend_text(2000))
         self.column = MapColumn(self.area, self.legend, self.framework)
         self.place(pinned(self.panel, self.run_button, self.progress), self.column)
@@ -228,36 +228,14 @@ class DeathMapView(ClaimView):
             self._scale_fonts()
 
     def _scale_fonts(self) -> None:
-        """The maps' titles, ticks and left axes at the presentation font scale in force."""
+        """The panel's rows, the maps' titles, ticks and left axes at the presentation font
+        scale in force; the columns fitted to the area (:class:`ColumnFit`)."""
         scale = style.scales()[0]
         # a field under its label where they do not fit side by side; presenting, all of them
         # (a long row's label widened the labels' column, and a short row's field was cut)
         self.controls.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows if scale > 1
                                        else QFormLayout.RowWrapPolicy.WrapLongRows)
-        tick = QFont(self.font())
-        tick.setPointSizeF(TICK_PT * scale)
-        plots = [p for pair in self.maps for p in pair[::2]]
-        axis = round(LEFT_AXIS_W * scale)
-        for plot in plots:
-            for name in ("left", "bottom"):
-                plot.getAxis(name).setStyle(tickFont=tick)
-            plot.getAxis("left").setWidth(axis)
-            if plot.titleLabel.text:
-                plot.setTitle(plot.titleLabel.text, size=f"{TITLE_PT * scale:g}pt")
-        # every column as wide as the widest title over its map needs ("Leaky ReLU" at large
-        # fonts: the map under it was wider than the column, over the next one's axis), and
-        # all of them equally wide (Leaky ReLU's map was 40 % wider than PReLU's): the maps'
-        # areas compare fairly
-        least = axis + 6 + max([20 * scale, *(p.titleLabel.minimumWidth() for p in plots)])
-        for plot in plots:
-            plot.setMinimumWidth(least)
-            plot.setPreferredWidth(max(100 * scale, least))
-        if self.maps:  # the area as wide as its columns need (a narrower one cut the maps)
-            layout = self.area.ci.layout
-            spacing = layout.horizontalSpacing() * (len(self.maps) - 1)
-            margins = sum(layout.getContentsMargins()[::2]) + 2 * self.area.frameWidth()
-            self.area.setMinimumWidth(round(sum(p[0].minimumWidth() for p in self.maps)
-                                            + spacing + margins + 20))
+        self.fit.restyle(self.maps, scale)
 
     def _progressed(self) -> None:
         if time.perf_counter() - self._drawn >= REDRAW_S:  # the maps fill in a few times a second
