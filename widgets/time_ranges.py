@@ -154,6 +154,7 @@ class TimeRanges:
         if self.z_label.isVisible() and any(p == now for p in places) and clear(now):
             return now  # (no jumping about while its place stays clear)
         return next((p for p in places if clear(p)), places[0])
+
     def _place_rail_label(self) -> None:
         """The "exactly 0" label beside the exact-zero rail, in the key column right of the
         gradient plot: never over the rails (its box hid ReLU's zero rail up to step ~380).
