@@ -36,6 +36,7 @@ class OutlinedKey(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setFont(font(pt))
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._rects: tuple[tuple[Any, ...], list[QRect]] | None = None  # (key, swatch_rects)
 
     def swatch_rects(self) -> list[QRect]:
         """The swatches' outlines in the label's coordinates, as the text is laid out now (on
@@ -76,6 +77,10 @@ class OutlinedKey(QLabel):
         painter = QPainter(self)
         painter.setPen(QPen(QColor(outline_color()), 1))
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for rect in self.swatch_rects():
+        key = (self.text(), self.contentsRect(), self.font().toString())
+        cached = self._rects
+        if cached is None or cached[0] != key:  # (laid out again only when the text, the
+            cached = self._rects = (key, self.swatch_rects())  # size or the font changed)
+        for rect in cached[1]:
             painter.drawRect(rect)
         painter.end()
