@@ -118,8 +118,7 @@ def restyle_items(window: Any, ratio: float) -> None:
                                                style=Qt.PenStyle.DashLine))
     for lane in plots.lanes:  # the off-scale labels (shown anew, they take the look themselves)
         for label in lane.off.values():
-            label.setFont(_font(FONT_PT, bold=True))
-            label.fill = pg.mkBrush(*th.label_fill)
+            label.setFont(_font(FONT_PT, bold=True))  # (its box and halo: the theme's, painted)
             label.setColor(lane.color)
     plots._off_shown = dict.fromkeys(plots._off_shown)  # re-worded to fit on the next frame
     for card in window.cards._pool:

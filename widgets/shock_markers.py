@@ -17,8 +17,8 @@ from PySide6.QtGui import QFont, QFontMetricsF
 
 from simulation.engine import Simulation
 from widgets import style as look
+from widgets.halo_label import HaloLabel
 from widgets.plot_series import PLOTS
-from widgets.shock_label import ShockLabel
 
 # shock markers kept at most (the newest), left of the view and in all: each costs ~0.25 MB and
 # ~0.3 ms of every frame (its five labels follow every change of view), and a long live run, shock
@@ -162,7 +162,7 @@ class ShockMarkers:
             # A plain TextItem at the top of the view, not the line's own label: pyqtgraph clips
             # and misplaces InfLineLabel text on these plots.
             # (on an opaque box of the plot's background: readable over the curves)
-            label = ShockLabel(event_label(event), color=look.theme().shock, anchor=LABEL_ANCHOR)
+            label = HaloLabel(event_label(event), color=look.theme().shock, anchor=LABEL_ANCHOR)
             label.setFont(label_font())
             label.setToolTip(f"{event_label(event)} at step {int(step):,}")  # (a shorter text)
             label.setZValue(81)

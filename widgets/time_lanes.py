@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 
 from simulation.activations import ACTIVATIONS
 from widgets import style as look
+from widgets.halo_label import HaloLabel
 from widgets.plot_items import (
     FONT_PT,
     LABEL_PT,
@@ -106,8 +107,7 @@ class TimeLanes:
         lane.label = lane_label(lane_id, activation)
         for plot in OFF_SCALE_SERIES:  # hidden until a value of the lane is off the scale
             for edge in ("top", "bottom"):
-                label = pg.TextItem("", color=color, anchor=(1, 0),
-                                    fill=pg.mkBrush(*look.theme().label_fill))
+                label = HaloLabel("", color=color, anchor=(1, 0))
                 label.setFont(_font(FONT_PT, bold=True))
                 label.setZValue(85)
                 label.setVisible(False)

@@ -13,12 +13,10 @@ re-texts them. :class:`OffScale` is a mixin of :class:`widgets.time_plots.TimePl
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 from simulation.history import INDEX
-from widgets import style as look
 from widgets.card_text import fmt_grad, fmt_param
 from widgets.fitted_label import first_fitting
 from widgets.plot_items import FONT_PT, _font
@@ -232,7 +230,6 @@ class OffScale:
             label = lane.off[(plot, edge)]
             if key not in self._off_shown:
                 label.setFont(_font(FONT_PT, bold=True))
-                label.fill = pg.mkBrush(*look.theme().label_fill)
                 label.setColor(lane.color)
                 label.setVisible(True)
             width = round(self.plots[plot].vb.width()) - 8

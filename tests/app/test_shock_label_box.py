@@ -1,7 +1,8 @@
-"""Shock labels readable over the curves without hiding them: each label's text sits on a halo of
-the plot's background colour (light and dark theme, switched at run time), so a curve running
-under the label (the loss plot's, at the top right after a bias shock) stays away from the
-letters but shows between and around them."""
+"""Labels readable over the curves without hiding them: each shock label's and off-scale label's
+text sits on a halo of the plot's background colour over a translucent box of it (light and dark
+theme, switched at run time), so a curve running under the label (the loss plot's, at the top
+right after a bias shock; a lane's own line where it leaves the scale) stays away from the
+letters but shows, faded, between and around them."""
 
 import pyqtgraph as pg
 import pytest
@@ -9,7 +10,7 @@ from PySide6.QtGui import QColor
 
 from tests.helpers import play, settle
 from widgets import style
-from widgets.shock_label import ShockLabel
+from widgets.halo_label import BOX_ALPHA, HaloLabel
 from widgets.time_plots import PLOTS
 
 RED = QColor("#FF0000")
@@ -28,21 +29,16 @@ def inky(c: QColor, ink: QColor, bg: QColor) -> bool:
     return dist(c, ink) * 3 < dist(c, bg)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_shock_label_halo_keeps_text_clear_and_curves_visible(win, qtbot, theme):
-    if theme != "light":
-        win.presentation.set_theme(theme, persist=False)
-    play(win, 1500)  # the bias shock at step 300: its label left of the middle
-    settle(qtbot)
-    th = style.theme()
-    assert th.name == theme
-    plots = win.plots
-    marker = plots.markers[0]
-    plot = plots.plots["loss"]
-    label = marker.labels["loss"]
-    assert isinstance(label, ShockLabel) and label.isVisible()
-    assert label.fill.style() == pg.QtCore.Qt.BrushStyle.NoBrush  # no box, after the restyle too
-    # a thick red curve right under the label's text
+def faded_box(label, th) -> bool:
+    """The label's box: the theme's label colour at BOX_ALPHA (after a restyle too)."""
+    c = label.fill.color()
+    return (label.fill.style() == pg.QtCore.Qt.BrushStyle.SolidPattern
+            and (c.red(), c.green(), c.blue(), c.alpha()) == (*th.label_fill[:3], BOX_ALPHA))
+
+
+def check_halo(qtbot, plots, plot, label, ink: QColor) -> None:
+    """A thick red curve right under ``label``'s text: no red pixel touches a letter, and the
+    curve still shows (faded) inside the label's rectangle."""
     rect = label.sceneBoundingRect()
     y = plot.vb.mapSceneToView(rect.center()).y()
     x0, x1 = plots._xrange
@@ -54,7 +50,7 @@ def test_shock_label_halo_keeps_text_clear_and_curves_visible(win, qtbot, theme)
         dpr = image.devicePixelRatio()
         box = plots.view.mapFromScene(rect).boundingRect().adjusted(2, 2, -2, -2)
         assert box.width() > 10 and box.height() > 5
-        ink, bg = QColor(th.shock), QColor(th.plot_bg)
+        bg = QColor(style.theme().plot_bg)
         pixels = {(px, py): image.pixelColor(round(px * dpr), round(py * dpr))
                   for px in range(box.left(), box.right()) for py in range(box.top(), box.bottom())}
         text = [xy for xy, c in pixels.items() if inky(c, ink, bg)]
@@ -68,5 +64,43 @@ def test_shock_label_halo_keeps_text_clear_and_curves_visible(win, qtbot, theme)
         assert sum(reddish(c) for c in pixels.values()) > box.width()
     finally:
         plot.removeItem(curve)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_shock_label_halo_keeps_text_clear_and_curves_visible(win, qtbot, theme):
+    if theme != "light":
+        win.presentation.set_theme(theme, persist=False)
+    play(win, 1500)  # the bias shock at step 300: its label left of the middle
+    settle(qtbot)
+    th = style.theme()
+    assert th.name == theme
+    plots = win.plots
+    marker = plots.markers[0]
+    label = marker.labels["loss"]
+    assert isinstance(label, HaloLabel) and label.isVisible()
+    check_halo(qtbot, plots, plots.plots["loss"], label, QColor(th.shock))
+    assert faded_box(label, th)  # (painted: it takes the theme then)
     for name in PLOTS:  # every plot's label of the marker is drawn the same way
-        assert isinstance(marker.labels[name], ShockLabel)
+        assert isinstance(marker.labels[name], HaloLabel)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_off_scale_label_halo_keeps_text_clear(win, qtbot, theme):
+    """Leaky ReLU's loss falls below the loss plot's lowest decade after ~3,300 steps: its
+    "below scale" label sits where its own line leaves the scale."""
+    play(win, 4000)
+    settle(qtbot)
+    if theme != "light":
+        win.presentation.set_theme(theme, persist=False)
+        play(win, 1)
+        settle(qtbot)
+    th = style.theme()
+    plots = win.plots
+    shown = [(li, plot, edge) for (li, plot, edge) in plots._off_shown if plot == "loss"]
+    assert shown, plots._off_shown
+    li, plot, edge = shown[0]
+    label = plots.lanes[li].off[(plot, edge)]
+    assert isinstance(label, HaloLabel) and label.isVisible()
+    assert "below scale" in label.textItem.toPlainText()
+    check_halo(qtbot, plots, plots.plots[plot], label, QColor(plots.lanes[li].color))
+    assert faded_box(label, th)

@@ -1,11 +1,15 @@
-"""A shock marker's label: its text with a halo of the plot's background colour, no box.
+"""A label over the curves: its text on a halo of the plot's background colour, over a
+translucent box.
 
-The labels sit at the top of the time plots, where the loss plot's curves run right after a
-shock (every loss jumps to near 1): on a translucent box the text was hard to read over them,
-and an opaque box hid the very jump the marker points at. The halo (the glyphs' outline widened
-by :data:`HALO_PX`, filled with the plot's background) keeps every letter readable and lets the
-curves show between and around the letters. It takes the current theme's background at paint
-time, so a theme change needs only a repaint. Its path is built once per text and font.
+The shock markers' labels sit at the top of the time plots, where the loss plot's curves run
+right after a shock (every loss jumps to near 1); the off-scale labels sit where a lane's line
+leaves the scale, often on that very line. On a translucent box alone the text was hard to read
+over them, and an opaque box hid the very jump the marker points at. The halo (the glyphs'
+outline widened by :data:`HALO_PX`, filled with the plot's background) keeps every letter
+readable; the box (the theme's ``label_fill`` colour, :data:`BOX_ALPHA` opaque) fades the
+curves between the letters, which at full strength read as punctuation ("b:=:-10"), yet lets
+them show. Both take the current theme's colours at paint time, so a theme change needs only a
+repaint. The halo's path is built once per text and font.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPainterPath, QPainte
 from widgets import style as look
 
 HALO_PX = 2.5  # the halo's reach beyond each glyph's outline, in pixels
+BOX_ALPHA = 200  # the box's opacity (of 255): curves under it show at a fifth of their strength
 
 
 def halo_path(text: str, font: Any, margin: float) -> QPainterPath:
@@ -33,12 +38,14 @@ def halo_path(text: str, font: Any, margin: float) -> QPainterPath:
     return stroker.createStroke(glyphs).united(glyphs).simplified()
 
 
-class ShockLabel(pg.TextItem):
-    """A :class:`pyqtgraph.TextItem` drawn on a halo (:func:`halo_path`) instead of a box."""
+class HaloLabel(pg.TextItem):
+    """A :class:`pyqtgraph.TextItem` drawn on a halo (:func:`halo_path`) over a translucent box
+    of the current theme's ``label_fill``."""
 
     def __init__(self, text: str, **kwargs: Any):
         kwargs["fill"] = None
         super().__init__(text, **kwargs)
+        self._fill_rgba: tuple[int, ...] | None = None
         self._halo: tuple[tuple[str, str, float], QPainterPath] | None = None
 
     def halo(self) -> QPainterPath:
@@ -50,7 +57,11 @@ class ShockLabel(pg.TextItem):
         return item.mapToParent(self._halo[1])
 
     def paint(self, p: QPainter, *args: Any) -> None:
-        super().paint(p, *args)  # (its transform; no box: no fill, no border)
+        rgba = look.theme().label_fill
+        if rgba != self._fill_rgba:  # (the theme changed)
+            self._fill_rgba = rgba
+            self.fill = pg.mkBrush(*rgba[:3], BOX_ALPHA)
+        super().paint(p, *args)  # (its transform and the box)
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(look.theme().plot_bg))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
