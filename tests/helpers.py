@@ -120,6 +120,22 @@ def window_case(win, qtbot, size, dock=False, scale=0.0, rounds=4):
     settle(qtbot, rounds)
 
 
+def swept_death_map(win, qtbot, size, scale, rows=6, columns=6, steps=120):
+    """The Death map of ``win`` at ``size`` and ``scale`` (see :func:`window_case`) after a sweep
+    of ``columns`` biases from -10 to 10 by ``rows`` lr factors from 1 to 100."""
+    from simulation import sweep
+
+    window_case(win, qtbot, size, scale=scale)
+    view = open_tab(win, "Death map")
+    spec = sweep.SweepSpec(bias=tuple(np.linspace(-10, 10, columns).tolist()),
+                           factor=tuple(np.geomspace(1, 100, rows).tolist()),
+                           shock_step=20, lr_steps=2, steps=steps)
+    view.start(sweep.Sweep(view.base_config(), spec))
+    qtbot.waitUntil(lambda: not view.runner.running, timeout=20_000)
+    settle(qtbot, 6)
+    return view
+
+
 def play(w, steps):
     """Run the window's simulation ``steps`` steps and show them."""
     w.controller.sim.run(steps)

@@ -1,5 +1,6 @@
-"""Colours and images of the death maps: a cell's state or recovery time as an RGBA pixel, the
-lr-factor axis (×1, ×10, ×100) and the colour key under the maps.
+"""Colours and images of the death maps: a cell's state or recovery time as an RGBA pixel and
+the colour key under the maps (the lr-factor axis, :class:`FactorAxis`, is in
+:mod:`widgets.death_map_axis`; re-exported here).
 """
 
 from __future__ import annotations
@@ -8,40 +9,18 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont, QFontMetrics
 
 from simulation.health import State
+from widgets.death_map_axis import FactorAxis
 from widgets.palette import STATE_COLORS
+
+__all__ = ["NEVER_COLOR", "RECOVERY_MAP", "UNTOUCHED_COLOR", "FactorAxis", "css_rgb",
+           "legend_text", "recovery_image", "state_image"]
 
 NEVER_COLOR = "#858585"  # not alive again by the end (grey, as dead; not in the colour map):
 # 3.7:1 against white ("never knocked out") and the light plot, 4.8:1 on the dark plot
 UNTOUCHED_COLOR = "#FFFFFF"  # never stopped being alive
 RECOVERY_MAP = pg.colormap.get("viridis")
-
-
-class FactorAxis(pg.AxisItem):
-    """A y axis over log10(factor), labelled ×1, ×10, ×100; as many labels as the axis's
-    height holds without overlapping (×1, ×3, ×10, ... or ×1, ×10, ... or every other decade)."""
-
-    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
-        lo, hi = sorted((minVal, maxVal))
-        if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
-            return []
-        font = self.style.get("tickFont") or QFont()
-        room = max(1, int(size // (1.5 * QFontMetrics(font).height())))  # labels that fit
-
-        def ticks(steps: tuple[float, ...], every: int = 1) -> list[float]:
-            vals = [math.log10(m) + e for e in range(math.floor(lo), math.ceil(hi) + 1)
-                    if e % every == 0 for m in steps]
-            return [v for v in vals if lo <= v <= hi]
-
-        choices = [ticks((1, 3) if hi - lo > 1.5 else (1, 2, 5))]
-        choices += [ticks((1,), every) for every in (1, 2, 5, 10)]
-        vals = next((v for v in choices if len(v) <= room), choices[-1][:room])
-        return [(1.0, vals)]
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        return [f"×{10 ** v:.3g}" for v in values]
 
 
 def state_image(states: np.ndarray) -> np.ndarray:

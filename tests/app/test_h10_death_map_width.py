@@ -7,28 +7,18 @@ not presenting, and at 1920x1080; every title is whole, over its own map, apart 
 
 import itertools
 
-import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF
 
 from app.settings import SCALES
-from simulation import sweep
-from tests.helpers import open_tab, settle, tab_page, window_case
+from tests.helpers import swept_death_map, tab_page
 
 CASES = [((1280, 720), s) for s in SCALES] + [((1280, 720), 0.0), ((1920, 1080), 0.0),
                                                ((1920, 1080), SCALES[0])]
 
 
 def _swept(win, qtbot, size, scale):
-    window_case(win, qtbot, size, scale=scale)
-    view = open_tab(win, "Death map")
-    spec = sweep.SweepSpec(bias=tuple(np.linspace(-10, 10, 6).tolist()),
-                           factor=tuple(np.geomspace(1, 100, 6).tolist()),
-                           shock_step=20, lr_steps=2, steps=120)
-    view.start(sweep.Sweep(view.base_config(), spec))
-    qtbot.waitUntil(lambda: not view.runner.running, timeout=20_000)
-    settle(qtbot, 6)
-    return view
+    return swept_death_map(win, qtbot, size, scale)
 
 
 def _visible(widget, top) -> QRect:
