@@ -127,8 +127,8 @@ def test_halos_are_filled_once_not_every_frame(win, qtbot, monkeypatch):
               if isinstance(i, HaloLabel) and i.isVisible()]
     assert len(labels) >= 3
     made = []
-    real = halo_label.halo_path
-    monkeypatch.setattr(halo_label, "halo_path", lambda *a: made.append(a) or real(*a))
+    real = halo_label.halo_image
+    monkeypatch.setattr(halo_label, "halo_image", lambda *a: made.append(a) or real(*a))
     image = QImage(800, 200, QImage.Format.Format_ARGB32_Premultiplied)
     painter = CountingPainter(image)
     try:
