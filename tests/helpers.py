@@ -136,6 +136,19 @@ def swept_death_map(win, qtbot, size, scale, rows=6, columns=6, steps=120):
     return view
 
 
+def catch_up_population(win, qtbot, view, rounds=4):
+    """``view`` (the Population tab's) caught up with the lanes' 40 steps, a bias shock of -10
+    and 20 steps more."""
+    c = win.controller
+    c.sim.run(40)
+    c.bias_shock(-10.0)
+    c.sim.run(20)
+    qtbot.waitUntil(lambda: view.follower.sync(c.sim, c.journal), timeout=10_000)
+    view.refresh(force=True)
+    settle(qtbot, rounds)
+    return view
+
+
 def play(w, steps):
     """Run the window's simulation ``steps`` steps and show them."""
     w.controller.sim.run(steps)

@@ -142,8 +142,9 @@ class PopulationDrawing(PopulationTexts):
     def _fit_label(axis: pg.AxisItem, labels: tuple[str, ...]) -> None:
         """The first of ``labels`` that fits ``axis``'s width in full (else the last)."""
         for label in labels:
-            if axis.labelText != label:
+            if axis.labelText != label:  # (placed again: pyqtgraph does so on a resize only)
                 axis.setLabel(label)
+                axis.resizeEvent()
             if axis.label.boundingRect().width() <= axis.width():
                 return
 

@@ -181,13 +181,30 @@ class ControlRow(QWidget):
 
 
 class Strip(pg.GraphicsLayoutWidget):
-    """The dropped-versus-dead strip's area: it asks for STRIP_MIN_H px and takes the height the
-    texts leave (a graphics view's own size hint, ~500 px, made the column scroll)."""
+    """The dropped-versus-dead strip's area, two images (``plots``, ``images``) of codes 0..3
+    in the colours ``rgb``: it asks for STRIP_MIN_H px and takes the height the texts leave (a
+    graphics view's own size hint, ~500 px, made the column scroll)."""
 
-    def __init__(self):
+    def __init__(self, rgb: list[tuple[int, int, int]]):
         super().__init__()
         self.setBackground(style.theme().plot_bg)
         self.setMinimumHeight(STRIP_MIN_H)
+        self.plots: list[pg.PlotItem] = []
+        self.images: list[pg.ImageItem] = []
+        lut = np.array(rgb, dtype=np.ubyte)
+        for i in range(2):
+            p = self.addPlot(row=i, col=0)
+            p.hideButtons()
+            p.setMenuEnabled(False)
+            p.setMouseEnabled(x=False, y=False)
+            p.hideAxis("bottom")
+            p.hideAxis("left")
+            img = pg.ImageItem(axisOrder="col-major")
+            img.setLookupTable(lut)
+            img.setLevels((0, 3))
+            p.addItem(img)
+            self.plots.append(p)
+            self.images.append(img)
 
     def sizeHint(self) -> QSize:
         return QSize(super().sizeHint().width(), STRIP_MIN_H)
@@ -218,13 +235,22 @@ class SideColumn(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.least = 0  # px: the column's width at least (see widgets.population_fit)
         self.fit()
+
+    def width_for(self, least: int) -> int:
+        """The column's least width for contents at least ``least`` px wide (MIN_SIDE at
+        least, with room for the margins and a scroll bar)."""
+        m = self.widget().layout().contentsMargins()
+        return max(MIN_SIDE, least + m.left() + m.right()
+                   + self.verticalScrollBar().sizeHint().width())
 
     def fit(self) -> None:
         """Width: MIN_SIDE..MAX_SIDE, but at least enough for the widest line that cannot wrap
         (the table's rows: wider with presentation fonts)."""
-        need = self.widget().minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
-        lo = max(MIN_SIDE, need)
+        m = self.widget().layout().contentsMargins()
+        lo = max(self.least,
+                 self.width_for(self.widget().minimumSizeHint().width() - m.left() - m.right()))
         hi = max(MAX_SIDE, lo)
         if (self.minimumWidth(), self.maximumWidth()) != (lo, hi):
             self.setMinimumWidth(lo)

@@ -46,9 +46,10 @@ CODE_LABELS = {FIRING: "firing", SILENT: "z ≤ 0 on this sample", DROPPED: "dro
                DEAD: "dead (for good)"}
 
 
-def strip_key() -> str:
-    """The strip's colour key, as HTML: a swatch (``██``) and the label of each code."""
-    return " &nbsp; ".join(
+def strip_key(sep: str = " &nbsp; ") -> str:
+    """The strip's colour key, as HTML: a swatch (``██``) and the label of each code, ``sep``
+    between them."""
+    return sep.join(
         f"<span style='color:{CODE_COLORS[c]}; background:{CODE_COLORS[c]}'>██</span>&nbsp;"
         + html.escape(CODE_LABELS[c]).replace(" ", "&nbsp;")
         for c in (FIRING, SILENT, DROPPED, DEAD))
@@ -146,7 +147,7 @@ class PopulationTexts:
             f"<style>td[align='right'], th {{ padding-left: {pad}px }} "
             f"th[align='left'] {{ padding-left: 2px }}</style>"
             f"<b>{counted(n, 'neuron')} per activation</b> {when}"
-            f"<table cellspacing='0' cellpadding='2' style='color:{th.text}'>{head}"
+            f"<table cellspacing='0' cellpadding='1' style='color:{th.text}'>{head}"
             f"{''.join(rows)}</table>")
         self.side.fit()  # the table's lane names may be wider than the column
         self.finding.setText(dropout_finding(pop))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
+    QGridLayout,
     QLabel,
     QProgressBar,
     QWidget,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 from simulation.health import SATURATION_THRESHOLD
 from simulation.population import Population
 from widgets import style
-from widgets.claim_controls import font, hbox, vbox, wrap_label
+from widgets.claim_controls import FONT_PT, font, hbox, vbox, wrap_label
 from widgets.claim_plots import plot_area
 from widgets.population_drawing import (
     BINS,
@@ -41,6 +42,7 @@ from widgets.population_drawing import (
     Y_TOP,
     PopulationDrawing,
 )
+from widgets.population_fit import ColumnFit
 from widgets.population_plots import (
     ControlRow,
     CountAxis,
@@ -115,7 +117,7 @@ class PopulationView(PopulationDrawing, QWidget):
         self._catch_up.timeout.connect(self._catch_up_slice)
         self._build()
         controller.frame.connect(self._on_frame)
-        self.side.fit()
+        self.column_fit.fit()
         controller.running_changed.connect(self._on_running)
 
     # --- construction ---------------------------------------------------------------------------
@@ -194,30 +196,22 @@ class PopulationView(PopulationDrawing, QWidget):
                                            | Qt.TextInteractionFlag.LinksAccessibleByMouse)
         self.table.linkHovered.connect(self.show_column_tip)
         self.finding = wrap_label(rich=True)
-        self.strip = Strip()
-        self.strip_plots: list[pg.PlotItem] = []
-        self.strip_images: list[pg.ImageItem] = []
-        lut = np.array([pg.mkColor(CODE_COLORS[c]).getRgb()[:3] for c in range(4)], dtype=np.ubyte)
-        for i in range(2):
-            p = self.strip.addPlot(row=i, col=0)
-            p.hideButtons()
-            p.setMenuEnabled(False)
-            p.setMouseEnabled(x=False, y=False)
-            p.hideAxis("bottom")
-            p.hideAxis("left")
-            img = pg.ImageItem(axisOrder="col-major")
-            img.setLookupTable(lut)
-            img.setLevels((0, 3))
-            p.addItem(img)
-            self.strip_plots.append(p)
-            self.strip_images.append(img)
+        self.strip = Strip([pg.mkColor(CODE_COLORS[c]).getRgb()[:3] for c in range(4)])
+        self.strip_plots, self.strip_images = self.strip.plots, self.strip.images
         self.strip_title = wrap_label(rich=True)
         self.strip_key = OutlinedKey(strip_key(), 10)  # (swatches outlined: light ones showed)
-
+        strip = QGridLayout()  # the key under the strip, or beside it (see ColumnFit)
+        strip.addWidget(self.strip, 0, 0)
+        strip.addWidget(self.strip_key, 1, 0)
+        strip.setColumnStretch(0, 1)
+        strip.setRowStretch(0, 1)
         right = vbox(self.status, self.progress, self.table, self.finding, self.strip_title,
-                     (self.strip, 1), self.strip_key)
+                     (strip, 1))
         right.setContentsMargins(4, 4, 8, 4)
         self.side = SideColumn(right)
+        self.column_fit = ColumnFit(self.side, [(lb, FONT_PT) for lb in (
+            self.status, self.table, self.finding, self.strip_title)] + [(self.strip_key, 10)],
+            self.table, strip, (strip_key(), strip_key("<br>")))
         body = hbox((self.plots, 1), self.side)
         body.setContentsMargins(0, 0, 0, 0)
         outer = vbox(self.controls, (body, 1))
@@ -253,7 +247,7 @@ class PopulationView(PopulationDrawing, QWidget):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:  # presentation fonts: the table is wider
-            self.side.fit()
+            self.column_fit.fit()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
