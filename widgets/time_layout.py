@@ -22,6 +22,7 @@ from widgets.plot_series import (
     PARAMS,
     PLOTS,
 )
+from widgets.plot_zone import Level, Zone
 
 # Short: rotated labels must fit plots ~100 px tall (a 1280x720 projector); the key column on
 # the right says the rest (band = min..max over the samples, line = mean, line styles).
@@ -89,16 +90,13 @@ class TimeLayout:
             self.plots[name].setXLink(self.plots[PLOTS[-1]])
 
         zp = self.plots["z"]
-        self.z_negative = pg.LinearRegionItem((-10 * LIN_LIMIT, 0.0), orientation="horizontal",
-                                              movable=False, brush=pg.mkBrush(DEAD_REGION),
-                                              pen=pg.mkPen(None))
+        # (bands and level lines painted by Qt alone: widgets.plot_zone)
+        self.z_negative = Zone(zp, (-10 * LIN_LIMIT, 0.0), pg.mkBrush(DEAD_REGION))
         self.z_negative.setZValue(-100)
-        zp.addItem(self.z_negative, ignoreBounds=True)
         for name in ("z", "a", "params"):
-            line = pg.InfiniteLine(0.0, angle=0, movable=False,
-                                   pen=pg.mkPen(ZERO_COLOR, width=1.5 if name == "z" else 1))
+            line = Level(self.plots[name], 0.0,
+                         pg.mkPen(ZERO_COLOR, width=1.5 if name == "z" else 1))
             line.setZValue(-50)
-            self.plots[name].addItem(line, ignoreBounds=True)
         # in the shaded region's visible part (bottom left), hidden where it does not fit there
         self.z_label = pg.TextItem("z ≤ 0", color=style.theme().muted, anchor=(0, 1))
         self.z_label.setFont(_font(FONT_PT))
@@ -107,14 +105,10 @@ class TimeLayout:
         zp.vb.sigResized.connect(lambda _vb: self._place_z_label())
 
         gp = self.plots["grad"]
-        self.rail_zone = pg.LinearRegionItem((-2.0, -1.0), orientation="horizontal", movable=False,
-                                             brush=pg.mkBrush("#00000010"), pen=pg.mkPen(None))
+        self.rail_zone = Zone(gp, (-2.0, -1.0), pg.mkBrush("#00000010"))
         self.rail_zone.setZValue(-100)
-        gp.addItem(self.rail_zone, ignoreBounds=True)
-        self.rail_edge = pg.InfiniteLine(
-            -1.0, angle=0, movable=False,
-            pen=pg.mkPen(ZERO_COLOR, width=1, style=Qt.PenStyle.DashLine))
-        gp.addItem(self.rail_edge, ignoreBounds=True)
+        self.rail_edge = Level(gp, -1.0,
+                               pg.mkPen(ZERO_COLOR, width=1, style=Qt.PenStyle.DashLine))
         # beside the rail, in the key column (placed by TimeRanges._place_rail_label): inside
         # the plot its box hid the start of the rails
         self.rail_label = pg.TextItem("exactly 0", color="#333333", anchor=(0, 0.5))
