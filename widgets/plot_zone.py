@@ -23,15 +23,14 @@ def _span(x0: float, x1: float) -> tuple[float, float]:
     return x0 - d, x1 + d
 
 
-class Zone(QGraphicsRectItem):
-    """A band from y0 to y1 across ``plot``'s x range (``LinearRegionItem``'s region API)."""
+class _Spanning:
+    """Keeps an item's x extent (``_x``) the view box's x range and a margin."""
 
-    def __init__(self, plot: pg.PlotItem, region: tuple[float, float], brush: QBrush):
-        super().__init__()
-        self._y = (float(min(region)), float(max(region)))
+    _x: tuple[float, float]
+
+    def _follow(self, plot: pg.PlotItem) -> None:
+        """Add this item to ``plot`` and follow its x range from now on."""
         self._x = _span(*plot.vb.viewRange()[0])
-        self.setPen(pg.mkPen(None))
-        self.setBrush(brush)
         self._apply()
         plot.addItem(self, ignoreBounds=True)
         plot.vb.sigXRangeChanged.connect(self._on_x)
@@ -39,6 +38,20 @@ class Zone(QGraphicsRectItem):
     def _on_x(self, _vb: object, x: tuple[float, float]) -> None:
         self._x = _span(*x)
         self._apply()
+
+    def _apply(self) -> None:
+        raise NotImplementedError
+
+
+class Zone(_Spanning, QGraphicsRectItem):
+    """A band from y0 to y1 across ``plot``'s x range (``LinearRegionItem``'s region API)."""
+
+    def __init__(self, plot: pg.PlotItem, region: tuple[float, float], brush: QBrush):
+        super().__init__()
+        self._y = (float(min(region)), float(max(region)))
+        self.setPen(pg.mkPen(None))
+        self.setBrush(brush)
+        self._follow(plot)
 
     def _apply(self) -> None:
         (x0, x1), (y0, y1) = self._x, self._y
@@ -54,21 +67,14 @@ class Zone(QGraphicsRectItem):
             self._apply()
 
 
-class Level(QGraphicsLineItem):
+class Level(_Spanning, QGraphicsLineItem):
     """A horizontal line at y across ``plot``'s x range (``InfiniteLine``'s value API)."""
 
     def __init__(self, plot: pg.PlotItem, y: float, pen: QPen):
         super().__init__()
         self._y = float(y)
-        self._x = _span(*plot.vb.viewRange()[0])
         self.setPen(pen)
-        self._apply()
-        plot.addItem(self, ignoreBounds=True)
-        plot.vb.sigXRangeChanged.connect(self._on_x)
-
-    def _on_x(self, _vb: object, x: tuple[float, float]) -> None:
-        self._x = _span(*x)
-        self._apply()
+        self._follow(plot)
 
     def _apply(self) -> None:
         self.setLine(QLineF(self._x[0], self._y, self._x[1], self._y))
