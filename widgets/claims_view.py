@@ -10,6 +10,7 @@ per timer tick. The cost row reuses the session's complete timing from the Activ
 from __future__ import annotations
 
 import html
+import math
 import time
 
 import pyqtgraph as pg
@@ -54,6 +55,7 @@ CELL_LEAST_PT = 7  # the cells' font shrinks down to this size to show both star
 THREE_LEAST_PT = 10  # ... and down to this one to show the measured number as a third line
 SEED_WORD, HERE_WORD = "tutorial", "here"  # a cell's first words: whose stars the line holds
 CELL_PAD = (8, 4)  # px a cell's text leaves free across and down (the item's margins)
+HEADER_LEAST_PT = 8  # the row headers' font shrinks down to this size to fit a row's height
 
 
 def _wrap(widget: QWidget) -> QVBoxLayout:
@@ -109,6 +111,7 @@ class ClaimsView(ClaimView):
         self._cell_font = QFont(self.table.font())  # the cells' font: the table's, or smaller
         self.table.installEventFilter(self)
         self.table.viewport().installEventFilter(self)
+        self.table.verticalHeader().installEventFilter(self)
 
         top = hbox(self.epochs, self.seeds, self.run_button, (self.progress, 1), (self.stage, 2))
         self.setLayout(vbox(wrap_label(INTRO), top, (self.table, 1), detail_box))
@@ -212,6 +215,7 @@ class ClaimsView(ClaimView):
         cols, rows = table.columnCount(), table.rowCount()
         room = table.viewport().size()  # (the sections stretch to share it; they may not yet)
         width, height = room.width() // cols - CELL_PAD[0], room.height() // rows - CELL_PAD[1]
+        self._fit_headers(height)
         large = table.font()
         every = [t for row in self.cell_texts(True) for t in row]
         least = min(THREE_LEAST_PT, large.pointSizeF())
@@ -226,6 +230,18 @@ class ClaimsView(ClaimView):
         self._three_lines, self._cell_font = three, cell_font
         return changed
 
+    def _fit_headers(self, height: int) -> None:
+        """The row headers in the largest font (the header's at most) in which each fits a
+        row's ``height`` (presenting at 1280x720, "Activation cost (numpy)" was cut)."""
+        header = self.table.verticalHeader()
+        texts = [header_text(m) for m in claims.METRICS]
+        fit = fitting_font(texts, math.inf, header.font(), HEADER_LEAST_PT, height)
+        header_font = fit[0] if fit else font(HEADER_LEAST_PT, bold=True)
+        for r in range(self.table.rowCount()):
+            item = self.table.verticalHeaderItem(r)
+            if item is not None and item.font() != header_font:
+                item.setFont(header_font)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self.table_cells:
@@ -236,7 +252,8 @@ class ClaimsView(ClaimView):
         number shown if a line fits; a smaller font if the stars would not fit)."""
         kind = event.type()
         if ((obj is self.table.viewport() and kind == QEvent.Type.Resize)
-                or (obj is self.table and kind == QEvent.Type.FontChange)):
+                or (obj in (self.table, self.table.verticalHeader())
+                    and kind == QEvent.Type.FontChange)):
             if self._fit_cells():
                 self.refresh()
         return False

@@ -2,8 +2,8 @@
 beside seed 000's "ReLU 1.0x, Leaky ReLU 1.1x, ELU 1.5x".
 
 Measure starts a :class:`simulation.cost.CostRun`, one timing per timer tick; the table and the
-bar chart (cost relative to ReLU, log scale; black diamonds = the seed's numbers) follow, and
-once complete a note on what was (and was not) measured. A
+bar chart (cost relative to ReLU, log scale; black diamonds = the seed's numbers; until then a
+hint to press Measure) follow, and once complete a note on what was (and was not) measured. A
 complete timing is kept in the session's :class:`simulation.cost.SharedCost` (if given), where the
 star table reuses it, so the two tabs show the same numbers.
 """
@@ -49,6 +49,10 @@ CLAIM = ("Tutorial 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slowe
 HEADERS = ("activation", "forward\nms", "backward\nms", "total\nms", "×\nReLU", "tutorial\n× ReLU")
 NAMES = tuple(activations.ACTIVATIONS)
 LEGEND = "Bars: measured here. ◆ = the tutorial's claimed ratio."
+EMPTY_HINT = "Press Measure to time each activation"  # drawn in the plot while it has no bars
+EMPTY_PT = 13  # its font size (times the presentation scale), smaller where the plot is narrow
+Y_LABELS = ("forward + backward, × ReLU (log)", "time, × ReLU (log)")  # the y axis's title: the
+# first that fits the plot's height (a short plot, 1280x720 presenting, cut the long one)
 MEASURED_NOTE = (  # shown once a measurement is complete: why its ratios can differ
     f"Measured: this app's numpy functions on {cost.DEFAULT_SIZE:,} float64 values, each "
     "operation (comparison, where, exp, tanh, ...) a separate numpy pass with its own temporary "
@@ -101,7 +105,7 @@ class CostView(ClaimView):
 
         self.plots = plot_area()
         self.plots.setMinimumWidth(78 + SLOT_PX * len(NAMES))  # (78: the left axis)
-        self.plot = make_plot(self.plots, 0, "forward + backward, × ReLU (log)", log_y=True)
+        self.plot = make_plot(self.plots, 0, Y_LABELS[0], log_y=True)
         self.plot.getAxis("bottom").setToolTip(
             "Left to right: " + ", ".join(activations.get(n).label for n in NAMES))
         self.plot.setXRange(-0.5, len(NAMES) - 0.5, padding=0)
@@ -113,6 +117,8 @@ class CostView(ClaimView):
                              for _ in NAMES]
         self.plot.addItem(self.bars)
         self.plot.addItem(self.seed_marks)
+        self.hint = pg.TextItem(EMPTY_HINT, anchor=(0.5, 0.5), color=th.muted)
+        self.plot.addItem(self.hint)
         for label in self.value_labels:
             label.setFont(font(VALUE_PT[0], bold=True))
             label.textItem.document().setDocumentMargin(LABEL_MARGIN)  # (4 px by default)
@@ -219,7 +225,30 @@ class CostView(ClaimView):
             label.setAngle(90 if upright else 0)
             label.setAnchor((-gap / length, 0.5) if upright else (0.5, 1 + gap / line))
             extents.append(gap + (length if upright else line))
-        self.plot.setYRange(self._base, self._y_top(max(extents, default=0.0) + 2), padding=0)
+        top = self._y_top(max(extents, default=0.0) + 2)
+        self.plot.setYRange(self._base, top, padding=0)
+        self._fit_hint(slot * len(NAMES), (self._base + top) / 2)
+        self._fit_y_label()
+
+    def _fit_hint(self, width: float, middle: float) -> None:
+        """The hint in the middle of an empty plot (``width`` px wide; ``middle``: the log10
+        value at half its height) in the largest font that fits it; hidden once there are bars."""
+        self.hint.setVisible(not self._tops)
+        big = QFont()
+        big.setPointSizeF(EMPTY_PT * style.scales()[0])
+        fit = fitting_font([EMPTY_HINT], width - 8, big, TICK_LEAST_PT)
+        self.hint.setFont(fit[0] if fit else font(TICK_LEAST_PT))
+        self.hint.setPos((len(NAMES) - 1) / 2, middle)
+
+    def _fit_y_label(self) -> None:
+        """The y axis's title: the longest of :data:`Y_LABELS` as long as the plot is tall."""
+        axis = self.plot.getAxis("left")
+        for text in Y_LABELS:
+            if axis.labelText != text:
+                axis.setLabel(text)  # (its style kept)
+            if axis.label.boundingRect().width() <= self.plot.vb.height():
+                break
+        axis.resizeEvent()  # the title centred again (a new text or style does not move it)
 
     def _y_top(self, label_px: float) -> float:
         """The top of the y axis: room above every bar for its value (reaching ``label_px``
