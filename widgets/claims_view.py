@@ -15,7 +15,7 @@ import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QHeaderView,
     QProgressBar,
@@ -37,7 +37,7 @@ from widgets.claim_common import (
     vbox,
     wrap_label,
 )
-from widgets.style import lane_color
+from widgets.style import lane_color, readable
 
 INTRO = ("Tutorial 000's star table (“Empirical Results Summary”), rebuilt from what this app "
          "measures. More stars are always better: less cost, faster convergence, less "
@@ -94,8 +94,7 @@ class ClaimsView(ClaimView):
         self.table = QTableWidget(len(claims.METRICS), len(claims.COLUMNS))
         self.table.setHorizontalHeaderLabels([activations.get(a).label for a in claims.COLUMNS])
         self.table.setVerticalHeaderLabels([header_text(m) for m in claims.METRICS])
-        for c, a in enumerate(claims.COLUMNS):
-            self.table.horizontalHeaderItem(c).setForeground(pg.mkColor(lane_color(a)))
+        self._color_headers()
         self.table.setFont(font(14))
         self.table.horizontalHeader().setFont(font(12, bold=True))
         self.table.verticalHeader().setFont(font(12, bold=True))
@@ -242,10 +241,20 @@ class ClaimsView(ClaimView):
             if item is not None and item.font() != header_font:
                 item.setFont(header_font)
 
+    def _color_headers(self) -> None:
+        """Each column's title in its lane's colour, made readable on the header's background
+        (the dark theme's blue on its grey header was 2.5:1)."""
+        bg = self.palette().color(QPalette.ColorRole.Button).name()  # (the header's, inherited)
+        for c, a in enumerate(claims.COLUMNS):
+            ink = readable(lane_color(a), bg)
+            self.table.horizontalHeaderItem(c).setForeground(pg.mkColor(ink))
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange and self.table_cells:
-            self.refresh()  # a theme change: the cells' backgrounds and ink
+        if event.type() == QEvent.Type.PaletteChange:
+            self._color_headers()
+            if self.table_cells:
+                self.refresh()  # a theme change: the cells' backgrounds and ink
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """When the table is resized or its font changes: fit the cells again (the measured

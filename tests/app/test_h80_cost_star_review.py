@@ -84,3 +84,21 @@ def test_star_row_headers_keep_the_header_font_where_they_fit(win, qtbot):
     for r in range(view.table.rowCount()):
         font = view.table.verticalHeaderItem(r).data(Qt.ItemDataRole.FontRole) or header.font()
         assert font.pointSizeF() == header.font().pointSizeF()
+
+
+def test_star_column_titles_are_readable_in_both_themes(win, qtbot):
+    """Each column's title in its lane's colour, at 4.5:1 at least against the header's
+    background, also after a switch to the dark theme (its blue on the grey header: 2.5:1)."""
+    from PySide6.QtGui import QPalette
+
+    from widgets import style
+
+    view = open_tab(win, "Star table")
+    for theme in ("light", "dark", "light"):
+        win.presentation.set_theme(theme, persist=False)
+        settle(qtbot)
+        header = view.table.horizontalHeader()
+        bg = header.palette().color(QPalette.ColorRole.Button).name()
+        for c in range(view.table.columnCount()):
+            ink = view.table.horizontalHeaderItem(c).foreground().color().name()
+            assert style.contrast_ratio(ink, bg) >= 4.5, (theme, c, ink, bg)
