@@ -19,6 +19,7 @@ from simulation.engine import Simulation
 from widgets import style as look
 from widgets.halo_label import HaloLabel
 from widgets.plot_series import PLOTS
+from widgets.plot_zone import Mark
 
 # shock markers kept at most (the newest), left of the view and in all: each costs ~0.25 MB and
 # ~0.3 ms of every frame (its five labels follow every change of view), and a long live run, shock
@@ -110,7 +111,7 @@ class Marker:
     """A shock: a dashed vertical line and a label on every plot."""
 
     event: dict[str, Any]
-    lines: dict[str, pg.InfiniteLine] = field(default_factory=dict)
+    lines: dict[str, Mark] = field(default_factory=dict)
     labels: dict[str, pg.TextItem] = field(default_factory=dict)
     texts: tuple[str, ...] = ()  # label_texts(event)
     widths: tuple[float, ...] = (-1.0,)  # the label height measured at, then the texts' widths
@@ -132,7 +133,7 @@ class ShockMarkers:
         gone = self.markers if count is None else self.markers[:count]
         for marker in gone:
             for name in PLOTS:
-                self.plots[name].removeItem(marker.lines[name])
+                marker.lines[name].detach()
                 self.plots[name].removeItem(marker.labels[name])
         if count is None:
             self.markers = []
@@ -155,19 +156,16 @@ class ShockMarkers:
         step = float(event["step"])
         marker = Marker(dict(event), texts=label_texts(event))
         for name in PLOTS:
-            line = pg.InfiniteLine(step, angle=90, movable=False,
-                                   pen=pg.mkPen(look.theme().shock, width=look.lw(2),
-                                                style=Qt.PenStyle.DashLine))
+            line = Mark(self.plots[name], step,  # (painted by Qt: widgets.plot_zone)
+                        pg.mkPen(look.theme().shock, width=look.lw(2), style=Qt.PenStyle.DashLine))
             line.setZValue(80)
-            # A plain TextItem at the top of the view, not the line's own label: pyqtgraph clips
-            # and misplaces InfLineLabel text on these plots.
-            # (on an opaque box of the plot's background: readable over the curves)
+            # A label at the top of the view, not the line's own: pyqtgraph clipped and misplaced
+            # InfLineLabel text on these plots (on a halo: readable over the curves)
             label = HaloLabel(event_label(event), color=look.theme().shock, anchor=LABEL_ANCHOR)
             label.setFont(label_font())
             label.setToolTip(f"{event_label(event)} at step {int(step):,}")  # (a shorter text)
             label.setZValue(81)
             label.setPos(step, self._yrange.get(name, (0.0, 1.0))[1])
-            self.plots[name].addItem(line, ignoreBounds=True)
             self.plots[name].addItem(label, ignoreBounds=True)
             marker.lines[name] = line
             marker.labels[name] = label

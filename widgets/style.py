@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from simulation.health import State
 from widgets import palette
-from widgets.plot_zone import Level, Zone
+from widgets.plot_zone import Level, Mark, Zone
 
 
 @dataclass(frozen=True)
@@ -244,7 +244,7 @@ def _restyle_item(item: Any, cmap: dict[str, QColor]) -> None:
         swap(item.opts.get("brush"), lambda b: item.setOpts(brush=b), _brush)
     elif isinstance(item, pg.InfiniteLine):
         swap(item.pen, item.setPen)
-    elif isinstance(item, Level):
+    elif isinstance(item, (Level, Mark)):
         swap(item.pen(), item.setPen)
     elif isinstance(item, Zone):
         swap(item.brush(), item.setBrush, _brush)

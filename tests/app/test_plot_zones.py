@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 from tests.helpers import play, settle
 from widgets import style
-from widgets.plot_zone import Level, Zone
+from widgets.plot_zone import Level, Mark, Zone
 
 
 def test_bands_and_levels_span_the_x_range_as_it_grows(win, qtbot):
@@ -54,13 +54,36 @@ def test_bands_and_levels_follow_the_theme(win, qtbot):
     assert dark != light
 
 
-def test_only_shock_markers_are_python_spanned_items(win, qtbot):
-    play(win, 1500)  # a bias shock at step 300: its markers' lines are InfiniteLines
+def test_no_python_spanned_items_are_left(win, qtbot):
+    play(win, 1500)  # a bias shock at step 300: a marker's line on each of the 5 plots
     settle(qtbot)
     items = win.plots.view.scene().items()
-    assert not [i for i in items if isinstance(i, pg.LinearRegionItem)]
-    markers = {id(line) for m in win.plots.markers for line in m.lines.values()}
-    assert [i for i in items if isinstance(i, pg.InfiniteLine)
-            and id(i) not in markers] == []
+    assert not [i for i in items if isinstance(i, (pg.LinearRegionItem, pg.InfiniteLine))]
     assert sum(isinstance(i, Zone) for i in items) == 2
     assert sum(isinstance(i, Level) for i in items) == 4
+    assert sum(isinstance(i, Mark) for i in items) == 5
+
+
+def test_shock_lines_span_each_plot_and_go_with_their_marker(win, qtbot):
+    c = win.controller
+    for k in range(3):
+        c.sim.run(400)
+        c.bias_shock(-4.0 if k % 2 else 4.0)
+    play(win, 400)
+    settle(qtbot)
+    plots = win.plots
+    assert len(plots.markers) == 4  # (the preset's own shock at step 300, and these three)
+    for marker in plots.markers:
+        for name, line in marker.lines.items():
+            y0, y1 = plots.plots[name].vb.viewRange()[1]
+            seg = line.line()
+            assert seg.x1() == seg.x2() == marker.event["step"] == line.value()
+            assert min(seg.y1(), seg.y2()) < y0 and max(seg.y1(), seg.y2()) > y1
+            assert line.scene() is plots.view.scene() and line.isVisible()
+    old = plots.markers[0].lines["loss"]
+    plots._remove_markers(1)
+    assert old.scene() is None and len(plots.markers) == 3
+    play(win, 50)  # (a removed line no longer follows its plot's range)
+    settle(qtbot)
+    plots._remove_markers()
+    assert not [i for i in plots.view.scene().items() if isinstance(i, Mark)]

@@ -16,6 +16,7 @@ from simulation.engine import Simulation
 from simulation.history import INDEX, History
 from tests.widgets.test_shock_labels7 import misplaced
 from widgets.decimate import BinReducer, bin_size, flat_mask, run_ends
+from widgets.plot_zone import Mark
 from widgets.time_plots import PLOTS, TimePlots, event_label, nice_step, pow10_label
 
 
@@ -33,8 +34,9 @@ def finite_xy(curve: pg.PlotCurveItem) -> tuple[np.ndarray, np.ndarray]:
     return x[ok], y[ok]
 
 
-def markers_in(plot: pg.PlotItem) -> list[pg.InfiniteLine]:
-    return [it for it in plot.items if isinstance(it, pg.InfiniteLine) and it.angle == 90]
+def markers_in(plot: pg.PlotItem) -> list[Mark]:
+    """The shock markers' vertical lines in ``plot``."""
+    return [it for it in plot.items if isinstance(it, Mark)]
 
 
 # --- the widget -----------------------------------------------------------------------------------
