@@ -15,15 +15,13 @@ import time
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QHeaderView,
     QProgressBar,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
 )
 
 from simulation import activations, claims, cost
@@ -33,10 +31,10 @@ from widgets.claim_common import (
     fitting_font,
     font,
     hbox,
-    side_panel,
     vbox,
     wrap_label,
 )
+from widgets.claims_fit import INTRO_SHARE, STAGE_SHARE, TextBox, capped
 from widgets.style import lane_color, readable
 
 INTRO = ("Tutorial 000's star table (“Empirical Results Summary”), rebuilt from what this app "
@@ -56,13 +54,6 @@ THREE_LEAST_PT = 10  # ... and down to this one to show the measured number as a
 SEED_WORD, HERE_WORD = "tutorial", "here"  # a cell's first words: whose stars the line holds
 CELL_PAD = (8, 4)  # px a cell's text leaves free across and down (the item's margins)
 HEADER_LEAST_PT = 8  # the row headers' font shrinks down to this size to fit a row's height
-
-
-def _wrap(widget: QWidget) -> QVBoxLayout:
-    layout = QVBoxLayout()
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(widget)
-    return layout
 
 
 class ClaimsView(ClaimView):
@@ -90,7 +81,7 @@ class ClaimsView(ClaimView):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.hide()
-        self.stage = wrap_label()
+        self.stage = capped("", STAGE_SHARE)  # (the intro's and its height capped: the table's)
         self.table = QTableWidget(len(claims.METRICS), len(claims.COLUMNS))
         self.table.setHorizontalHeaderLabels([activations.get(a).label for a in claims.COLUMNS])
         self.table.setVerticalHeaderLabels([header_text(m) for m in claims.METRICS])
@@ -104,8 +95,7 @@ class ClaimsView(ClaimView):
         self.table.setWordWrap(True)
         self.table.currentCellChanged.connect(lambda row, col, *_: self.show_cell(row, col))
         self.detail = wrap_label("", 12)
-        detail_box = side_panel(_wrap(self.detail))
-        detail_box.setFixedHeight(4 * QFontMetrics(self.detail.font()).lineSpacing() + 8)
+        detail_box = TextBox(self.detail)  # as tall as its text
         self._three_lines = True  # room for the measured number under the stars
         self._cell_font = QFont(self.table.font())  # the cells' font: the table's, or smaller
         self.table.installEventFilter(self)
@@ -113,7 +103,7 @@ class ClaimsView(ClaimView):
         self.table.verticalHeader().installEventFilter(self)
 
         top = hbox(self.epochs, self.seeds, self.run_button, (self.progress, 1), (self.stage, 2))
-        self.setLayout(vbox(wrap_label(INTRO), top, (self.table, 1), detail_box))
+        self.setLayout(vbox(capped(INTRO, INTRO_SHARE), top, (self.table, 1), detail_box))
         self.runner.progressed.connect(self._show_stage)
         self.refresh()
 

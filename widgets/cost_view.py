@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from simulation import activations, cost
 from widgets import style
+from widgets.capped_label import CappedLabel
 from widgets.claim_common import (
     ClaimView,
     fit_columns,
@@ -59,6 +60,9 @@ MEASURED_NOTE = (  # shown once a measurement is complete: why its ratios can di
     "array. Not measured: a framework's fused kernel, one pass bound by memory traffic rather "
     "than arithmetic, where a costlier formula adds little time: the tutorial's small ratios "
     "may come from timings of that kind (it does not say how it timed them).")
+CLAIM_SHARE, NOTE_SHARE = 0.2, 0.25  # their most height, a share of their column's: presenting
+# at 1280x720 the claim (6 lines) left the table too short for its 7 rows, and the note (9) the
+# plot 164 px; in a smaller font where need be (never under the normal one)
 PANEL_WIDTH = (360, 640)  # the left column's least width, and its width unless the table needs
 # more (the chart gets the rest; in a narrow window the column gives way and the table scrolls)
 VALUE_PT = (11, 8)  # the bars' value labels: largest and least font sizes, then turned upright
@@ -98,7 +102,9 @@ class CostView(ClaimView):
         self.progress = QProgressBar()
         self.table = results_table(HEADERS)
         self.table.setFont(font())
-        panel = TablePanel(vbox(wrap_label(CLAIM), form(("Repeats", self.repeats)),
+        claim = CappedLabel(CLAIM_SHARE)
+        claim.setText(CLAIM)
+        panel = TablePanel(vbox(claim, form(("Repeats", self.repeats)),
                                 self.run_button, self.progress, (self.table, 1)),
                            self.table, PANEL_WIDTH[1])
         panel.setMinimumWidth(PANEL_WIDTH[0])
@@ -125,7 +131,8 @@ class CostView(ClaimView):
             self.plot.addItem(label)
         self._tick_font = QFont(self.plot.getAxis("bottom").style["tickFont"])
         self._tops: dict[int, float] = {}  # bar index -> log10 of the top of its bar or ◆
-        self.note = wrap_label(MEASURED_NOTE)
+        self.note = CappedLabel(NOTE_SHARE)
+        self.note.setText(MEASURED_NOTE)
         self.note.hide()  # (until a measurement is complete)
         self.place(panel, wrap_label(LEGEND), self.note, (self.plots, 1))
         self.plot.vb.sigResized.connect(self.fit_labels)
