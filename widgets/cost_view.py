@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from simulation import activations, cost
 from widgets import style
-from widgets.capped_label import CappedLabel
 from widgets.claim_common import (
     ClaimView,
     fit_columns,
@@ -41,6 +40,7 @@ from widgets.claim_common import (
     wrap_label,
 )
 from widgets.claim_controls import FittedPanel
+from widgets.claims_fit import capped
 from widgets.style import lane_color
 
 CLAIM = ("Tutorial 000: “ReLU 1.0x (baseline), Leaky ReLU 1.1x (slightly slower), ELU 1.5x "
@@ -102,9 +102,7 @@ class CostView(ClaimView):
         self.progress = QProgressBar()
         self.table = results_table(HEADERS)
         self.table.setFont(font())
-        claim = CappedLabel(CLAIM_SHARE)
-        claim.setText(CLAIM)
-        panel = TablePanel(vbox(claim, form(("Repeats", self.repeats)),
+        panel = TablePanel(vbox(capped(CLAIM, CLAIM_SHARE), form(("Repeats", self.repeats)),
                                 self.run_button, self.progress, (self.table, 1)),
                            self.table, PANEL_WIDTH[1])
         panel.setMinimumWidth(PANEL_WIDTH[0])
@@ -131,8 +129,7 @@ class CostView(ClaimView):
             self.plot.addItem(label)
         self._tick_font = QFont(self.plot.getAxis("bottom").style["tickFont"])
         self._tops: dict[int, float] = {}  # bar index -> log10 of the top of its bar or ◆
-        self.note = CappedLabel(NOTE_SHARE)
-        self.note.setText(MEASURED_NOTE)
+        self.note = capped(MEASURED_NOTE, NOTE_SHARE)
         self.note.hide()  # (until a measurement is complete)
         self.place(panel, wrap_label(LEGEND), self.note, (self.plots, 1))
         self.plot.vb.sigResized.connect(self.fit_labels)
