@@ -14,7 +14,9 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -81,8 +83,8 @@ def versions():
 def kill_writer(tmp_path, kind, a, b, suffix, rng):
     """Start a writer of versions a and b, kill it at a random moment; the target's bytes and
     whether a temporary file was left (the kill hit a save)."""
-    folder = tmp_path / f"{kind}-{rng.random():.6f}"
-    folder.mkdir()
+    folder = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=tmp_path))  # (a random name by six
+    # digits met an earlier one: two of hundreds of kills drew the same, a 1-in-20 flake)
     target = folder / f"saved{suffix}"
     pa, pb = folder.parent / f"{folder.name}.a", folder.parent / f"{folder.name}.b"
     for p, v in ((pa, a), (pb, b)):
