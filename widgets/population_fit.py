@@ -60,6 +60,7 @@ class ColumnFit(QObject):
                  grid: QGridLayout, keys: tuple[str, str]):
         super().__init__(column)
         self.column, self.texts, self.table = column, texts, table
+        self._normal_pt = {id(label): pt for label, pt in texts}  # (by label)
         self.grid, self.keys = grid, keys
         self.strip = grid.itemAtPosition(0, 0).widget()
         self.key = grid.itemAtPosition(1, 0).widget()
@@ -119,7 +120,7 @@ class ColumnFit(QObject):
     def width_at(self, size: float) -> int:
         """The column's width with its texts at ``size``: the table's rows (they do not wrap),
         or ``share``, whichever is wider (see SideColumn.fit)."""
-        pt = dict((id(lb), p) for lb, p in self.texts)[id(self.table)]
+        pt = self._normal_pt[id(self.table)]
         least = self._layout("w", self.table.text(), self._font(self.table, pt, size))
         return max(self.column.width_for(least), self.share)
 
@@ -129,7 +130,7 @@ class ColumnFit(QObject):
         layout = self.column.widget().layout()
         m = layout.contentsMargins()
         width = self.width_at(size) - m.left() - m.right()
-        pts = {id(lb): p for lb, p in self.texts}
+        pts = self._normal_pt
         total, shown = m.top() + m.bottom(), 0
         for i in range(layout.count()):
             item = layout.itemAt(i)
