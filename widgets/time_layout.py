@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGraphicsView, QVBoxLayout
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QVBoxLayout
 
 from widgets import style
 from widgets.palette import DEAD_REGION, ZERO_COLOR
 from widgets.plot_axes import FitAxis, LogAxis, StepAxis
+from widgets.plot_grid import GridLines
 from widgets.plot_items import FONT_PT, LABEL_PT, _font
 from widgets.plot_series import (
     GRAD_LABELS,
@@ -50,6 +51,7 @@ class TimeLayout:
         outer.addWidget(self.view, 1)
 
         self.plots: dict[str, pg.PlotItem] = {}
+        self.grids: dict[str, GridLines] = {}
         for row, name in enumerate(PLOTS):
             # every plot's step axis ticks alike (the grid lines line up); the last one's labels
             # are spaced by their width (StepAxis): they never touch on a narrow window
@@ -61,12 +63,18 @@ class TimeLayout:
             p.hideButtons()
             p.disableAutoRange()
             # Grid: opaque light grey (translucent grid lines cost ~15 ms a frame in Qt's raster
-            # engine; opaque ones ~nothing). tickAlpha=255 keeps the tick pen's own colour.
-            p.showGrid(x=True, y=True)
+            # engine; opaque ones ~nothing), in the axes' tick pen, drawn by GridLines (not by
+            # the axes: see widgets.plot_grid); the axes draw no tick marks of their own, and
+            # a tick label only inside the axis (as when the grid made it as tall as the view)
             for ax in ("left", "bottom"):
                 p.getAxis(ax).setTickPen(pg.mkPen(GRID_COLOR))
-                p.getAxis(ax).setStyle(tickAlpha=255, maxTickLevel=0)
-                p.getAxis(ax).setZValue(-200)  # grid lines under the curves, not over them
+                p.getAxis(ax).setStyle(tickAlpha=255, maxTickLevel=0, tickLength=0,
+                                       hideOverlappingLabels=True)
+                # the data area's repaint reaches a pixel or two into the axes (Qt widens
+                # every exposed item's rect): a cached axis is blitted, not painted again
+                p.getAxis(ax).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+                p.getAxis(ax).setZValue(-200)  # (under the view, as when they drew the grid)
+            self.grids[name] = GridLines(p)
             p.layout.setContentsMargins(0, 2, 0, 2)
             # SI prefixes re-render the label HTML per range change (the hidden top and right
             # axes follow the ranges too: ~40 µs each per change of the step axis)

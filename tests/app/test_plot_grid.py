@@ -1,0 +1,69 @@
+"""The time plots' grid: one item a plot draws a line at each value its left and bottom axes
+tick, so that the axes (their tick labels too) are not repainted with every frame's curves, as
+they were when they drew the grid across the view themselves."""
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from tests.helpers import open_window, play, settle
+from widgets.plot_series import PLOTS
+
+
+def _tick_positions(axis) -> list[float]:
+    """Scene x (bottom axis) or y (left axis) of each tick the axis' own drawing places."""
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        specs = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    ticks = specs[1] if specs else []
+    at = [axis.mapToScene(p1) for _pen, p1, _p2 in ticks]
+    return sorted(p.x() if axis.orientation == "bottom" else p.y() for p in at)
+
+
+def test_grid_lines_sit_where_the_axes_tick(win, qtbot):
+    play(win, 3000)
+    settle(qtbot)
+    for name in PLOTS:
+        plot, grid = win.plots.plots[name], win.plots.grids[name]
+        lines = grid.lines()
+        vb = plot.vb
+        xs = sorted(vb.mapViewToScene(QPointF(ln.x1(), 0)).x() for ln in lines
+                    if ln.x1() == ln.x2())
+        ys = sorted(vb.mapViewToScene(QPointF(0, ln.y1())).y() for ln in lines
+                    if ln.y1() == ln.y2())
+        for got, axis in ((xs, plot.getAxis("bottom")), (ys, plot.getAxis("left"))):
+            want = _tick_positions(axis)
+            assert want, (name, axis.orientation)
+            assert len(got) == len(want), (name, axis.orientation, got, want)
+            assert all(abs(a - b) < 1.01 for a, b in zip(got, want, strict=True)), (got, want)
+        assert not plot.getAxis("left").grid and not plot.getAxis("bottom").grid
+
+
+def test_frames_of_new_steps_do_not_repaint_the_axes(qtbot, prefs, messages, monkeypatch):
+    """A frame that moves no range repaints the plots' data areas only: no axis is painted (ten
+    axes were, each replaying its picture, tick labels included, ~65 µs an axis)."""
+    painted = []
+    real = pg.AxisItem.paint
+    monkeypatch.setattr(pg.AxisItem, "paint",
+                        lambda self, *args: painted.append(self) or real(self, *args))
+    win = open_window(qtbot)  # (made after the patch: Qt looks Python's paint up once)
+    try:
+        play(win, 3000)
+        settle(qtbot)
+        quiet = 0
+        for _ in range(40):
+            ranges = (win.plots._xrange, dict(win.plots._yrange))
+            painted.clear()
+            play(win, 17)
+            QApplication.processEvents()
+            if ranges == (win.plots._xrange, dict(win.plots._yrange)):
+                quiet += 1
+                assert painted == [], len(painted)
+        assert quiet >= 20
+    finally:
+        win.controller.pause()
+        win.close()
