@@ -101,6 +101,17 @@ class HaloLabel(pg.TextItem):
         self._halo: tuple[tuple, QImage, QPointF] | None = None
         self._label: tuple[tuple, QImage, QPointF] | None = None
 
+    def updateTextPos(self) -> None:
+        # (after every change of text, font, width or anchor) the hidden text item repaints
+        # nothing: the label's old and new areas are marked here
+        self.prepareGeometryChange()
+        super().updateTextPos()
+        self.update()
+
+    def setColor(self, color: Any) -> None:
+        super().setColor(color)
+        self.update()
+
     def _key(self, dpr: float) -> tuple:
         item = self.textItem
         return (item.toPlainText(), item.font().toString(), item.document().documentMargin(),

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QPolygonF,
     QTransform,
 )
+from PySide6.QtWidgets import QGraphicsItem
 
 from widgets import style as look
 
@@ -83,6 +84,59 @@ def thin_copies(pen: QPen, horizontal: bool = False) -> tuple[QPen, tuple[QTrans
     return thin, shifts
 
 
+SPAN_MARGIN_PX = 4  # repainted beyond a changed stretch of a curve: its width, its copies
+
+
+def changed_spans(xo: np.ndarray, yo: np.ndarray, x: np.ndarray, y: np.ndarray
+                  ) -> list[tuple[float, float]]:
+    """The x spans where the polyline through ``(x, y)`` is drawn otherwise than the one through
+    ``(xo, yo)`` (``x`` non-decreasing in both; a NaN ``y`` breaks the line): [] when they are
+    the same; points dropped at the front (a sliding window), and everything from the last point
+    in common on. One span covering both when the new line's first point is not an old one."""
+    n, no = len(x), len(xo)
+    if n == 0 or no == 0:
+        ends = [float(v) for a in (x, xo) if len(a) for v in (a[0], a[-1])]
+        return [(min(ends), max(ends))] if ends else []
+    i = int(np.searchsorted(xo, x[0]))
+    if i >= no or xo[i] != x[0]:
+        return [(float(min(x[0], xo[0])), float(max(x[-1], xo[-1])))]
+    m = min(no - i, n)
+    oy, ny = yo[i:i + m], y[:m]
+    with np.errstate(invalid="ignore"):
+        diff = (xo[i:i + m] != x[:m]) | ((oy != ny) & ~(np.isnan(oy) & np.isnan(ny)))
+    k = int(np.argmax(diff)) if diff.any() else m  # the first point not in common
+    spans = []
+    if i > 0:  # old points dropped at the front: from the old first point to the new first
+        spans.append((float(xo[0]), float(x[0])))
+    if k < m or n != m or no - i != m:  # from the last point in common to either line's end
+        start = x[k - 1] if k > 0 else x[0]
+        if 0 < k < n and i + k < no and y[k] == y[k - 1] == yo[i + k]:
+            start = min(x[k], xo[i + k])  # a level segment made longer or shorter: its end
+        spans.append((float(start), float(max(x[-1], xo[-1]))))
+    return spans
+
+
+def run_polylines(x: np.ndarray, y: np.ndarray, max_runs: int) -> list[QPolygonF] | None:
+    """The runs of finite points (of two or more) as polylines; None past ``max_runs`` runs."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.all():  # (no data or one point: no line, and no empty polygon to fill)
+        runs = [(0, len(x))] if len(x) >= 2 else []
+    else:
+        edges = np.flatnonzero(np.diff(ok, prepend=False, append=False))
+        runs = [(a, b) for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True)
+                if b - a >= 2]
+    if len(runs) > max_runs:
+        return None
+    polys = []
+    for a, b in runs:
+        poly = pg.functions.create_qpolygonf(b - a)
+        xy = pg.functions.ndarray_from_qpolygonf(poly)
+        xy[:, 0] = x[a:b]
+        xy[:, 1] = y[a:b]
+        polys.append(poly)
+    return polys
+
+
 class Curve(pg.PlotCurveItem):
     """A PlotCurveItem whose bounding rect is given by its owner (the plot's view, which holds
     every point drawn) instead of being recomputed after each setData from nanmin/nanmax over
@@ -110,52 +164,79 @@ class Curve(pg.PlotCurveItem):
         self._known: QRectF | None = None
         self._thin: tuple[QPen, tuple[QPen, tuple[QTransform, ...]] | None] | None = None
         self._polylines: list[QPolygonF] | bool | None = None  # False: too many runs
+        self._mono = False  # x never decreases (set_xy with px): see _exposed_polylines
+        # (Qt works out the exposed part of the item for paint: see _exposed_polylines)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
 
     def updateData(self, *args: Any, **kwargs: Any) -> None:
         super().updateData(*args, **kwargs)
         self._polylines = None
+        self._mono = False
 
-    def set_xy(self, x: np.ndarray, y: np.ndarray) -> None:
+    def set_xy(self, x: np.ndarray, y: np.ndarray, px: float = 0.0
+               ) -> list[tuple[float, float]] | None:
         """``setData(x, y)`` for 1-D float arrays of one length, without what pyqtgraph's does
         for items whose bounds the view follows (bounds, signals, checks: ~25 µs an item); once
-        :meth:`set_bounds` has given the bounding rect (else setData)."""
+        :meth:`set_bounds` has given the bounding rect (else setData).
+
+        ``px`` > 0: ``x`` never decreases (as in the old data) and a pixel is ``px`` wide in x;
+        only the stretches where the line changed are marked for repainting (see
+        :func:`changed_spans`; a curve that grew by a few steps: a strip at its end), with
+        :data:`SPAN_MARGIN_PX` on each side for the line's width. Returns those spans (None:
+        the whole curve was marked)."""
         d = self.__dict__  # (plain attributes: set in the dict, ~10x cheaper than setattr on
         old = d["xData"]  # a Qt wrapper: ~4 µs an item a frame)
         if not len(x) and old is not None and not len(old):
-            return  # empty, and it was (a rail without exact zeros): nothing to redraw
+            return []  # empty, and it was (a rail without exact zeros): nothing to redraw
         if d["_known"] is None or old is None or not len(x) or not len(old):
             self.setData(x, y)
-            return
+            return None
+        spans = changed_spans(old, d["yData"], x, y) if px > 0 else None
+        if spans == []:
+            return spans  # the same line
         d.update(xData=x, yData=y, path=None, fillPath=None, _fillPathList=None, _mouseShape=None,
-                 _lineSegmentsRendered=False, _polylines=None)
-        self.update()
+                 _lineSegmentsRendered=False, _polylines=None, _mono=px > 0)
+        if spans is None:
+            self.update()
+            return None
+        known = d["_known"]
+        m = SPAN_MARGIN_PX * px
+        for a, b in spans:
+            self.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))
+        return spans
 
     def polylines(self) -> list[QPolygonF] | None:
         """The finite runs of the data as polylines (filled straight from the arrays: ~3 µs,
         where pyqtgraph's path takes ~30 µs for 200 points); None when there are more than
         MAX_RUNS runs (the path then, drawn in one call)."""
         if self._polylines is None:
-            x, y = self.xData, self.yData
-            ok = np.isfinite(x) & np.isfinite(y)
-            if ok.all():  # (no data or one point: no line, and no empty polygon to fill)
-                runs = [(0, len(x))] if len(x) >= 2 else []
-            else:
-                edges = np.flatnonzero(np.diff(ok, prepend=False, append=False))
-                runs = [(a, b) for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(),
-                                                 strict=True) if b - a >= 2]
-            polys: list[QPolygonF] | bool = False
-            if len(runs) <= self.MAX_RUNS:
-                polys = []
-                for a, b in runs:
-                    poly = pg.functions.create_qpolygonf(b - a)
-                    xy = pg.functions.ndarray_from_qpolygonf(poly)
-                    xy[:, 0] = x[a:b]
-                    xy[:, 1] = y[a:b]
-                    polys.append(poly)
-            self._polylines = polys
+            polys = run_polylines(self.xData, self.yData, self.MAX_RUNS)
+            self._polylines = False if polys is None else polys
         if self._polylines is False:
             return None
         return self._polylines
+
+    def _exposed_polylines(self, opt: Any, pen: QPen, p_transform: QTransform
+                           ) -> list[QPolygonF] | None:
+        """For data whose x never decreases (see set_xy), exposed in a narrow stretch (a frame
+        that repaints the curves' ends), drawn with a solid ``pen`` (a dash pattern runs on from
+        the line's start): the polylines of the points there and one on each side, built for
+        this paint only (the whole line costs ~20 µs to build and ~15 µs a copy to stroke,
+        clipped or not); None otherwise."""
+        known = self._known
+        if (not self._mono or opt is None or known is None
+                or pen.style() != Qt.PenStyle.SolidLine):
+            return None
+        r = opt.exposedRect
+        if not r.isValid() or r.width() >= 0.5 * known.width():
+            return None
+        # (the points a few pixels beyond it too: a line's joins and ends there as when whole)
+        scale = abs(p_transform.m11())
+        pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
+        x = self.xData
+        a, b = np.searchsorted(x, (r.left() - pad, r.right() + pad)).tolist()
+        a, b = max(a - 1, 0), min(b + 1, len(x))
+        return run_polylines(x[a:b], self.yData[a:b], self.MAX_RUNS) if b - a >= 2 else []
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         if self.xData is None or len(self.xData) == 0:
@@ -172,14 +253,17 @@ class Curve(pg.PlotCurveItem):
                 or not p.transform().isAffine() or p.device().devicePixelRatioF() != 1.0):
             super().paint(p, opt, widget)
             return
-        polys = self.polylines()
+        tr = p.transform()
+        # (an antialiased line's part differs from the whole by a level or two of alpha)
+        polys = None if aa else self._exposed_polylines(opt, thin[0], tr)
+        if polys is None:
+            polys = self.polylines()
         if aa and (polys is None or len(polys) != 1 or len(polys[0]) != len(self.xData)):
             super().paint(p, opt, widget)  # gaps: the ends of pyqtgraph's runs differ a little
             return
         p.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
         p.setPen(thin[0])
         path = self.getPath() if polys is None else None
-        tr = p.transform()
         for shift in thin[1]:
             p.setTransform(tr * shift)
             if path is not None:
@@ -277,7 +361,11 @@ class StyleKey(pg.LegendItem):
 class BandItem(pg.FillBetweenItem):
     """FillBetweenItem that rebuilds its path once, when told (:meth:`update_band`), from the two
     curves' arrays in one vectorized pass. pyqtgraph's version rebuilds on each curve's change
-    (twice a frame) via QPolygonF concatenation: ~4 ms per band per frame at 1,700 points."""
+    (twice a frame) via QPolygonF concatenation: ~4 ms per band per frame at 1,700 points.
+
+    Once :meth:`set_bounds` has given its bounding rect (the view), it keeps the path itself and
+    paints it (QGraphicsPathItem's setPath marks the whole old and new areas for repainting): a
+    band whose curves changed only at their end repaints a strip there."""
 
     def curveChanged(self) -> None:  # the owner calls update_band() after setting both curves
         pass
@@ -285,15 +373,32 @@ class BandItem(pg.FillBetweenItem):
     def updatePath(self) -> None:
         self.update_band()
 
-    def update_band(self) -> None:
-        if self.curves is None:
-            self.setPath(QPainterPath())
+    def set_bounds(self, rect: QRectF) -> None:
+        """Use ``rect`` (data coordinates) as the bounding rect from now on."""
+        if rect != getattr(self, "_known", None):
+            self.prepareGeometryChange()
+            self._known = rect
+
+    def boundingRect(self) -> QRectF:
+        known = getattr(self, "_known", None)
+        return super().boundingRect() if known is None else known
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        if getattr(self, "_known", None) is None:
+            super().paint(p, *args)
             return
+        p.setPen(self.pen())
+        p.setBrush(self.brush())
+        p.drawPath(self._band)
+
+    def _band_path(self) -> QPainterPath:
+        """The filled area between the two curves: one closed polygon per finite run."""
+        if self.curves is None:
+            return QPainterPath()
         x1, y1 = self.curves[0].getData()
         x2, y2 = self.curves[1].getData()
         if x1 is None or x2 is None or len(x1) == 0 or len(x1) != len(x2):
-            self.setPath(QPainterPath())
-            return
+            return QPainterPath()
         ok = np.isfinite(x1) & np.isfinite(y1) & np.isfinite(x2) & np.isfinite(y2)
         if ok.all():
             xs = np.concatenate([x1, x2[::-1]])
@@ -309,9 +414,27 @@ class BandItem(pg.FillBetweenItem):
                 c[-1] = 0
                 conn_parts.append(c)
             if not xs_parts:
-                self.setPath(QPainterPath())
-                return
+                return QPainterPath()
             path = pg.arrayToQPath(np.concatenate(xs_parts), np.concatenate(ys_parts),
                                    connect=np.concatenate(conn_parts), finiteCheck=False)
         path.setFillRule(self.fillRule())
-        self.setPath(path)
+        return path
+
+    def update_band(self, spans: list[tuple[float, float]] | None = None,
+                    px: float = 0.0) -> None:
+        """Rebuild the path from the curves; ``spans`` (x stretches, see
+        :func:`changed_spans`) and ``px`` (a pixel's width in x): repaint only those stretches
+        (the curves changed nowhere else), else the whole band."""
+        known = getattr(self, "_known", None)
+        if known is None:
+            self.setPath(self._band_path())
+            return
+        if spans == []:
+            return
+        self._band = self._band_path()
+        if spans is None or px <= 0:
+            self.update()
+            return
+        m = SPAN_MARGIN_PX * px
+        for a, b in spans:
+            self.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))

@@ -152,28 +152,32 @@ class TimeDrawing(OffScale):
         x0, x1 = self._xrange
         rect = {name: QRectF(x0, y0, x1 - x0, y1 - y0) for name, (y0, y1) in self._yrange.items()}
 
+        # (steps never decrease along a curve: only the stretches that changed are repainted)
+        px = (x1 - x0) / max(self._pixels(), 1)
+
         def put(item: Curve, f: int, li: int) -> None:
             r = row[f]
             m = keep[r, li]
-            item.set_xy(xs[m], y[r, li][m])
             item.set_bounds(rect[PLOT_OF_FEATURE[f]])
+            item.set_xy(xs[m], y[r, li][m], px)
 
         for li in vis:
             lane = self.lanes[li]
             put(lane.loss, F_LOSS, li)
             m = zkeep[li]
-            lane.z_lo.set_xy(xd[m], zlo[li][m])
-            lane.z_hi.set_xy(xd[m], zhi[li][m])
-            lane.z_lo.set_bounds(rect["z"])
-            lane.z_hi.set_bounds(rect["z"])
-            lane.z_fill.update_band()
+            for item in (lane.z_lo, lane.z_hi, lane.z_fill):
+                item.set_bounds(rect["z"])
+            lo_spans = lane.z_lo.set_xy(xd[m], zlo[li][m], px)
+            hi_spans = lane.z_hi.set_xy(xd[m], zhi[li][m], px)
+            both = None if lo_spans is None or hi_spans is None else lo_spans + hi_spans
+            lane.z_fill.update_band(both, px)
             put(lane.z_mean, F_ZMEAN, li)
             put(lane.a, F_A, li)
             for gi, g in enumerate(shown):
                 put(lane.grad[g], F_GRAD[g], li)
                 m = rail_keep[gi, li]
-                lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m])
                 lane.rail[g].set_bounds(rect["grad"])
+                lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m], px)
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
         self._mark_off_scale(window, x, x_end, lo, hi, vis, shown, loss_dec, grad_dec)

@@ -250,10 +250,12 @@ class TimeRanges:
             inside = cur[0] <= want[0] and want[1] <= cur[1]
             if inside and (want[1] - want[0]) >= 0.6 * (cur[1] - cur[0]):
                 return
-            if not inside:  # growing: leave headroom so it does not grow every frame
+            if not inside:  # growing: leave headroom so it does not grow every frame, and
+                # keep the other edge (moved in, it flipped the range between two every frame
+                # while z's band grew at both ends: the z plot bounced by a unit a frame)
                 want = self._edge_room(name, vmin, vmax, (
-                    vmin - 0.12 * span if want[0] < cur[0] else want[0],
-                    vmax + 0.12 * span if want[1] > cur[1] else want[1]))
+                    vmin - 0.12 * span if want[0] < cur[0] else cur[0],
+                    vmax + 0.12 * span if want[1] > cur[1] else cur[1]))
         self._set_yrange(name, *want)
 
     def _edge_room(self, name: str, vmin: float, vmax: float, want: tuple[float, float]

@@ -1,0 +1,112 @@
+"""Frames repaint only what changed in the time plots (a strip at the curves' ends, a label whose
+text changed): what the screen holds after many such frames is, pixel for pixel, what a full
+repaint of the plots draws; through shocks, a hidden lane, another gradient mode and a ring
+history that slides."""
+
+import numpy as np
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
+
+from tests.helpers import play
+from widgets.halo_label import HaloLabel
+
+
+def _screen(win) -> np.ndarray:
+    """The time plots' pixels as the window's backing store holds them."""
+    vp = win.plots.view.viewport()
+    at = vp.mapTo(win, vp.rect().topLeft())
+    shot = QApplication.primaryScreen().grabWindow(win.winId()).toImage()
+    shot = shot.copy(at.x(), at.y(), vp.width(), vp.height())
+    shot = shot.convertToFormat(QImage.Format.Format_RGB32)
+    return np.frombuffer(shot.constBits(), np.uint32).reshape(shot.height(), -1).copy()
+
+
+def _labels_and_ranges(win) -> tuple:
+    """The plots' ranges and the texts and places of their labels over the curves."""
+    labels = [(i.textItem.toPlainText(), i.pos().x(), i.pos().y())
+              for i in win.plots.view.scene().items() if isinstance(i, HaloLabel) and i.isVisible()]
+    return win.plots._xrange, dict(win.plots._yrange), sorted(labels)
+
+
+def _frames(win, n: int, steps: int = 17) -> None:
+    for _ in range(n):
+        play(win, steps)
+        QApplication.processEvents()
+
+
+def _same_as_full_repaint(win) -> None:
+    seen = _screen(win)
+    win.plots.view.viewport().repaint()
+    full = _screen(win)
+    ys, xs = np.nonzero(seen != full)
+    assert len(xs) == 0, (len(xs), xs.min(), xs.max(), ys.min(), ys.max())
+
+
+def test_frames_show_what_a_full_repaint_shows(win):
+    win.resize(1600, 900)
+    QApplication.processEvents()
+    _frames(win, 30)  # the scheduled bias shock at step 300: markers, labels
+    _same_as_full_repaint(win)
+    # a frame that moves no range and changes no label's text repaints a strip at the end
+    _frames(win, 10, 1000)
+    vp = win.plots.view.viewport()
+    regions = []
+
+    class Regions(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                regions.append(event.region().boundingRect())
+            return False
+
+    spy = Regions()
+    vp.installEventFilter(spy)
+    widths = []
+    try:
+        for _ in range(40):
+            state = _labels_and_ranges(win)
+            regions.clear()
+            play(win, 17)
+            QApplication.processEvents()
+            if state == _labels_and_ranges(win) and regions:
+                widths.append(max(r.width() for r in regions))
+    finally:
+        vp.removeEventFilter(spy)
+    assert len(widths) >= 3 and max(widths) < vp.width() // 8, (widths, vp.width())
+    _same_as_full_repaint(win)
+    win.controller.bias_shock(-6.0)  # a live shock: a new marker and its labels
+    _frames(win, 40)
+    _same_as_full_repaint(win)
+    lane = win.controller.sim.config.lanes[1].id
+    win.plots.set_lane_visible(lane, False)
+    _frames(win, 20)
+    _same_as_full_repaint(win)
+    win.plots.set_lane_visible(lane, True)
+    win.plots.set_grad_mode("all")
+    _frames(win, 20)
+    _same_as_full_repaint(win)
+    win.controller.lr_shock(factor=10.0)
+    _frames(win, 40, 100)
+    _same_as_full_repaint(win)
+
+
+def test_a_sliding_history_shows_what_a_full_repaint_shows(win):
+    sim = win.controller.sim
+    sim.run(sim.history.capacity - 200)  # the ring fills up, then slides
+    _frames(win, 60, 23)
+    assert len(sim.history.window()) == sim.history.capacity
+    _same_as_full_repaint(win)
+
+
+def test_z_range_holds_still_while_the_band_grows_at_both_ends(win):
+    """About 10,500 steps into the bias-shock run z's band grows slowly at its top and bottom:
+    the z plot's range flipped between two ranges every frame (it grew one edge and pulled the
+    other in), so the plot bounced by a unit 60 times a second and was repainted whole."""
+    _frames(win, 30)
+    _frames(win, 10, 1000)
+    changes = 0
+    for _ in range(20):
+        before = win.plots._yrange["z"]
+        _frames(win, 1)
+        changes += win.plots._yrange["z"] != before
+    assert changes <= 2, changes
