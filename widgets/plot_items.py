@@ -97,14 +97,20 @@ def changed_spans(xo: np.ndarray, yo: np.ndarray, x: np.ndarray, y: np.ndarray
     if n == 0 or no == 0:
         ends = [float(v) for a in (x, xo) if len(a) for v in (a[0], a[-1])]
         return [(min(ends), max(ends))] if ends else []
-    i = int(np.searchsorted(xo, x[0]))
+    i = 0 if xo[0] == x[0] else int(np.searchsorted(xo, x[0]))
     if i >= no or xo[i] != x[0]:
         return [(float(min(x[0], xo[0])), float(max(x[-1], xo[-1])))]
     m = min(no - i, n)
-    oy, ny = yo[i:i + m], y[:m]
-    with np.errstate(invalid="ignore"):
-        diff = (xo[i:i + m] != x[:m]) | ((oy != ny) & ~(np.isnan(oy) & np.isnan(ny)))
-    k = int(np.argmax(diff)) if diff.any() else m  # the first point not in common
+    if xo.dtype == x.dtype == yo.dtype == y.dtype == np.float64:  # bits: NaN is NaN (~3x faster)
+        diff = np.not_equal(xo[i:i + m].view(np.int64), x[:m].view(np.int64))
+        diff |= np.not_equal(yo[i:i + m].view(np.int64), y[:m].view(np.int64))
+    else:
+        oy, ny = yo[i:i + m], y[:m]
+        with np.errstate(invalid="ignore"):
+            diff = (xo[i:i + m] != x[:m]) | ((oy != ny) & ~(np.isnan(oy) & np.isnan(ny)))
+    k = int(diff.argmax()) if m else 0
+    if m and not diff[k]:
+        k = m  # (no point differs: k is the first point not in common)
     spans = []
     if i > 0:  # old points dropped at the front: from the old first point to the new first
         spans.append((float(xo[0]), float(x[0])))
