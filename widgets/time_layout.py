@@ -46,11 +46,6 @@ class TimeLayout:
         # the whole view is repainted every frame: filling it with the background colour is
         # cheaper than copying pyqtgraph's cached background image over it (~0.6 ms a paint)
         self.view.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
-        # a frame repaints a strip at the curves' ends in each plot (see Curve.set_xy): as one
-        # rectangle, so that Qt clips each line to a rectangle (~8 µs a curve), not to a region
-        # of five (~16 µs; the axes between the plots are cached images)
-        self.view.setViewportUpdateMode(
-            QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.view.ci.setContentsMargins(2, 2, 8, 2)
         self.view.ci.setSpacing(0)
         outer.addWidget(self.view, 1)
