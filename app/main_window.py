@@ -58,6 +58,7 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         self.setup = SetupPanel(sim.config)
         self.views = (self.cards, self.plots, self.diagram, self.chain)
         self._turn = 0  # live frames alternate between the time plots and the rest
+        self._plots_upto: tuple[int, int] | None = None  # (rows, events) the plots show next
 
         cards_scroll = QScrollArea()
         cards_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the cards fit: no keys to scroll)
@@ -252,18 +253,22 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
 
     def draw(self, sim: Simulation, live: bool = False) -> None:
         """Show ``sim`` in the views. Live, frames take turns (each view redraws ~30 times a
-        second, a frame costs about half): every view takes the model's state, the time plots'
-        painting waits; then the time plots are painted. Otherwise all are redrawn and painted.
-        Views on a hidden tab are not drawn (they catch up when it is shown)."""
-        plots = self.plots.view.viewport()
+        second, a frame costs about half): every view but the time plots takes the model's
+        state and paints; in the next frame the time plots show the run as it stood then (the
+        same step) and paint (only what changed: see Curve.set_xy). Otherwise all are redrawn
+        and painted. Views on a hidden tab are not drawn (they catch up when it is shown)."""
         if self.tabs.currentIndex() == 0:
             self._turn = self._turn ^ 1 if live else 0
-            plots.setUpdatesEnabled(not self._turn)  # (enabled again: painted whole)
-            if not (live and not self._turn):
+            if not live:
                 for view in self.views:
                     view.refresh(sim)
-        else:
-            plots.setUpdatesEnabled(True)
+            elif self._turn:
+                for view in self.views:
+                    if view is not self.plots:
+                        view.refresh(sim)
+                self._plots_upto = (sim.history.total, len(sim.events))
+            else:
+                self.plots.refresh(sim, self._plots_upto)
         self.step_label.setText(f"step {sim.t:,}")
 
     def _on_tab(self, index: int) -> None:

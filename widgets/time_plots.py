@@ -146,14 +146,20 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._update_legend()
         self.refresh(sim)
 
-    def refresh(self, sim: Simulation) -> None:
-        """Redraw from ``sim`` after steps ran (only setData / setValue on existing items)."""
+    def refresh(self, sim: Simulation, upto: tuple[int, int] | None = None) -> None:
+        """Redraw from ``sim`` after steps ran (only setData / setValue on existing items);
+        ``upto`` (rows of history, events): show the run as it stood then (a live frame's data
+        shown a frame later, as the views refreshed then show it)."""
         if sim is not self._sim:
             self.set_model(sim)
             return
-        self._sync_events(sim)
         window = sim.history.window()
         total = sim.history.total
+        events = None
+        if upto is not None and upto[0] <= total and upto[1] <= len(sim.events):
+            window = window[:len(window) - (total - upto[0])]
+            total, events = upto
+        self._sync_events(sim, events)
         k = bin_size(len(window), self._pixels())
         key = (total, k)
         if key == self._last_key:

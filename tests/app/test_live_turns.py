@@ -1,7 +1,7 @@
-"""Live frames take turns: in one, every view takes the model's state and paints except the time
-plots, whose painting (the costlier half) waits for the next frame, in which nothing else is
-done; the longer of two frames was the time plots' data and painting together. At rest, every
-view is refreshed and painted at once, and the plots never stay unpainted."""
+"""Live frames take turns: in one, every view but the time plots takes the model's state and
+paints; in the next, the time plots take the run as it stood in the first (the same step the
+other views show) and paint only what changed, nothing else being done. At rest, every view is
+refreshed and painted at once."""
 
 from PySide6.QtWidgets import QApplication
 
@@ -15,56 +15,66 @@ def frame(win, live):
         QApplication.processEvents()
 
 
-def test_live_frames_alternate_data_and_the_time_plots_painting(win, monkeypatch):
-    """One frame: every view refreshed, the time plots not painted; the next: the time plots
-    painted (with that data), nothing refreshed."""
+def _spy(win, monkeypatch):
+    """(view, rows of history it shows) for every refresh."""
+    shown = []
+    for view in win.views:
+        def spy(sim, *args, v=view, real=view.refresh):
+            upto = args[0] if args else None
+            shown.append((v, upto[0] if upto else sim.history.total))
+            real(sim, *args)
+        monkeypatch.setattr(view, "refresh", spy)
+    return shown
+
+
+def test_live_frames_alternate_the_other_views_and_the_time_plots(win, monkeypatch):
+    """One frame: every view but the time plots refreshed, the plots not painted; the next: the
+    time plots refreshed and painted, nothing else refreshed."""
     viewport = win.plots.view.viewport()
     frame(win, False)
-    refreshed = []
-    for view in win.views:
-        monkeypatch.setattr(view, "refresh",
-                            lambda sim, v=view, real=view.refresh: (refreshed.append(v),
-                                                                     real(sim)))
+    shown = _spy(win, monkeypatch)
     paints = count_paints(viewport)
     turns = []
     for _ in range(6):
-        before, refreshed[:] = paints[viewport], []
+        before, shown[:] = paints[viewport], []
         frame(win, True)
-        turns.append((len(refreshed), paints[viewport] - before))
-    views = len(win.views)
-    assert turns in ([(views, 0), (0, 1)] * 3, [(0, 1), (views, 0)] * 3), turns
+        turns.append((len(shown), any(v is win.plots for v, _ in shown),
+                      paints[viewport] - before))
+    others = (len(win.views) - 1, False, 0)
+    plots = (1, True, 1)
+    assert turns in ([others, plots] * 3, [plots, others] * 3), turns
 
 
-def test_the_cards_and_the_time_plots_take_the_same_step_in_a_live_frame(win, monkeypatch):
-    refreshed = []
-    for view in win.views:
-        monkeypatch.setattr(view, "refresh",
-                            lambda sim, v=view, real=view.refresh: (refreshed.append((v, sim.t)),
-                                                                     real(sim)))
-    for _ in range(4):
+def test_the_time_plots_show_the_step_the_other_views_showed(win, monkeypatch):
+    frame(win, False)
+    shown = _spy(win, monkeypatch)
+    for _ in range(6):
         frame(win, True)
-    steps = {}
-    for view, t in refreshed:
-        steps.setdefault(t, set()).add(view)
-    assert len(steps) == 2  # two of the four frames refreshed ...
-    for views in steps.values():  # ... every view, the time plots with the others
-        assert views == set(win.views)
+    rows = [r for v, r in shown if v is win.plots]
+    others = [r for v, r in shown if v is not win.plots]
+    assert len(rows) == 3 and len(set(others)) == 3
+    assert rows == sorted(set(others))  # each the rows the other views had a frame before
+    assert win.plots._last_key[0] == rows[-1]
+    assert win.controller.sim.history.total > rows[-1]  # (the run went on meanwhile)
 
 
-def test_at_rest_or_paused_between_turns_the_time_plots_are_painted(win):
+def test_at_rest_or_paused_every_view_is_refreshed_and_painted(win, monkeypatch):
     viewport = win.plots.view.viewport()
     frame(win, False)
-    paints = count_paints(viewport)
     frame(win, True)
-    if viewport.updatesEnabled():  # (the turn that paints: one more, to stop after the data)
+    if win._turn == 0:  # (end on the turn of the other views: the plots a frame behind)
         frame(win, True)
-    assert not viewport.updatesEnabled()
-    before = paints[viewport]
+    shown = _spy(win, monkeypatch)
+    paints = count_paints(viewport)
     frame(win, False)  # paused (the controller draws every view at rest)
-    assert viewport.updatesEnabled()
-    assert paints[viewport] > before
-    win.tabs.setCurrentIndex(1)  # a live frame on another tab leaves the plots paintable
+    assert {v for v, _ in shown} == set(win.views)
+    total = win.controller.sim.history.total
+    assert all(r == total for _, r in shown)
+    assert paints[viewport] >= 1
+    win.tabs.setCurrentIndex(1)  # live frames on another tab draw nothing of this one
+    shown.clear()
     frame(win, True)
     frame(win, True)
-    assert viewport.updatesEnabled()
-    win.tabs.setCurrentIndex(0)
+    assert shown == []
+    win.tabs.setCurrentIndex(0)  # back: every view catches up
+    assert {v for v, _ in shown} == set(win.views)

@@ -272,7 +272,7 @@ def test_live_frames_alternate_and_a_pause_redraws_everything(window, qtbot, mon
     paused every view shows the last step."""
     calls = []
     for view in window.views:
-        monkeypatch.setattr(view, "refresh", lambda sim, v=view: calls.append(v))
+        monkeypatch.setattr(view, "refresh", lambda sim, *_, v=view: calls.append(v))
     window.controller.play()
     window.controller.frame.emit(window.controller.sim)
     window.controller.frame.emit(window.controller.sim)
