@@ -59,6 +59,7 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         self.views = (self.cards, self.plots, self.diagram, self.chain)
         self._turn = 0  # live frames alternate between the time plots and the rest
         self._plots_upto: tuple[int, int] | None = None  # (rows, events) the plots show next
+        self._plots_scroll = False  # the time plots' step range moved at their last refresh
 
         cards_scroll = QScrollArea()
         cards_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # (the cards fit: no keys to scroll)
@@ -253,23 +254,44 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
 
     def draw(self, sim: Simulation, live: bool = False) -> None:
         """Show ``sim`` in the views. Live, frames take turns (each view redraws ~30 times a
-        second, a frame costs about half): every view but the time plots takes the model's
-        state and paints; in the next frame the time plots show the run as it stood then (the
-        same step) and paint (only what changed: see Curve.set_xy). Otherwise all are redrawn
-        and painted. Views on a hidden tab are not drawn (they catch up when it is shown)."""
-        if self.tabs.currentIndex() == 0:
-            self._turn = self._turn ^ 1 if live else 0
-            if not live:
-                for view in self.views:
-                    view.refresh(sim)
-            elif self._turn:
+        second, a frame costs about half). While the time plots repaint only what changed (see
+        Curve.set_xy), one frame refreshes and paints every other view, and the next refreshes
+        the time plots with the run as it stood then (the same step) and paints them. While
+        their step range moves with every refresh (a sliding history at top speed: each
+        refresh repaints them whole anyway), the first frame refreshes every view and the time
+        plots' painting waits for the next, so the two frames cost about the same. Otherwise
+        all are redrawn and painted. Views on a hidden tab are not drawn (they catch up when it
+        is shown)."""
+        viewport = self.plots.view.viewport()
+        if self.tabs.currentIndex() != 0:
+            viewport.setUpdatesEnabled(True)
+        elif not live:
+            self._turn = 0
+            viewport.setUpdatesEnabled(True)
+            for view in self.views:
+                self._refresh_plots(sim) if view is self.plots else view.refresh(sim)
+        else:
+            self._turn ^= 1
+            if self._turn:  # every view but the time plots, and perhaps their data
                 for view in self.views:
                     if view is not self.plots:
                         view.refresh(sim)
                 self._plots_upto = (sim.history.total, len(sim.events))
+                if self._plots_scroll:  # (painted whole in the next frame: updates on again)
+                    viewport.setUpdatesEnabled(False)
+                    self._refresh_plots(sim)
+                    self._plots_upto = None
+            elif self._plots_upto is None:
+                viewport.setUpdatesEnabled(True)
             else:
-                self.plots.refresh(sim, self._plots_upto)
+                self._refresh_plots(sim, self._plots_upto)
         self.step_label.setText(f"step {sim.t:,}")
+
+    def _refresh_plots(self, sim: Simulation, upto: tuple[int, int] | None = None) -> None:
+        """Refresh the time plots; note whether their step range moved (see draw)."""
+        before = self.plots._xrange
+        self.plots.refresh(sim, upto) if upto is not None else self.plots.refresh(sim)
+        self._plots_scroll = self.plots._xrange != before
 
     def _on_tab(self, index: int) -> None:
         rewind = getattr(self, "rewind", None)
