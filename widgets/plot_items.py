@@ -390,12 +390,13 @@ class BandItem(pg.FillBetweenItem):
         return super().boundingRect() if known is None else known
 
     def paint(self, p: QPainter, *args: Any) -> None:
-        if getattr(self, "_known", None) is None:
+        band = getattr(self, "_band", None) if getattr(self, "_known", None) else None
+        if band is None:  # (no bounds given yet, or no path built since)
             super().paint(p, *args)
             return
         p.setPen(self.pen())
         p.setBrush(self.brush())
-        p.drawPath(self._band)
+        p.drawPath(band)
 
     def _band_path(self) -> QPainterPath:
         """The filled area between the two curves: one closed polygon per finite run."""
