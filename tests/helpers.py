@@ -199,18 +199,24 @@ def painted_texts(diagram) -> list[tuple[str, object]]:
     return [(call["text"], rect) for call, rect in painted_calls(diagram)]
 
 
-def tick_labels(axis) -> list[tuple[str, object]]:
-    """The tick labels a pyqtgraph axis draws, each with its rectangle (a QRectF; pyqtgraph's
-    own layout of them)."""
-    from PySide6.QtCore import QRectF
+def draw_specs(axis):
+    """What a pyqtgraph axis would draw now: (axis line, ticks, texts), or None."""
     from PySide6.QtGui import QImage, QPainter
 
     image = QImage(8, 8, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
-        specs = axis.generateDrawSpecs(painter)
+        return axis.generateDrawSpecs(painter)
     finally:
         painter.end()
+
+
+def tick_labels(axis) -> list[tuple[str, object]]:
+    """The tick labels a pyqtgraph axis draws, each with its rectangle (a QRectF; pyqtgraph's
+    own layout of them)."""
+    from PySide6.QtCore import QRectF
+
+    specs = draw_specs(axis)
     return [(text, QRectF(rect)) for rect, _flags, text in specs[2] if text] if specs else []
 
 

@@ -4,21 +4,15 @@ they were when they drew the grid across the view themselves."""
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
-from tests.helpers import open_window, play, settle
+from tests.helpers import draw_specs, open_window, play, settle
 from widgets.plot_series import PLOTS
 
 
 def _tick_positions(axis) -> list[float]:
     """Scene x (bottom axis) or y (left axis) of each tick the axis' own drawing places."""
-    image = QImage(8, 8, QImage.Format.Format_ARGB32)
-    painter = QPainter(image)
-    try:
-        specs = axis.generateDrawSpecs(painter)
-    finally:
-        painter.end()
+    specs = draw_specs(axis)
     ticks = specs[1] if specs else []
     at = [axis.mapToScene(p1) for _pen, p1, _p2 in ticks]
     return sorted(p.x() if axis.orientation == "bottom" else p.y() for p in at)
