@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QFrame, QGraphicsItem, QLabel, QSizePolicy
 
 from simulation.config import RunConfig
+from widgets.card_dots import CardDots
 from widgets.palette import DEAD_REGION, ZERO_COLOR
 
 Z_RANGE = (-12.0, 4.0)  # z range of the plot for a b = -10 shock (see default_z_range)
@@ -108,7 +109,7 @@ class CardCurve:
             # f and f' change only with the lane's parameters (PReLU's alpha) or the range,
             # the dots over them every frame: keep their antialiased strokes as a pixmap
             item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.dots = pg.ScatterPlotItem(size=7, pxMode=True, antialias=True, hoverable=False)
+        self.dots = CardDots(size=7)
         self.dots.setZValue(10)
         for item in (self.region, self.axis_line, self.zero_line, self.grad_curve,
                      self.value_curve, self.dots):
