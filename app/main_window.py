@@ -58,7 +58,6 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         self.setup = SetupPanel(sim.config)
         self.views = (self.cards, self.plots, self.diagram, self.chain)
         self._turn = 0  # live frames alternate between the time plots and the rest
-        self._plots_upto: tuple[int, int] | None = None  # (rows, events) the plots show next
         self._plots_scroll = False  # the time plots' step range moved at their last refresh
 
         cards_scroll = QScrollArea()
@@ -254,14 +253,13 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
 
     def draw(self, sim: Simulation, live: bool = False) -> None:
         """Show ``sim`` in the views. Live, frames take turns (each view redraws ~30 times a
-        second, a frame costs about half). While the time plots repaint only what changed (see
-        Curve.set_xy), one frame refreshes and paints every other view, and the next refreshes
-        the time plots with the run as it stood then (the same step) and paints them. While
-        their step range moves with every refresh (a sliding history at top speed: each
-        refresh repaints them whole anyway), the first frame refreshes every view and the time
-        plots' painting waits for the next, so the two frames cost about the same. Otherwise
-        all are redrawn and painted. Views on a hidden tab are not drawn (they catch up when it
-        is shown)."""
+        second, a frame costs about half): one frame refreshes and paints every other view and
+        does the first part of the time plots' refresh (ranges and points worked out, see
+        TimePlots.begin_refresh); the next gives their curves the points and paints what
+        changed in them. While their step range moves with every refresh (a sliding history at
+        top speed: each refresh repaints them whole anyway), the first frame refreshes every
+        view, the time plots whole, and their painting waits for the next. Otherwise all are
+        redrawn and painted. Views on a hidden tab are not drawn (they catch up when shown)."""
         viewport = self.plots.view.viewport()
         if self.tabs.currentIndex() != 0:
             viewport.setUpdatesEnabled(True)
@@ -272,26 +270,31 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
                 self._refresh_plots(sim) if view is self.plots else view.refresh(sim)
         else:
             self._turn ^= 1
-            if self._turn:  # every view but the time plots, and perhaps their data
+            if self._turn:  # every view but the time plots, and the first part of theirs
                 for view in self.views:
                     if view is not self.plots:
                         view.refresh(sim)
-                self._plots_upto = (sim.history.total, len(sim.events))
                 if self._plots_scroll:  # (painted whole in the next frame: updates on again)
                     viewport.setUpdatesEnabled(False)
                     self._refresh_plots(sim)
-                    self._plots_upto = None
-            elif self._plots_upto is None:
-                viewport.setUpdatesEnabled(True)
+                else:
+                    self._refresh_plots(sim, begin=True)
             else:
-                self._refresh_plots(sim, self._plots_upto)
+                viewport.setUpdatesEnabled(True)
+                self.plots.finish_refresh()
         self.step_label.setText(f"step {sim.t:,}")
 
-    def _refresh_plots(self, sim: Simulation, upto: tuple[int, int] | None = None) -> None:
-        """Refresh the time plots; note whether their step range moved (see draw)."""
+    def _refresh_plots(self, sim: Simulation, begin: bool = False) -> None:
+        """Refresh the time plots (``begin``: its first part only, unless their step range
+        moved: painted whole then, and at once); note whether that range moved (see draw)."""
         before = self.plots._xrange
-        self.plots.refresh(sim, upto) if upto is not None else self.plots.refresh(sim)
+        if begin:
+            self.plots.begin_refresh(sim)
+        else:
+            self.plots.refresh(sim)
         self._plots_scroll = self.plots._xrange != before
+        if self._plots_scroll:
+            self.plots.finish_refresh()
 
     def _on_tab(self, index: int) -> None:
         rewind = getattr(self, "rewind", None)

@@ -120,9 +120,9 @@ class Marker:
 class ShockMarkers:
     """The marker half of TimePlots: keeps one :class:`Marker` per event of the simulation."""
 
-    def _sync_events(self, sim: Simulation, count: int | None = None) -> None:
-        """Markers for the run's events (its first ``count``)."""
-        events = sim.events if count is None else sim.events[:count]
+    def _sync_events(self, sim: Simulation) -> None:
+        """Markers for the run's events."""
+        events = sim.events
         if len(events) < self._events_seen:  # events never shrink within one simulation
             self._remove_markers()
         for event in events[self._events_seen:]:

@@ -13,6 +13,8 @@ clipped to +-LIN_LIMIT. Values off the scale are labelled by
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
@@ -54,6 +56,17 @@ class TimeDrawing(OffScale):
 
     def _draw(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
               k: int) -> None:
+        for _ in self._draw_parts(window, x, lo, hi, k):
+            pass
+
+    def _draw_parts(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                    k: int) -> Iterator[None]:
+        """:meth:`_draw` in two parts: the ranges and every curve's points worked out (up to
+        the yield; what changes on screen is a range or a label at most), then the curves and
+        the off-scale labels given them (what repaints the curves). A live frame runs the first
+        with the other views and the second in the frame that paints the plots (see
+        ``TimePlots.begin_refresh``); ``window`` must keep its rows meanwhile (a history that
+        slides does not: drawn in one go)."""
         vis = [lane.index for lane in self.lanes if lane.id not in self._hidden]
         step = INDEX["step"]
         last_step = float(window[-1, step, 0])
@@ -154,6 +167,7 @@ class TimeDrawing(OffScale):
 
         # (steps never decrease along a curve: only the stretches that changed are repainted)
         px = (x1 - x0) / max(self._pixels(), 1)
+        yield
 
         def put(item: Curve, f: int, li: int) -> None:
             r = row[f]

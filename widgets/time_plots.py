@@ -22,6 +22,8 @@ and ``time_drawing``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -78,6 +80,7 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._off_more: dict[tuple[int, str, str], tuple[int, str, bool, list[str]]] = {}
         self._off_side: dict[str, str] = {}  # log plot -> the edge its labels go to
         self._off_room: dict[str, float] = {}  # log plot -> px free on that side
+        self._second_part: Iterator[None] | None = None  # see begin_refresh
         # a new plot width may need another bin size: redrawn once the resizing is over (while
         # paused nothing else would redraw, and the curves stayed binned for the old width)
         self._resized = QTimer(self)
@@ -128,6 +131,7 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
             for (plot, _), label in lane.off.items():
                 self.plots[plot].removeItem(label)
         self._remove_markers()
+        self._second_part = None  # (for the lanes removed here)
         self.lanes = []
         self._off_shown = {}
         self._off_key = None
@@ -146,20 +150,23 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._update_legend()
         self.refresh(sim)
 
-    def refresh(self, sim: Simulation, upto: tuple[int, int] | None = None) -> None:
-        """Redraw from ``sim`` after steps ran (only setData / setValue on existing items);
-        ``upto`` (rows of history, events): show the run as it stood then (a live frame's data
-        shown a frame later, as the views refreshed then show it)."""
+    def refresh(self, sim: Simulation) -> None:
+        """Redraw from ``sim`` after steps ran (only setData / setValue on existing items)."""
+        self.begin_refresh(sim)
+        self.finish_refresh()
+
+    def begin_refresh(self, sim: Simulation) -> None:
+        """The first part of :meth:`refresh`: the ranges set and the curves' points worked out,
+        the curves given them by :meth:`finish_refresh` (a live frame does the first with the
+        other views, the second in the next frame; both at once while the history slides, its
+        oldest rows being overwritten meanwhile). Any other redraw finishes it first."""
+        self.finish_refresh()
         if sim is not self._sim:
             self.set_model(sim)
             return
         window = sim.history.window()
         total = sim.history.total
-        events = None
-        if upto is not None and upto[0] <= total and upto[1] <= len(sim.events):
-            window = window[:len(window) - (total - upto[0])]
-            total, events = upto
-        self._sync_events(sim, events)
+        self._sync_events(sim)
         k = bin_size(len(window), self._pixels())
         key = (total, k)
         if key == self._last_key:
@@ -171,7 +178,18 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
             self._set_xrange(0.0, 0.0)
             self._empty_ranges()
             return
-        self._draw(window, x, lo, hi, k)
+        parts = self._draw_parts(window, x, lo, hi, k)
+        next(parts)
+        self._second_part = parts
+        if len(window) == sim.history.capacity:
+            self.finish_refresh()
+
+    def finish_refresh(self) -> None:
+        """Give the curves the points :meth:`begin_refresh` worked out (if it left any)."""
+        parts, self._second_part = self._second_part, None
+        if parts is not None:
+            for _ in parts:
+                pass
 
     def set_lane_visible(self, lane_id: str, visible: bool) -> None:
         """Show or hide every item of lane ``lane_id`` (remembered across :meth:`set_model`)."""

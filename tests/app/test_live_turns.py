@@ -1,9 +1,10 @@
 """Live frames take turns: in one, every view but the time plots takes the model's state and
-paints; in the next, the time plots take the run as it stood in the first (the same step the
-other views show) and paint only what changed, nothing else being done. While the plots' step
-range moves with every refresh (a sliding history at top speed: repainted whole anyway), the
-first frame refreshes every view and the plots' painting waits for the second. At rest, every
-view is refreshed and painted at once."""
+paints, and the time plots work out their ranges and points (the first part of their refresh);
+in the next, the time plots' curves take those points (the run as it stood in the first frame:
+the step the other views show) and the plots paint only what changed, nothing else being done.
+While the plots' step range moves with every refresh (a sliding history at top speed: repainted
+whole anyway), the first frame refreshes every view whole and the plots' painting waits for the
+second. At rest, every view is refreshed and painted at once."""
 
 from PySide6.QtWidgets import QApplication
 
@@ -18,67 +19,77 @@ def frame(win, live, steps=17):
 
 
 def _spy(win, monkeypatch):
-    """(view, rows of history it shows) for every refresh."""
+    """(view, rows of history it shows) for every refresh (the time plots': every refresh
+    begun), and how many second parts of the plots' refresh gave the curves their points."""
     shown = []
     for view in win.views:
-        def spy(sim, *args, v=view, real=view.refresh):
-            upto = args[0] if args else None
-            shown.append((v, upto[0] if upto else sim.history.total))
-            real(sim, *args)
-        monkeypatch.setattr(view, "refresh", spy)
-    return shown
+        name = "begin_refresh" if view is win.plots else "refresh"
+        real_refresh = getattr(view, name)
+
+        def spy(sim, v=view, real=real_refresh):
+            shown.append((v, sim.history.total))
+            real(sim)
+        monkeypatch.setattr(view, name, spy)
+    finished = [0]
+
+    def finish(real=win.plots.finish_refresh):
+        finished[0] += win.plots._second_part is not None
+        real()
+    monkeypatch.setattr(win.plots, "finish_refresh", finish)
+    return shown, finished
 
 
 def test_live_frames_alternate_the_other_views_and_the_time_plots(win, monkeypatch):
-    """One frame: every view but the time plots refreshed, the plots not painted; the next: the
-    time plots refreshed and painted, nothing else refreshed."""
+    """One frame: every view but the time plots refreshed, the plots' refresh begun, the plots
+    not painted; the next: the plots' curves given their points and painted, nothing else
+    refreshed."""
     pairs = _turns(win, monkeypatch, 10_000, 17)
     assert all(p in (_partial(win), _deferred(win)) for p in pairs), pairs
     assert _partial(win) in pairs  # (a pair whose refresh moved the step range: deferred next)
 
 
 def test_while_the_range_scrolls_the_time_plots_painting_waits_a_frame(win, monkeypatch):
-    """A full ring sliding by 250 steps a frame: one frame refreshes every view, the time plots
-    unpainted; the next paints them (with that data), nothing refreshed."""
+    """A full ring sliding by 250 steps a frame: one frame refreshes every view (the time plots
+    whole), the plots unpainted; the next paints them (with that data), nothing refreshed."""
     sim = win.controller.sim
     pairs = _turns(win, monkeypatch, sim.history.capacity + 1000, 250)
     assert pairs[1:] == [_deferred(win)] * 2, pairs
 
 
 def _partial(win) -> tuple:
-    """A pair of live frames: the other views, then the time plots refreshed and painted."""
-    return (len(win.views) - 1, False, 0), (1, True, 1)
+    """A pair of live frames: the other views and the first part of the time plots' refresh,
+    then the second part and the plots' painting."""
+    return (len(win.views), 0, 0), (0, 1, 1)
 
 
 def _deferred(win) -> tuple:
-    """A pair of live frames: every view refreshed, then the time plots painted."""
-    return (len(win.views), True, 0), (0, False, 1)
+    """A pair of live frames: every view refreshed whole, then the time plots painted."""
+    return (len(win.views), 1, 0), (0, 0, 1)
 
 
 def _turns(win, monkeypatch, first: int, steps: int) -> list[tuple]:
     """Three pairs of live frames of ``steps`` steps after ``first`` steps (and two frames to
-    settle): for each frame, the views refreshed, whether the time plots were, and the plots'
-    paints."""
+    settle): for each frame, the views refreshed (the time plots: begun), the second parts of
+    the plots' refresh done and the plots' paints."""
     viewport = win.plots.view.viewport()
     win.controller.sim.run(first)
     frame(win, False)
     frame(win, True, steps)
     frame(win, True, steps)
     assert win._turn == 0  # (the next frame starts a pair)
-    shown = _spy(win, monkeypatch)
+    shown, finished = _spy(win, monkeypatch)
     paints = count_paints(viewport)
     turns = []
     for _ in range(6):
-        before, shown[:] = paints[viewport], []
+        before, done, shown[:] = paints[viewport], finished[0], []
         frame(win, True, steps)
-        turns.append((len(shown), any(v is win.plots for v, _ in shown),
-                      paints[viewport] - before))
+        turns.append((len(shown), finished[0] - done, paints[viewport] - before))
     return [tuple(turns[i:i + 2]) for i in range(0, 6, 2)]  # (each from a turn's first half)
 
 
 def test_the_time_plots_show_the_step_the_other_views_showed(win, monkeypatch):
     frame(win, False)
-    shown = _spy(win, monkeypatch)
+    shown, _ = _spy(win, monkeypatch)
     for _ in range(6):
         frame(win, True)
     rows = [r for v, r in shown if v is win.plots]
@@ -95,7 +106,7 @@ def test_at_rest_or_paused_every_view_is_refreshed_and_painted(win, monkeypatch)
     frame(win, True)
     if win._turn == 0:  # (end on the turn of the other views: the plots a frame behind)
         frame(win, True)
-    shown = _spy(win, monkeypatch)
+    shown, _ = _spy(win, monkeypatch)
     paints = count_paints(viewport)
     frame(win, False)  # paused (the controller draws every view at rest)
     assert {v for v, _ in shown} == set(win.views)

@@ -110,3 +110,28 @@ def test_z_range_holds_still_while_the_band_grows_at_both_ends(win):
         _frames(win, 1)
         changes += win.plots._yrange["z"] != before
     assert changes <= 2, changes
+
+
+def test_live_turns_show_what_a_full_repaint_shows(win):
+    """Live frames in turns (the plots' points worked out in one frame, given to the curves and
+    painted in the next): after each pair, the screen is what a full repaint draws."""
+    win.resize(1600, 900)
+    sim = win.controller.sim
+
+    def pairs(n: int, steps: int = 17) -> None:
+        for _ in range(2 * n):
+            sim.run(steps)
+            win.draw(sim, live=True)
+            QApplication.processEvents()
+        assert win._turn == 0  # (the plots' turn last: nothing left for the next frame)
+
+    win.draw(sim)
+    win._turn = 0
+    pairs(20)  # the scheduled bias shock at step 300
+    _same_as_full_repaint(win)
+    pairs(5, 1000)
+    pairs(20)
+    _same_as_full_repaint(win)
+    win.controller.bias_shock(-6.0)
+    pairs(20)
+    _same_as_full_repaint(win)
