@@ -61,12 +61,12 @@ class TimeDrawing(OffScale):
 
     def _draw_parts(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                     k: int) -> Iterator[None]:
-        """:meth:`_draw` in two parts: the ranges and every curve's points worked out (up to
-        the yield; what changes on screen is a range or a label at most), then the curves and
-        the off-scale labels given them (what repaints the curves). A live frame runs the first
-        with the other views and the second in the frame that paints the plots (see
-        ``TimePlots.begin_refresh``); ``window`` must keep its rows meanwhile (a history that
-        slides does not: drawn in one go)."""
+        """:meth:`_draw` in two parts: the ranges, the off-scale labels and every curve's
+        points worked out (up to the yield; what changes on screen is a range or a label at
+        most), then the curves given their points (what repaints them). A live frame runs the
+        first with the other views and the second in the frame that paints the plots (see
+        ``TimePlots.begin_refresh``); the second does not read ``window`` (a ring history
+        overwrites its oldest rows meanwhile)."""
         vis = [lane.index for lane in self.lanes if lane.id not in self._hidden]
         step = INDEX["step"]
         last_step = float(window[-1, step, 0])
@@ -167,7 +167,8 @@ class TimeDrawing(OffScale):
 
         # (steps never decrease along a curve: only the stretches that changed are repainted)
         px = (x1 - x0) / max(self._pixels(), 1)
-        yield
+        self._mark_off_scale(window, x, x_end, lo, hi, vis, shown, loss_dec, grad_dec)
+        yield  # (nothing after this reads the history: its oldest rows may be overwritten)
 
         def put(item: Curve, f: int, li: int) -> None:
             r = row[f]
@@ -194,7 +195,6 @@ class TimeDrawing(OffScale):
                 lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m], px)
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
-        self._mark_off_scale(window, x, x_end, lo, hi, vis, shown, loss_dec, grad_dec)
         # apply the new ranges now: pyqtgraph defers them to the scene's next paint, where moving
         # every curve marks the data area dirty again and it is painted a second time (measured:
         # two full paints of the plots per refresh while the x range scrolls)

@@ -158,8 +158,7 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
     def begin_refresh(self, sim: Simulation) -> None:
         """The first part of :meth:`refresh`: the ranges set and the curves' points worked out,
         the curves given them by :meth:`finish_refresh` (a live frame does the first with the
-        other views, the second in the next frame; both at once while the history slides, its
-        oldest rows being overwritten meanwhile). Any other redraw finishes it first."""
+        other views, the second in the next frame). Any other redraw finishes it first."""
         self.finish_refresh()
         if sim is not self._sim:
             self.set_model(sim)
@@ -181,8 +180,6 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         parts = self._draw_parts(window, x, lo, hi, k)
         next(parts)
         self._second_part = parts
-        if len(window) == sim.history.capacity:
-            self.finish_refresh()
 
     def finish_refresh(self) -> None:
         """Give the curves the points :meth:`begin_refresh` worked out (if it left any)."""

@@ -112,6 +112,17 @@ def test_z_range_holds_still_while_the_band_grows_at_both_ends(win):
     assert changes <= 2, changes
 
 
+def _live_pairs(win, n: int, steps: int = 17) -> None:
+    """``n`` pairs of live frames of ``steps`` steps each (the other views and the first part
+    of the time plots' refresh, then the rest of it and their painting)."""
+    sim = win.controller.sim
+    for _ in range(2 * n):
+        sim.run(steps)
+        win.draw(sim, live=True)
+        QApplication.processEvents()
+    assert win._turn == 0  # (the plots' turn last: nothing left for the next frame)
+
+
 def test_live_turns_show_what_a_full_repaint_shows(win):
     """Live frames in turns (the plots' points worked out in one frame, given to the curves and
     painted in the next): after each pair, the screen is what a full repaint draws."""
@@ -119,11 +130,7 @@ def test_live_turns_show_what_a_full_repaint_shows(win):
     sim = win.controller.sim
 
     def pairs(n: int, steps: int = 17) -> None:
-        for _ in range(2 * n):
-            sim.run(steps)
-            win.draw(sim, live=True)
-            QApplication.processEvents()
-        assert win._turn == 0  # (the plots' turn last: nothing left for the next frame)
+        _live_pairs(win, n, steps)
 
     win.draw(sim)
     win._turn = 0
@@ -134,4 +141,18 @@ def test_live_turns_show_what_a_full_repaint_shows(win):
     _same_as_full_repaint(win)
     win.controller.bias_shock(-6.0)
     pairs(20)
+    _same_as_full_repaint(win)
+
+
+def test_live_turns_on_a_sliding_history_show_what_a_full_repaint_shows(win):
+    """A full ring history sliding under live turns (its oldest rows overwritten between the
+    two parts of the time plots' refresh): the screen is what a full repaint draws."""
+    sim = win.controller.sim
+    sim.run(sim.history.capacity - 200)
+    win.draw(sim)
+    win._turn = 0
+    _live_pairs(win, 30, 23)
+    assert len(sim.history.window()) == sim.history.capacity
+    _same_as_full_repaint(win)
+    _live_pairs(win, 10, 3)  # (a range that holds still: the split refresh, the ring full)
     _same_as_full_repaint(win)
