@@ -256,10 +256,11 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         second, a frame costs about half): one frame refreshes and paints every other view and
         does the first part of the time plots' refresh (ranges and points worked out, see
         TimePlots.begin_refresh); the next gives their curves the points and paints what
-        changed in them. While their step range moves with every refresh (a sliding history at
-        top speed: each refresh repaints them whole anyway), the first frame refreshes every
-        view, the time plots whole, and their painting waits for the next. Otherwise all are
-        redrawn and painted. Views on a hidden tab are not drawn (they catch up when shown)."""
+        changed in them. When their step range moves (repainting them whole), their painting
+        waits for the second frame; while it moves with every refresh (a sliding history at
+        top speed), the first frame refreshes every view, the time plots whole. Otherwise all
+        are redrawn and painted. Views on a hidden tab are not drawn (they catch up when
+        shown)."""
         viewport = self.plots.view.viewport()
         if self.tabs.currentIndex() != 0:
             viewport.setUpdatesEnabled(True)
@@ -279,22 +280,22 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
                     self._refresh_plots(sim)
                 else:
                     self._refresh_plots(sim, begin=True)
+                    if self._plots_scroll:  # the range moved now: all repainted next frame
+                        viewport.setUpdatesEnabled(False)
             else:
                 viewport.setUpdatesEnabled(True)
                 self.plots.finish_refresh()
         self.step_label.setText(f"step {sim.t:,}")
 
     def _refresh_plots(self, sim: Simulation, begin: bool = False) -> None:
-        """Refresh the time plots (``begin``: its first part only, unless their step range
-        moved: painted whole then, and at once); note whether that range moved (see draw)."""
+        """Refresh the time plots (``begin``: its first part only); note whether their step
+        range moved (see draw)."""
         before = self.plots._xrange
         if begin:
             self.plots.begin_refresh(sim)
         else:
             self.plots.refresh(sim)
         self._plots_scroll = self.plots._xrange != before
-        if self._plots_scroll:
-            self.plots.finish_refresh()
 
     def _on_tab(self, index: int) -> None:
         rewind = getattr(self, "rewind", None)
