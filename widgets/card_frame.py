@@ -122,7 +122,6 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self._zrange = self._default_zrange
         self._curve_range: tuple[float, float] | None = None
         self._yrange: tuple[float, float] | None = None
-        self._dots: tuple[np.ndarray, np.ndarray] | None = None  # (z, a) the dots were set to
         self.name.setText(self.act.label)
         self.name.setToolTip(f"{self.act.label}: f(z) = {self.act.formula}\n"
                              f"f′(z) = {self.act.derivative}")
@@ -295,10 +294,9 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         if grew or self._curves_moved(alpha):
             self._update_curves(alpha)
         # a moves with z and with PReLU's alpha (lr 0 can fix z while alpha still moves)
-        if (self._dots is None or not np.array_equal(z, self._dots[0])
-                or not np.array_equal(a, self._dots[1])):
+        shown_z, shown_a = self.dots.getData()
+        if not (np.array_equal(z, shown_z) and np.array_equal(a, shown_a)):
             self.dots.setData(x=z, y=a)
-            self._dots = (z.copy(), a.copy())
         lo, hi = self._zrange
         off = n - int(np.count_nonzero((z >= lo) & (z <= hi)))
         self._set_off_chart((off, n) if off else None)

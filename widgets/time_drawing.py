@@ -54,14 +54,9 @@ class TimeDrawing(OffScale):
             lane.z_fill.update_band()
         self._show_off_scale({})
 
-    def _draw(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
-              k: int) -> None:
-        for _ in self._draw_parts(window, x, lo, hi, k):
-            pass
-
     def _draw_parts(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                     k: int) -> Iterator[None]:
-        """:meth:`_draw` in two parts: the ranges, the off-scale labels and every curve's
+        """One frame of the plots, in two parts: the ranges, the off-scale labels and every curve's
         points worked out (up to the yield; what changes on screen is a range or a label at
         most), then the curves given their points (what repaints them). A live frame runs the
         first with the other views and the second in the frame that paints the plots (see

@@ -185,8 +185,7 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         """Give the curves the points :meth:`begin_refresh` worked out (if it left any)."""
         parts, self._second_part = self._second_part, None
         if parts is not None:
-            for _ in parts:
-                pass
+            next(parts, None)  # (the rest of it: no second yield)
 
     def set_lane_visible(self, lane_id: str, visible: bool) -> None:
         """Show or hide every item of lane ``lane_id`` (remembered across :meth:`set_model`)."""
