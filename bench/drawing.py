@@ -79,8 +79,8 @@ def breakdown(app, window, sim, steps_between: int, frames: int = 30) -> dict[st
 def app_frames(app, n_frames: int, history: int, steps_between: int,
                live: bool = False) -> dict[str, Any]:
     """Frame times of the real window; ``live``: frames as while playing (turns: every view
-    but the time plots, then the time plots with that frame's data; see ``MainWindow.draw``),
-    else every view every frame."""
+    and the first part of the time plots' refresh, then the rest of it and their painting; see
+    ``MainWindow.draw``), else every view every frame."""
     from app.application import create_window
 
     window = create_window("bias-shock")

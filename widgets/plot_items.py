@@ -122,6 +122,15 @@ def changed_spans(xo: np.ndarray, yo: np.ndarray, x: np.ndarray, y: np.ndarray
     return spans
 
 
+def mark_spans(item: QGraphicsItem, known: QRectF, spans: list[tuple[float, float]],
+               px: float) -> None:
+    """Mark the x ``spans`` of ``item`` (the full height of its bounding rect ``known``) for
+    repainting, :data:`SPAN_MARGIN_PX` pixels (``px`` wide in x) wider on each side."""
+    m = SPAN_MARGIN_PX * px
+    for a, b in spans:
+        item.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))
+
+
 def run_polylines(x: np.ndarray, y: np.ndarray, max_runs: int) -> list[QPolygonF] | None:
     """The runs of finite points (of two or more) as polylines; None past ``max_runs`` runs."""
     ok = np.isfinite(x) & np.isfinite(y)
@@ -205,10 +214,7 @@ class Curve(pg.PlotCurveItem):
         if spans is None:
             self.update()
             return None
-        known = d["_known"]
-        m = SPAN_MARGIN_PX * px
-        for a, b in spans:
-            self.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))
+        mark_spans(self, d["_known"], spans, px)
         return spans
 
     def polylines(self) -> list[QPolygonF] | None:
@@ -442,6 +448,4 @@ class BandItem(pg.FillBetweenItem):
         if spans is None or px <= 0:
             self.update()
             return
-        m = SPAN_MARGIN_PX * px
-        for a, b in spans:
-            self.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))
+        mark_spans(self, known, spans, px)

@@ -56,11 +56,11 @@ class TimeDrawing(OffScale):
 
     def _draw_parts(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                     k: int) -> Iterator[None]:
-        """One frame of the plots, in two parts: the ranges, the off-scale labels and every curve's
-        points worked out (up to the yield; what changes on screen is a range or a label at
-        most), then the curves given their points (what repaints them). A live frame runs the
-        first with the other views and the second in the frame that paints the plots (see
-        ``TimePlots.begin_refresh``); the second does not read ``window`` (a ring history
+        """One frame of the plots, in two parts: the ranges, the off-scale labels and every
+        curve's points worked out (up to the yield; what changes on screen is a range or a
+        label at most), then the curves given their points (what repaints them). A live frame
+        runs the first with the other views and the second in the frame that paints the plots
+        (see ``TimePlots.begin_refresh``); the second does not read ``window`` (a ring history
         overwrites its oldest rows meanwhile)."""
         vis = [lane.index for lane in self.lanes if lane.id not in self._hidden]
         step = INDEX["step"]

@@ -127,20 +127,15 @@ def test_live_turns_show_what_a_full_repaint_shows(win):
     """Live frames in turns (the plots' points worked out in one frame, given to the curves and
     painted in the next): after each pair, the screen is what a full repaint draws."""
     win.resize(1600, 900)
-    sim = win.controller.sim
-
-    def pairs(n: int, steps: int = 17) -> None:
-        _live_pairs(win, n, steps)
-
-    win.draw(sim)
+    win.draw(win.controller.sim)
     win._turn = 0
-    pairs(20)  # the scheduled bias shock at step 300
+    _live_pairs(win, 20)  # the scheduled bias shock at step 300
     _same_as_full_repaint(win)
-    pairs(5, 1000)
-    pairs(20)
+    _live_pairs(win, 5, 1000)
+    _live_pairs(win, 20)
     _same_as_full_repaint(win)
     win.controller.bias_shock(-6.0)
-    pairs(20)
+    _live_pairs(win, 20)
     _same_as_full_repaint(win)
 
 
