@@ -131,6 +131,28 @@ def mark_spans(item: QGraphicsItem, known: QRectF, spans: list[tuple[float, floa
         item.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))
 
 
+def painted_part(p: QPainter, rect: QRectF, exposed: QRectF) -> QRectF | None:
+    """The part of ``exposed`` (an item's exposed rect, in its coordinates: the bounding rect
+    of the whole region a view repaints) that is painted within ``rect`` (the item's bounds):
+    the bounding rect of the painter's system clip (the region repainted, in device pixels)
+    where it meets ``rect``. A view repainting a strip at the plots' right end and a label at
+    the top of the first plot gives every item an exposed rect reaching from the label to the
+    strip, where the items of the other plots are repainted in the strip only. None where
+    nothing of ``rect`` is painted; ``exposed`` itself without a system clip (an export)."""
+    engine = p.paintEngine()
+    clip = engine.systemClip() if engine is not None else None
+    if clip is None or clip.isEmpty():
+        return exposed
+    to_device = p.deviceTransform()
+    box = clip.intersected(to_device.mapRect(rect).toAlignedRect()).boundingRect()
+    if box.isEmpty():
+        return None
+    from_device, invertible = to_device.inverted()
+    if not invertible:
+        return exposed
+    return exposed.intersected(from_device.mapRect(QRectF(box)))
+
+
 def run_polylines(x: np.ndarray, y: np.ndarray, max_runs: int) -> list[QPolygonF] | None:
     """The runs of finite points (of two or more) as polylines; None past ``max_runs`` runs."""
     ok = np.isfinite(x) & np.isfinite(y)
@@ -228,7 +250,7 @@ class Curve(pg.PlotCurveItem):
             return None
         return self._polylines
 
-    def _exposed_polylines(self, opt: Any, pen: QPen, p_transform: QTransform
+    def _exposed_polylines(self, p: QPainter, opt: Any, pen: QPen, p_transform: QTransform
                            ) -> list[QPolygonF] | None:
         """For data whose x never decreases (see set_xy), exposed in a narrow stretch (a frame
         that repaints the curves' ends), drawn with a solid ``pen`` (a dash pattern runs on from
@@ -240,8 +262,14 @@ class Curve(pg.PlotCurveItem):
                 or pen.style() != Qt.PenStyle.SolidLine):
             return None
         r = opt.exposedRect
-        if not r.isValid() or r.width() >= 0.5 * known.width():
+        if not r.isValid():
             return None
+        if r.width() >= 0.5 * known.width():
+            r = painted_part(p, known, r)
+            if r is None or r.isEmpty():
+                return []  # (none of it is repainted)
+            if r.width() >= 0.5 * known.width():
+                return None
         # (the points a few pixels beyond it too: a line's joins and ends there as when whole)
         scale = abs(p_transform.m11())
         pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
@@ -267,7 +295,7 @@ class Curve(pg.PlotCurveItem):
             return
         tr = p.transform()
         # (an antialiased line's part differs from the whole by a level or two of alpha)
-        polys = None if aa else self._exposed_polylines(opt, thin[0], tr)
+        polys = None if aa else self._exposed_polylines(p, opt, thin[0], tr)
         if polys is None:
             polys = self.polylines()
         if aa and (polys is None or len(polys) != 1 or len(polys[0]) != len(self.xData)):

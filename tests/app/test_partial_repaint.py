@@ -112,6 +112,39 @@ def test_z_range_holds_still_while_the_band_grows_at_both_ends(win):
     assert changes <= 2, changes
 
 
+def test_a_label_repainted_far_from_the_strip_leaves_the_other_plots_a_strip(win, monkeypatch):
+    """A label whose text changes every frame (ELU's loss below the scale, about 10,500 steps
+    into the bias-shock run, "at step ..."), at the top of the loss plot, far from the strip at
+    the curves' ends: Qt gives every curve an exposed rect reaching from the label to the
+    strip, yet the curves of the plots under it repaint their strip only; the screen is what a
+    full repaint draws."""
+    from widgets import plot_items
+
+    win.resize(1600, 900)
+    QApplication.processEvents()
+    win.controller.sim.run(10_400)
+    _frames(win, 3)
+    parts: list[tuple[float, float]] = []  # (width of the part repainted, of the curve's bounds)
+    real = plot_items.painted_part
+
+    def spy(p, rect, exposed):
+        part = real(p, rect, exposed)
+        parts.append((exposed.width(), -1.0 if part is None else part.width(), rect.width()))
+        return part
+
+    monkeypatch.setattr(plot_items, "painted_part", spy)
+    refined = 0
+    for _ in range(60):
+        before = _labels_and_ranges(win)
+        parts.clear()
+        _frames(win, 1)
+        after = _labels_and_ranges(win)
+        if before[:2] == after[:2] and before[2] != after[2]:  # a label's text, no range
+            refined += sum(0 <= part < 0.1 * whole for _, part, whole in parts)
+    assert refined >= 10, refined
+    _same_as_full_repaint(win)
+
+
 def _live_pairs(win, n: int, steps: int = 17) -> None:
     """``n`` pairs of live frames of ``steps`` steps each (the other views and the first part
     of the time plots' refresh, then the rest of it and their painting)."""
