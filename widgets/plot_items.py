@@ -239,6 +239,25 @@ class Curve(pg.PlotCurveItem):
         mark_spans(self, d["_known"], spans, px)
         return spans
 
+    def set_tail(self, x_from: float, x: np.ndarray, y: np.ndarray, px: float
+                 ) -> list[tuple[float, float]] | None:
+        """Keep the points left of ``x_from`` and put ``(x, y)`` (all at ``x_from`` or right of
+        it) after them; x never decreases and a pixel is ``px`` wide in x (see :meth:`set_xy`).
+        Only the stretch from the last point kept on is marked for repainting, and returned;
+        None (nothing done) without a bounding rect given or points held."""
+        d = self.__dict__
+        old_x, old_y = d["xData"], d["yData"]
+        if d["_known"] is None or old_x is None or not len(old_x) or not len(x) or px <= 0:
+            return None
+        c = int(old_x.searchsorted(x_from))
+        start = float(old_x[c - 1]) if c else float(x[0])
+        spans = [(start, max(float(x[-1]), float(old_x[-1])))]
+        d.update(xData=np.concatenate((old_x[:c], x)), yData=np.concatenate((old_y[:c], y)),
+                 path=None, fillPath=None, _fillPathList=None, _mouseShape=None,
+                 _lineSegmentsRendered=False, _polylines=None, _mono=True)
+        mark_spans(self, d["_known"], spans, px)
+        return spans
+
     def polylines(self) -> list[QPolygonF] | None:
         """The finite runs of the data as polylines (filled straight from the arrays: ~3 µs,
         where pyqtgraph's path takes ~30 µs for 200 points); None when there are more than

@@ -1,9 +1,11 @@
 """One frame of the time plots: the reduced history window turned into every lane's curves.
 
-The y ranges are set first (the decades shown clip the log values), the exact zeros become rail
-segments, flat stretches are thinned to a few vertices (:func:`widgets.decimate.flat_mask`), and
-every curve gets its data and bounding rect. :class:`TimeDrawing` is a mixin of
-:class:`widgets.time_plots.TimePlots`.
+The y ranges are set first, from each series' extremes (the decades shown clip the log values),
+then every curve's points are worked out (:class:`widgets.time_points.CurvePoints`: clipped,
+flat stretches thinned, the last frame's reused where their bins did not change), the exact
+zeros become rail segments, and every curve gets its data and bounding rect (a curve that
+holds the last frame's points only the points that changed). :class:`TimeDrawing` is a mixin
+of :class:`widgets.time_plots.TimePlots`.
 
 Values above a log plot's top decade are drawn at it, values below its lowest decade are not
 drawn (a gap: at the bottom edge they passed for a healthy lane's value); linear values are
@@ -20,7 +22,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from simulation.history import INDEX
-from widgets.decimate import flat_mask, peak_interleave, run_ends
+from widgets.decimate import peak_interleave, run_ends
 from widgets.plot_items import Curve
 from widgets.plot_series import (
     F_A,
@@ -28,24 +30,23 @@ from widgets.plot_series import (
     F_LOSS,
     F_PARAM,
     F_ZERO,
-    F_ZMAX,
     F_ZMEAN,
-    F_ZMIN,
     GRAD_MODES,
     PARAMS,
     PLOT_OF_FEATURE,
 )
 from widgets.shock_markers import MAX_MARKERS_OFF_VIEW
 from widgets.time_off_scale import OffScale
+from widgets.time_points import Shape
 from widgets.time_ranges import GRAD_DECADES, LOSS_DECADES
-
-ANCHOR_EVERY = 16  # points always kept (every 16th step or 8th bin), so slow curvature is followed
 
 
 class TimeDrawing(OffScale):
     """The drawing half of TimePlots: sets the data of every lane's items."""
 
     def _clear_data(self) -> None:
+        self._points.reset()
+        self._held = {}
         empty = np.empty(0)
         for lane in self.lanes:
             for _, item in lane.placed():
@@ -76,11 +77,9 @@ class TimeDrawing(OffScale):
         # MAX_MARKERS, so that a run shocked every few steps does not slow every frame)
         events = [m.event["step"] for m in self.markers]
         x, xd, lo, hi = self._reducer.cut(window, x, lo, hi, events)
-        # curves: each bin's (min, max) as two points at xd ('peak' mode);
-        # the z band: the lowest z_min and highest z_max of each bin, one point per bin
-        # (F, L, points), one contiguous row per curve, written in one pass
-        # only the features drawn as curves, in rows: loss, the gradients shown, z mean, a, the
-        # parameters (every one a contiguous stretch, so each plot's rows are a view)
+        # curves: each bin's (min, max) as two points at xd ('peak' mode), the features drawn
+        # as curves in rows: loss, the gradients shown, z mean, a, the parameters (each plot's
+        # rows a contiguous stretch); the z band: the lowest z_min and highest z_max of each bin
         shown = GRAD_MODES[self._grad_mode]
         fg = [F_GRAD[g] for g in shown]
         pf = [F_PARAM[p] for p in PARAMS]
@@ -88,34 +87,35 @@ class TimeDrawing(OffScale):
         row = {f: r for r, f in enumerate(used)}
         g_rows = slice(1, 1 + len(fg))
         p_rows = slice(3 + len(fg), 3 + len(fg) + len(pf))
-        if k == 1:
-            xs, y = xd, lo[:, used].transpose(1, 2, 0).copy()
-        else:
-            xs = np.repeat(xd, 2)
-            y = np.empty((len(used), lo.shape[2], 2 * len(lo)))
-            y[..., 0::2] = lo[:, used].transpose(1, 2, 0)
-            y[..., 1::2] = hi[:, used].transpose(1, 2, 0)
-        zlo, zhi = lo[:, F_ZMIN].T.copy(), hi[:, F_ZMAX].T.copy()  # (L, bins)
+        history = self._sim.history if self._sim is not None else None
+        key = (k, history, history.total - len(window) if history is not None else 0,
+               tuple(events), tuple(used), lo.shape[2])
+        raw = self._points.raw(xd, lo, hi, used, k, key)
+        ext, zlo, zhi = raw.rows, raw.z_lows, raw.z_highs
 
-        # --- y ranges over the visible lanes; log values clipped into the decades shown ---
+        # --- y ranges over the visible lanes (each row's and lane's extremes, unclipped) ---
         # (a lane whose newest value is inf or NaN is labelled, and does not set the decades:
         # its blow-up would push the healthy lanes' values below the lowest decade shown)
         with np.errstate(invalid="ignore"):
             ok = np.isfinite(window[-1][[INDEX["loss"], *(INDEX[g] for g in shown)]][:, vis])
-        loss_dec = self._log_range("loss", y[0, vis][ok[0]], default=LOSS_DECADES)
-        grad_dec = self._log_range("grad", y[g_rows][:, vis][ok[1:]], default=GRAD_DECADES)
-        # above the top decade: drawn at it; below the lowest: not drawn (both labelled)
-        with np.errstate(invalid="ignore"):
-            y[0] = np.where(y[0] < loss_dec[0], np.nan, np.minimum(y[0], loss_dec[1]))
-            y[g_rows] = np.where(y[g_rows] < grad_dec[0], np.nan,
-                                 np.minimum(y[g_rows], grad_dec[1]))
+        loss_dec = self._log_range("loss", ext[:, 0, vis][:, ok[0]], default=LOSS_DECADES)
+        grad_dec = self._log_range("grad", ext[:, g_rows][:, :, vis][:, ok[1:]],
+                                   default=GRAD_DECADES)
         self._place_log("loss", loss_dec, rail=False)
         self._place_log("grad", grad_dec, rail=True)
-        self._lin_range("z", zlo[vis], zhi[vis])
+        self._lin_range("z", raw.zlo[:, vis], raw.zhi[:, vis])
         self._z_band = (xd, zlo[vis], zhi[vis])  # (the "z ≤ 0" label keeps clear of it)
         self._place_z_label()  # bottom left: the shock markers' labels take the top
-        self._lin_range("a", y[row[F_A], vis])
-        self._lin_range("params", y[p_rows][:, vis])
+        self._lin_range("a", ext[:, row[F_A], vis])
+        self._lin_range("params", ext[:, p_rows][:, :, vis])
+
+        # --- the points: log values clipped into the decades shown (above the top: drawn at
+        # it; below the lowest: not drawn; both labelled), fewer where curves are flat ---
+        eps = [self._eps("loss"), *[self._eps("grad")] * len(fg), self._eps("z"),
+               self._eps("a"), *[self._eps("params")] * len(pf)]
+        pts = self._points.shape(Shape(
+            log_rows=(((0,), *loss_dec), (tuple(range(1, 1 + len(fg))), *grad_dec)),
+            eps=tuple(eps), z_eps=self._eps("z"), simplify=self._simplify), zlo, zhi)
 
         # --- exact-zero rails: segments [bin start, next bin start) on the lane's rail row ---
         x_end = np.empty_like(x)
@@ -127,33 +127,6 @@ class TimeDrawing(OffScale):
         rail_y = np.repeat(np.where(zero, rows[None], np.nan), 2, axis=0).transpose(1, 2, 0)
         rail_keep = run_ends(rail_y)
 
-        # --- fewer vertices where curves are flat (see flat_mask) ---
-        if self._simplify:
-            eps = np.empty((len(used), 1, 1))
-            eps[0] = self._eps("loss")
-            eps[g_rows] = self._eps("grad")
-            eps[row[F_ZMEAN]] = self._eps("z")
-            eps[row[F_A]] = self._eps("a")
-            eps[p_rows] = self._eps("params")
-            if k > 1:  # a bin whose min and max are within half a pixel: one point, not two
-                a, b = y[..., 0::2], y[..., 1::2]
-                narrow = np.abs(b - a) <= 2 * eps
-                mid = 0.5 * (a + b)
-                np.copyto(a, mid, where=narrow)
-                np.copyto(b, mid, where=narrow)
-            every = ANCHOR_EVERY if k == 1 else ANCHOR_EVERY // 2
-            anchor = np.floor_divide(xs, k) % every == 0  # tied to steps: stable as data slides
-            keep = flat_mask(y, eps, anchor)
-            if k > 1:  # a narrow bin's one point is its first: kept if either was needed
-                keep[..., 0::2] |= keep[..., 1::2] & narrow
-                keep[..., 1::2] &= ~narrow
-            zanchor = np.floor_divide(xd, k) % every == 0
-            ez = self._eps("z")
-            zkeep = flat_mask(zlo, ez, zanchor) | flat_mask(zhi, ez, zanchor)
-        else:
-            keep = np.ones(y.shape, dtype=bool)
-            zkeep = np.ones(zlo.shape, dtype=bool)
-
         # every curve is drawn clipped to its plot's view: the view is its bounding rect (no
         # wider: the area a curve marks for repainting would reach into the axes, and every
         # frame would repaint them, ~65 µs an axis)
@@ -162,23 +135,40 @@ class TimeDrawing(OffScale):
 
         # (steps never decrease along a curve: only the stretches that changed are repainted)
         px = (x1 - x0) / max(self._pixels(), 1)
-        self._mark_off_scale(window, x, x_end, lo, hi, vis, shown, loss_dec, grad_dec)
+        self._mark_off_scale(window, x, x_end, lo, hi, raw.bins, vis, shown, loss_dec,
+                             grad_dec)
         yield  # (nothing after this reads the history: its oldest rows may be overwritten)
+
+        # a curve that holds the last frame's points is given those from bin `fresh` on (the
+        # ones before are the same: see CurvePoints); any other, all of its points
+        xs, y, keep, zkeep, fresh = pts.xs, pts.y, pts.keep, pts.zkeep, pts.fresh
+        held, self._held = self._held, {}
+        ppb = len(xs) // len(xd)
+
+        def place(item: Curve, x_all: np.ndarray, y_all: np.ndarray, m: np.ndarray,
+                  per_bin: int) -> list[tuple[float, float]] | None:
+            last = held.get(id(item))
+            spans = None
+            if fresh and last is not None and last[0] is item and item.xData is last[1]:
+                a = per_bin * fresh
+                spans = item.set_tail(xd[fresh], x_all[a:][m[a:]], y_all[a:][m[a:]], px)
+            if spans is None:
+                spans = item.set_xy(x_all[m], y_all[m], px)
+            self._held[id(item)] = (item, item.xData)
+            return spans
 
         def put(item: Curve, f: int, li: int) -> None:
             r = row[f]
-            m = keep[r, li]
             item.set_bounds(rect[PLOT_OF_FEATURE[f]])
-            item.set_xy(xs[m], y[r, li][m], px)
+            place(item, xs, y[r, li], keep[r, li], ppb)
 
         for li in vis:
             lane = self.lanes[li]
             put(lane.loss, F_LOSS, li)
-            m = zkeep[li]
             for item in (lane.z_lo, lane.z_hi, lane.z_fill):
                 item.set_bounds(rect["z"])
-            lo_spans = lane.z_lo.set_xy(xd[m], zlo[li][m], px)
-            hi_spans = lane.z_hi.set_xy(xd[m], zhi[li][m], px)
+            lo_spans = place(lane.z_lo, xd, zlo[li], zkeep[li], 1)
+            hi_spans = place(lane.z_hi, xd, zhi[li], zkeep[li], 1)
             both = None if lo_spans is None or hi_spans is None else lo_spans + hi_spans
             lane.z_fill.update_band(both, px)
             put(lane.z_mean, F_ZMEAN, li)

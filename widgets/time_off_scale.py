@@ -49,12 +49,14 @@ class OffScale:
         return self._off_tab
 
     def _mark_off_scale(self, window: np.ndarray, x: np.ndarray, x_end: np.ndarray,
-                        lo: np.ndarray, hi: np.ndarray, vis: list[int], shown: tuple[str, ...],
-                        loss_dec: tuple[int, int], grad_dec: tuple[int, int]) -> None:
+                        lo: np.ndarray, hi: np.ndarray, extremes: np.ndarray, vis: list[int],
+                        shown: tuple[str, ...], loss_dec: tuple[int, int],
+                        grad_dec: tuple[int, int]) -> None:
         """Label the visible lanes' series whose newest value is off the scale (with the value,
         as the card writes it, and its step if it is still changing), or that were drawn clipped
         at an edge (below a log plot's lowest decade: not drawn) earlier in the window, up to
-        which step."""
+        which step. ``extremes`` (2, features, lanes): the smallest of the bins' minima ``lo``
+        and the largest of their maxima ``hi``."""
         rows, cols, feats, lanes, is_loss, is_grad = self._off_table(vis, shown)
         if not rows:
             self._show_off_scale({})
@@ -66,7 +68,7 @@ class OffScale:
                                                                 -LIN_LIMIT))
         v = window[-1][cols, lanes]
         # the window's extremes per feature and lane first (the bins only where one is off)
-        fh, fl = np.fmax.reduce(hi, axis=0)[feats, lanes], np.fmin.reduce(lo, axis=0)[feats, lanes]
+        fl, fh = extremes[0][feats, lanes], extremes[1][feats, lanes]
         with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
             lv = np.log10(np.abs(v))
             below = log & np.isfinite(lv) & (lv < bottom)  # (log plots: exact 0 is on the rail)

@@ -15,9 +15,9 @@ antialiased 2-px line costs ~2.5 µs per vertex and translucent grid lines ~15 m
 2 px wide *without* antialiasing (``TimePlots.antialias``), the grid is opaque light grey, and
 flat stretches are thinned to a few vertices (:func:`widgets.decimate.flat_mask`).
 
-Parts: :mod:`widgets.plot_series` (what is plotted), :mod:`widgets.plot_items` (the items) and
-the mixins in :mod:`widgets.time_layout`, ``time_lanes``, ``shock_markers``, ``time_ranges``
-and ``time_drawing``.
+Parts: :mod:`widgets.plot_series` (what is plotted), :mod:`widgets.plot_items` (the items),
+:mod:`widgets.time_points` (the curves' points) and the mixins in :mod:`widgets.time_layout`,
+``time_lanes``, ``shock_markers``, ``time_ranges`` and ``time_drawing``.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from widgets.time_lanes import LaneItems, TimeLanes
 from widgets.time_layout import AXIS_WIDTH as AXIS_WIDTH
 from widgets.time_layout import KEY_WIDTH as KEY_WIDTH
 from widgets.time_layout import TimeLayout
+from widgets.time_points import CurvePoints
 from widgets.time_ranges import TimeRanges
 from widgets.time_ranges import nice_step as nice_step
 
@@ -61,6 +62,8 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._hidden: set[str] = set()
         self._grad_mode = "grad_b"
         self._reducer = BinReducer(row_features, INDEX["step"])
+        self._points = CurvePoints()  # every curve's points, the last frame's reused
+        self._held: dict[int, tuple] = {}  # id(curve) -> (curve, the x it was given last frame)
         self.lanes: list[LaneItems] = []
         self.markers: list[Marker] = []
         self._events_seen = 0  # events of the simulation that got a marker (some since dropped)
@@ -137,6 +140,8 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._off_key = None
         self._sim = sim
         self._reducer.reset()
+        self._points.reset()
+        self._held = {}
         self._last_key = None
         self._yrange.clear()
         self._decades.clear()
