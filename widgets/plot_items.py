@@ -159,7 +159,9 @@ def run_polylines(x: np.ndarray, y: np.ndarray, max_runs: int) -> list[QPolygonF
     if ok.all():  # (no data or one point: no line, and no empty polygon to fill)
         runs = [(0, len(x))] if len(x) >= 2 else []
     else:
-        edges = np.flatnonzero(np.diff(ok, prepend=False, append=False))
+        padded = np.zeros(len(ok) + 2, dtype=bool)  # (np.diff with prepend and append: 3x)
+        padded[1:-1] = ok
+        edges = np.flatnonzero(padded[1:] != padded[:-1])
         runs = [(a, b) for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True)
                 if b - a >= 2]
     if len(runs) > max_runs:

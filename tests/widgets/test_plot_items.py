@@ -143,3 +143,37 @@ def test_set_xy_is_set_data(qapp):
     assert len(a.getData()[0]) == 0
     a.set_xy(x0, y0)
     np.testing.assert_array_equal(a.getData()[1], y0)
+
+
+def _points_of(polys) -> list[np.ndarray]:
+    return [pg.functions.ndarray_from_qpolygonf(p).copy() for p in polys]
+
+
+def test_set_tail_keeps_the_points_before_and_draws_them_all(qapp):
+    """A curve given new points from some x on (set_tail, as the time plots do frame after
+    frame) holds the points before that x and the new ones, marks the stretch from the last
+    point kept on, and its polylines are those of all its points (gaps included)."""
+    from widgets.plot_items import run_polylines
+
+    rng = np.random.default_rng(3)
+    c = Curve(pen=pg.mkPen("k", width=2))
+    c.set_bounds(QRectF(0, -2, 1000, 4))
+    x = np.arange(300, dtype=float)
+    y = np.sin(x / 20)
+    c.set_xy(x, y, 1.0)
+    assert c.set_tail(300.0, np.array([300.0]), np.array([0.0]), 0.0) is None  # (no px)
+    for i in range(60):
+        x_from = float(c.xData[-1]) - float(rng.integers(0, 4))
+        nx = np.arange(x_from, x_from + rng.integers(1, 8))
+        ny = rng.normal(size=len(nx))
+        if i % 7 == 3:
+            ny[len(ny) // 2] = np.nan  # a gap: the polylines are built afresh
+        before, old_end = c.xData[c.xData < x_from], float(c.xData[-1])
+        spans = c.set_tail(x_from, nx, ny, 1.0)
+        assert np.array_equal(c.xData, np.concatenate((before, nx)))
+        assert spans == [(float(before[-1]), max(float(nx[-1]), old_end))]
+        if i % 3:  # (sometimes not drawn between two frames)
+            got = _points_of(c.polylines())
+            want = _points_of(run_polylines(c.xData, c.yData, Curve.MAX_RUNS))
+            assert len(got) == len(want)
+            assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
