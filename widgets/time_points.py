@@ -102,11 +102,11 @@ class CurvePoints:
                    _extremes(zlo), _extremes(zhi),
                    _combine(before[1], _bin_extremes(lo[n - 1:], hi[n - 1:])), zlo, zhi)
 
-    def shape(self, shape: Shape, zlo: np.ndarray, zhi: np.ndarray) -> Points:
-        """The points of the last :meth:`raw` shaped: log rows clipped into their decades (above
-        the top one: at it; below the lowest: NaN, not drawn), each bin whose two points lie
-        within two tolerances of each other made one point, flat stretches thinned
-        (:func:`widgets.decimate.flat_mask`, anchored every ANCHOR_EVERY steps)."""
+    def shape(self, how: Shape, zlo: np.ndarray, zhi: np.ndarray) -> Points:
+        """The points of the last :meth:`raw` shaped ``how``: log rows clipped into their
+        decades (above the top one: at it; below the lowest: NaN, not drawn), each bin whose
+        two points lie within two tolerances of each other made one point, flat stretches
+        thinned (:func:`widgets.decimate.flat_mask`, anchored every ANCHOR_EVERY steps)."""
         assert self._pending is not None
         key, xd, k, start, y_new, before, lo, hi, used = self._pending
         self._pending = None
@@ -114,7 +114,7 @@ class CurvePoints:
         n = len(xd)
         xs = np.repeat(xd, 2) if ppb == 2 else xd
         last = self._last
-        if start and last is not None and last[1] == shape:
+        if start and last is not None and last[1] == how:
             p: Points = last[3]
             a = start - REDO_BINS  # the first bin worked out again
             c = a - 1  # and the one before it, read as context
@@ -124,19 +124,19 @@ class CurvePoints:
             keep = np.empty(y.shape, dtype=bool)
             keep[..., :ppb * a] = p.keep[..., :ppb * a]
             # (shaping the context and the bins after it again changes none of their values)
-            keep[..., ppb * a:] = _shaped(y[..., ppb * c:], xs[ppb * c:], k, shape)[..., ppb:]
+            keep[..., ppb * a:] = _shaped(y[..., ppb * c:], xs[ppb * c:], k, how)[..., ppb:]
             zkeep = np.empty(zlo.shape, dtype=bool)
             zkeep[:, :a] = p.zkeep[:, :a]
-            zkeep[:, a:] = _zmask(zlo[:, c:], zhi[:, c:], xd[c:], k, shape)[:, 1:]
+            zkeep[:, a:] = _zmask(zlo[:, c:], zhi[:, c:], xd[c:], k, how)[:, 1:]
             self.reuses += 1
             fresh = a
         else:
             y = y_new if not start else _rows(lo, hi, used, k)
-            keep = _shaped(y, xs, k, shape)
-            zkeep = _zmask(zlo, zhi, xd, k, shape)
+            keep = _shaped(y, xs, k, how)
+            zkeep = _zmask(zlo, zhi, xd, k, how)
             fresh = 0
         points = Points(xs, y, keep, zlo, zhi, zkeep, fresh)
-        self._last = (key, shape, xd, points, before)
+        self._last = (key, how, xd, points, before)
         return points
 
 
