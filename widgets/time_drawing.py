@@ -57,12 +57,12 @@ class TimeDrawing(OffScale):
 
     def _draw_parts(self, window: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
                     k: int) -> Iterator[None]:
-        """One frame of the plots, in two parts: the ranges, the off-scale labels and every
-        curve's points worked out (up to the yield; what changes on screen is a range or a
-        label at most), then the curves given their points (what repaints them). A live frame
-        runs the first with the other views and the second in the frame that paints the plots
-        (see ``TimePlots.begin_refresh``); the second does not read ``window`` (a ring history
-        overwrites its oldest rows meanwhile)."""
+        """One frame of the plots, in two parts: the ranges (from the series' extremes) and the
+        off-scale labels (up to the yield; what changes on screen is a range or a label at
+        most), then every curve's points worked out and given to it (what repaints them). A
+        live frame runs the first with the other views and the second in the frame that paints
+        the plots (see ``TimePlots.begin_refresh``); the second does not read ``window`` (a ring
+        history overwrites its oldest rows meanwhile)."""
         vis = [lane.index for lane in self.lanes if lane.id not in self._hidden]
         step = INDEX["step"]
         last_step = float(window[-1, step, 0])
@@ -109,23 +109,15 @@ class TimeDrawing(OffScale):
         self._lin_range("a", ext[:, row[F_A], vis])
         self._lin_range("params", ext[:, p_rows][:, :, vis])
 
-        # --- the points: log values clipped into the decades shown (above the top: drawn at
-        # it; below the lowest: not drawn; both labelled), fewer where curves are flat ---
+        # how the points are shaped: log values clipped into the decades shown (above the top:
+        # drawn at it; below the lowest: not drawn; both labelled), fewer where curves are flat
         eps = [self._eps("loss"), *[self._eps("grad")] * len(fg), self._eps("z"),
                self._eps("a"), *[self._eps("params")] * len(pf)]
-        pts = self._points.shape(Shape(
-            log_rows=(((0,), *loss_dec), (tuple(range(1, 1 + len(fg))), *grad_dec)),
-            eps=tuple(eps), z_eps=self._eps("z"), simplify=self._simplify), zlo, zhi)
-
-        # --- exact-zero rails: segments [bin start, next bin start) on the lane's rail row ---
-        x_end = np.empty_like(x)
+        how = Shape(log_rows=(((0,), *loss_dec), (tuple(range(1, 1 + len(fg))), *grad_dec)),
+                    eps=tuple(eps), z_eps=self._eps("z"), simplify=self._simplify)
+        x_end = np.empty_like(x)  # each bin's end: the next one's first step
         x_end[:-1] = x[1:]
         x_end[-1] = last_step + 1.0
-        rail_x = peak_interleave(x, x_end)
-        zero = hi[:, [F_ZERO[g] for g in shown]] > 0.5  # (bins, shown, L): any exact 0 in a bin
-        rows = np.array([[self.rail_y(li, g) for li in range(len(self.lanes))] for g in shown])
-        rail_y = np.repeat(np.where(zero, rows[None], np.nan), 2, axis=0).transpose(1, 2, 0)
-        rail_keep = run_ends(rail_y)
 
         # every curve is drawn clipped to its plot's view: the view is its bounding rect (no
         # wider: the area a curve marks for repainting would reach into the axes, and every
@@ -138,6 +130,15 @@ class TimeDrawing(OffScale):
         self._mark_off_scale(window, x, x_end, lo, hi, raw.bins, vis, shown, loss_dec,
                              grad_dec)
         yield  # (nothing after this reads the history: its oldest rows may be overwritten)
+
+        # --- the points (worked out here: a live frame's first part carries the other views)
+        pts = self._points.shape(how, zlo, zhi)
+        # --- exact-zero rails: segments [bin start, next bin start) on the lane's rail row ---
+        rail_x = peak_interleave(x, x_end)
+        zero = hi[:, [F_ZERO[g] for g in shown]] > 0.5  # (bins, shown, L): any exact 0 in a bin
+        rows = np.array([[self.rail_y(li, g) for li in range(len(self.lanes))] for g in shown])
+        rail_y = np.repeat(np.where(zero, rows[None], np.nan), 2, axis=0).transpose(1, 2, 0)
+        rail_keep = run_ends(rail_y)
 
         # a curve that holds the last frame's points is given those from bin `fresh` on (the
         # ones before are the same: see CurvePoints); any other, all of its points

@@ -161,9 +161,10 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self.finish_refresh()
 
     def begin_refresh(self, sim: Simulation) -> None:
-        """The first part of :meth:`refresh`: the ranges set and the curves' points worked out,
-        the curves given them by :meth:`finish_refresh` (a live frame does the first with the
-        other views, the second in the next frame). Any other redraw finishes it first."""
+        """The first part of :meth:`refresh`: the history reduced and the ranges and labels
+        set; the curves' points worked out and given to them by :meth:`finish_refresh` (a live
+        frame does the first with the other views, the second in the next frame). Any other
+        redraw finishes it first."""
         self.finish_refresh()
         if sim is not self._sim:
             self.set_model(sim)
@@ -187,7 +188,8 @@ class TimePlots(QWidget, TimeLayout, TimeLanes, ShockMarkers, TimeRanges, TimeDr
         self._second_part = parts
 
     def finish_refresh(self) -> None:
-        """Give the curves the points :meth:`begin_refresh` worked out (if it left any)."""
+        """Work out the curves' points and give them to the curves (if :meth:`begin_refresh`
+        left a frame to finish)."""
         parts, self._second_part = self._second_part, None
         if parts is not None:
             next(parts, None)  # (the rest of it: no second yield)
