@@ -254,13 +254,13 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
     def draw(self, sim: Simulation, live: bool = False) -> None:
         """Show ``sim`` in the views. Live, frames take turns (each view redraws ~30 times a
         second, a frame costs about half): one frame refreshes and paints every other view and
-        does the first part of the time plots' refresh (ranges and points worked out, see
-        TimePlots.begin_refresh); the next gives their curves the points and paints what
-        changed in them. When their step range moves (repainting them whole), their painting
-        waits for the second frame; while it moves with every refresh (a sliding history at
-        top speed), the first frame refreshes every view, the time plots whole. Otherwise all
-        are redrawn and painted. Views on a hidden tab are not drawn (they catch up when
-        shown)."""
+        does the first part of the time plots' refresh (ranges and labels, see
+        TimePlots.begin_refresh); the next works out their curves' points, gives them to the
+        curves and paints what changed in them. When their step range moves (repainting them
+        whole), their painting waits for the second frame; while it moves with every refresh (a
+        sliding history at top speed), the first frame refreshes every view, the time plots
+        whole. Otherwise all are redrawn and painted. Views on a hidden tab are not drawn (they
+        catch up when shown)."""
         viewport = self.plots.view.viewport()
         if self.tabs.currentIndex() != 0:
             viewport.setUpdatesEnabled(True)

@@ -87,9 +87,8 @@ class TimeDrawing(OffScale):
         row = {f: r for r, f in enumerate(used)}
         g_rows = slice(1, 1 + len(fg))
         p_rows = slice(3 + len(fg), 3 + len(fg) + len(pf))
-        history = self._sim.history if self._sim is not None else None
-        key = (k, history, history.total - len(window) if history is not None else 0,
-               tuple(events), tuple(used), lo.shape[2])
+        history = self._sim.history  # (what the bins are of: the points may be reused)
+        key = (k, history, history.total - len(window), tuple(events), tuple(used), lo.shape[2])
         raw = self._points.raw(xd, lo, hi, used, k, key)
         ext, zlo, zhi = raw.rows, raw.z_lows, raw.z_highs
 
