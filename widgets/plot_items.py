@@ -185,7 +185,9 @@ class Curve(pg.PlotCurveItem):
     2-px line: Qt's raster engine draws a 1-px cosmetic line on its fast path (~20 µs for 200
     vertices) but strokes a wider or dashed one into a polygon first (~150-220 µs); the three
     copies (2 px: the line, one left, one up) cover the same pixels give or take a pixel's edge.
-    An antialiased pen of at most 1 px is drawn once, as one polyline (see ``fast_aa``).
+    An antialiased pen of at most 1 px is drawn once, as one polyline (see ``fast_aa``). A
+    curve whose x never decreases, repainted in a narrow stretch, draws the part there only
+    (solid pens, antialiased or not: see ``_exposed_polylines``).
     Exports (SVG, PNG), other antialiased curves and high-DPI screens (where a pixel of the
     painter is not one of the device) are painted by pyqtgraph as before."""
 
@@ -193,8 +195,9 @@ class Curve(pg.PlotCurveItem):
     fast = True  # paint 1-px copies (False: pyqtgraph's own paint, e.g. to compare)
     # an antialiased pen of at most 1 px (the z band's edges) without gaps drawn as one
     # polyline: Qt's raster engine strokes it and pyqtgraph's path of the same points with the
-    # same cosmetic stroker (the same pixels), without building the path (~40 µs an item); with
-    # gaps pyqtgraph's paint (its runs end a pixel differently)
+    # same cosmetic stroker (the same pixels), without building the path (~40 µs an item), or
+    # the part of it repainted (~24 µs against ~41 for the whole line); with gaps pyqtgraph's
+    # paint (its runs end a pixel differently)
     fast_aa = True
 
     def __init__(self, *args: Any, horizontal: bool = False, **kwargs: Any):
@@ -203,6 +206,7 @@ class Curve(pg.PlotCurveItem):
         self._known: QRectF | None = None
         self._thin: tuple[QPen, tuple[QPen, tuple[QTransform, ...]] | None] | None = None
         self._polylines: list[QPolygonF] | bool | None = None  # False: too many runs
+        self._gapless: bool | None = None  # every point finite (None: not looked at yet)
         self._mono = False  # x never decreases (set_xy with px): see _exposed_polylines
         # (Qt works out the exposed part of the item for paint: see _exposed_polylines)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
@@ -210,6 +214,7 @@ class Curve(pg.PlotCurveItem):
     def updateData(self, *args: Any, **kwargs: Any) -> None:
         super().updateData(*args, **kwargs)
         self._polylines = None
+        self._gapless = None
         self._mono = False
 
     def set_xy(self, x: np.ndarray, y: np.ndarray, px: float = 0.0
@@ -246,7 +251,7 @@ class Curve(pg.PlotCurveItem):
         frame)."""
         self.__dict__.update(xData=x, yData=y, path=None, fillPath=None, _fillPathList=None,
                              _mouseShape=None, _lineSegmentsRendered=False, _polylines=None,
-                             _mono=mono)
+                             _gapless=None, _mono=mono)
 
     def set_tail(self, x_from: float, x: np.ndarray, y: np.ndarray, px: float
                  ) -> list[tuple[float, float]] | None:
@@ -276,13 +281,26 @@ class Curve(pg.PlotCurveItem):
             return None
         return self._polylines
 
+    def gapless(self) -> bool:
+        """Whether every point is finite (the line is one run)."""
+        if self._gapless is None:
+            self._gapless = bool(np.isfinite(self.xData).all() and np.isfinite(self.yData).all())
+        return self._gapless
+
     def _exposed_polylines(self, p: QPainter, opt: Any, pen: QPen, p_transform: QTransform
                            ) -> list[QPolygonF] | None:
         """For data whose x never decreases (see set_xy), exposed in a narrow stretch (a frame
         that repaints the curves' ends), drawn with a solid ``pen`` (a dash pattern runs on from
-        the line's start): the polylines of the points there and one on each side, built for
+        the line's start): the polylines of the points there and two on each side, built for
         this paint only (the whole line costs ~20 µs to build and ~15 µs a copy to stroke,
-        clipped or not); None otherwise."""
+        clipped or not); None otherwise.
+
+        Two on each side: Qt draws a polyline's first and last segments from their ends
+        extended by half a pixel (the line's caps), and an antialiased segment's coverage is
+        worked out from where it starts, so a part's first segment differs from the same
+        segment in the whole line by a level or two of alpha along its length. The end
+        segments of a part lie wholly outside the stretch repainted (pixel-tested against full
+        repaints, antialiased and not)."""
         known = self._known
         if (not self._mono or opt is None or known is None
                 or pen.style() != Qt.PenStyle.SolidLine):
@@ -296,12 +314,12 @@ class Curve(pg.PlotCurveItem):
                 return []  # (none of it is repainted)
             if r.width() >= 0.5 * known.width():
                 return None
-        # (the points a few pixels beyond it too: a line's joins and ends there as when whole)
+        # (the points a few pixels beyond it too, and the end segments wholly beyond those)
         scale = abs(p_transform.m11())
         pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
         x = self.xData
         a, b = np.searchsorted(x, (r.left() - pad, r.right() + pad)).tolist()
-        a, b = max(a - 1, 0), min(b + 1, len(x))
+        a, b = max(a - 2, 0), min(b + 2, len(x))
         return run_polylines(x[a:b], self.yData[a:b], self.MAX_RUNS) if b - a >= 2 else []
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
@@ -319,14 +337,13 @@ class Curve(pg.PlotCurveItem):
                 or not p.transform().isAffine() or p.device().devicePixelRatioF() != 1.0):
             super().paint(p, opt, widget)
             return
-        tr = p.transform()
-        # (an antialiased line's part differs from the whole by a level or two of alpha)
-        polys = None if aa else self._exposed_polylines(p, opt, thin[0], tr)
-        if polys is None:
-            polys = self.polylines()
-        if aa and (polys is None or len(polys) != 1 or len(polys[0]) != len(self.xData)):
-            super().paint(p, opt, widget)  # gaps: the ends of pyqtgraph's runs differ a little
+        if aa and not self.gapless():
+            super().paint(p, opt, widget)  # pyqtgraph's path: its runs end a little differently
             return
+        tr = p.transform()
+        polys = self._exposed_polylines(p, opt, thin[0], tr)
+        if polys is None:
+            polys = self.polylines()  # (None: more runs than MAX_RUNS; never when gapless)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, aa)
         p.setPen(thin[0])
         path = self.getPath() if polys is None else None

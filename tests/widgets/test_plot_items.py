@@ -177,3 +177,51 @@ def test_set_tail_keeps_the_points_before_and_draws_them_all(qapp):
             want = _points_of(run_polylines(c.xData, c.yData, Curve.MAX_RUNS))
             assert len(got) == len(want)
             assert all(np.array_equal(g, w) for g, w in zip(got, want, strict=True))
+
+
+def _strip_paint(curve: Curve, strip: tuple[float, float] | None) -> np.ndarray:
+    """The curve painted on white as a view paints it (data (0..100, -1..1) over the image),
+    whole, or for a repaint of the x ``strip`` (data units) only: clipped to it, given as the
+    exposed rect; the image's pixels."""
+    img = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    p.scale(W / 100, -H / 2.2)
+    p.translate(0, -1.1)
+    opt = QStyleOptionGraphicsItem()
+    if strip is not None:
+        rect = QRectF(strip[0], -1.1, strip[1] - strip[0], 2.2)
+        p.setClipRect(rect)
+        opt.exposedRect = rect
+    curve.paint(p, opt, None)
+    p.end()
+    return np.frombuffer(img.constBits(), np.uint32).reshape(H, W).copy()
+
+
+@pytest.mark.parametrize("aa, pen", [
+    (True, pg.mkPen((0, 114, 178, 90), width=1)),  # the z band's edges (square caps)
+    (False, _pen("#0072b2")), (False, pg.mkPen("#0072b2", width=2))])
+def test_a_repainted_strip_is_what_the_whole_line_draws_there(qapp, aa, pen):
+    # coarse, steep segments (10 px apart, up to a third of the image's height): a part whose
+    # first segment reached into the strip drew that segment a little differently (square
+    # caps, antialiased: the whole segment's coverage shifts)
+    rng = np.random.default_rng(5)
+    x = np.linspace(0, 100, 41)
+    y = np.clip(np.cumsum(rng.standard_normal(41)) * 0.4, -1, 1)
+    c = Curve(pen=pen, antialias=aa)
+    c.set_bounds(QRectF(0, -1.1, 100, 2.2))
+    c.setData(x, y / 2)
+    c.set_xy(x, y, px=100 / W)  # (x never decreases: a part may be drawn)
+    whole = _strip_paint(c, None)
+    assert (whole != 0xFFFFFFFF).sum() > 300
+    parts = []
+    monkey = Curve.polylines
+    try:  # a part, not the whole line, is what the strips draw
+        Curve.polylines = lambda self: parts.append(self) or monkey(self)
+        for left in np.arange(1.3, 95, 0.7):
+            seen = _strip_paint(c, (left, left + 4.0))
+            cols = slice(int(np.ceil(left * W / 100)), int(np.floor((left + 4.0) * W / 100)))
+            assert np.array_equal(seen[:, cols], whole[:, cols]), left
+    finally:
+        Curve.polylines = monkey
+    assert parts == []
