@@ -98,9 +98,18 @@ class _TextBlock(QWidget):
         return QSize(self._min_w, self._line_h * (self._rows or 1))
 
     def set_lines(self, lines: list[str]) -> None:
-        if lines != self._lines:
-            self._lines = list(lines)
+        """Show ``lines``; only the rows whose line changed are repainted (each line inks its
+        own row only: a card's readout changes a few of its numbers a frame)."""
+        if lines == self._lines:
+            return
+        old, self._lines = self._lines, list(lines)
+        if len(old) != len(lines):
             self.update()
+            return
+        w = self.width()
+        for k, (was, now) in enumerate(zip(old, lines, strict=True)):
+            if was != now:
+                self.update(0, k * self._line_h, w, self._line_h)
 
     def lines(self) -> list[str]:
         return list(self._lines)
@@ -127,13 +136,16 @@ class _TextBlock(QWidget):
         p.setPen(self._color)
         fm = p.fontMetrics()
         w = self.width()
+        region = event.region()
         for k, line in enumerate(self._lines):
             y = k * self._line_h
             if y + fm.height() > self.height() + 2:
                 break
-            p.drawText(QRect(0, y, w, self._line_h), Qt.AlignmentFlag.AlignLeft
-                       | Qt.AlignmentFlag.AlignVCenter,
-                       fm.elidedText(line, Qt.TextElideMode.ElideRight, w))
+            row = QRect(0, y, w, self._line_h)
+            if region.intersects(row):
+                p.setClipRect(row)  # (a line inks its own row only: see set_lines)
+                p.drawText(row, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           fm.elidedText(line, Qt.TextElideMode.ElideRight, w))
         p.end()
 
 
