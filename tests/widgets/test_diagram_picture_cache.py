@@ -91,3 +91,47 @@ def test_theme_and_font_changes_drop_the_picture(qtbot):
     d.setFont(font)
     d.grab()
     assert renders[0] == 1
+
+
+def test_a_dead_lanes_frame_repaints_the_step_only(qtbot):
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    def screen(w) -> np.ndarray:  # what the window's backing store holds
+        img = QApplication.primaryScreen().grabWindow(w.winId()).toImage()
+        img = img.convertToFormat(QImage.Format.Format_RGB32)
+        return np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1).copy()
+
+    class Regions(QObject):
+        def __init__(self):
+            super().__init__()
+            self.rects = []
+
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                self.rects.append(event.region().boundingRect())
+            return False
+
+    sim = shocked()
+    d = make(qtbot, sim)
+    d.show()
+    qtbot.waitExposed(d)
+    QApplication.processEvents()
+    spy = Regions()
+    d.installEventFilter(spy)
+    for steps in (1, 17, 9_000, 17):  # the step's text grows by a digit and a comma
+        spy.rects.clear()
+        sim.run(steps)
+        d.refresh(sim)
+        QApplication.processEvents()
+        assert len(spy.rects) == 1
+        r = spy.rects[0]
+        assert r.width() * r.height() < d.width() * d.height() // 10, r  # the header's step
+        seen = screen(d)
+        d.repaint()  # the whole diagram
+        assert np.array_equal(seen, screen(d)), steps
+    sim.run(1)
+    d.set_lane(1)  # another lane: all of it anew
+    spy.rects.clear()
+    QApplication.processEvents()
+    assert spy.rects and spy.rects[-1] == d.rect()
