@@ -241,3 +241,32 @@ def count_paints(*widgets):
             return self.counts[id(widget)]
 
     return Paints()
+
+
+def backing_store(widget) -> np.ndarray:
+    """``widget``'s window as its backing store holds it (what the frames painted, partial
+    repaints included), one uint32 a pixel; ``widget.grab()`` would paint it all anew."""
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    shot = QApplication.primaryScreen().grabWindow(widget.winId()).toImage()
+    shot = shot.convertToFormat(QImage.Format.Format_RGB32)
+    return np.frombuffer(shot.constBits(), np.uint32).reshape(shot.height(), -1).copy()
+
+
+def paint_regions(widget) -> list:
+    """A list that gathers the region (a list of QRects) of each paint event ``widget`` gets
+    from now on (the spy lives as long as the widget)."""
+    from PySide6.QtCore import QEvent, QObject
+
+    seen: list = []
+
+    class Spy(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                seen.append(list(event.region()))
+            return False
+
+    spy = Spy(widget)
+    widget.installEventFilter(spy)
+    return seen

@@ -94,44 +94,37 @@ def test_theme_and_font_changes_drop_the_picture(qtbot):
 
 
 def test_a_dead_lanes_frame_repaints_the_step_only(qtbot):
-    from PySide6.QtCore import QEvent, QObject
     from PySide6.QtWidgets import QApplication
 
-    def screen(w) -> np.ndarray:  # what the window's backing store holds
-        img = QApplication.primaryScreen().grabWindow(w.winId()).toImage()
-        img = img.convertToFormat(QImage.Format.Format_RGB32)
-        return np.frombuffer(img.constBits(), np.uint32).reshape(img.height(), -1).copy()
-
-    class Regions(QObject):
-        def __init__(self):
-            super().__init__()
-            self.rects = []
-
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint:
-                self.rects.append(event.region().boundingRect())
-            return False
+    from tests.helpers import backing_store, paint_regions
 
     sim = shocked()
     d = make(qtbot, sim)
     d.show()
     qtbot.waitExposed(d)
     QApplication.processEvents()
-    spy = Regions()
-    d.installEventFilter(spy)
+    regions = paint_regions(d)
     for steps in (1, 17, 9_000, 17):  # the step's text grows by a digit and a comma
-        spy.rects.clear()
+        regions.clear()
         sim.run(steps)
         d.refresh(sim)
         QApplication.processEvents()
-        assert len(spy.rects) == 1
-        r = spy.rects[0]
+        assert len(regions) == 1
+        r = bounds(regions[0])
         assert r.width() * r.height() < d.width() * d.height() // 10, r  # the header's step
-        seen = screen(d)
+        seen = backing_store(d)
         d.repaint()  # the whole diagram
-        assert np.array_equal(seen, screen(d)), steps
+        assert np.array_equal(seen, backing_store(d)), steps
     sim.run(1)
     d.set_lane(1)  # another lane: all of it anew
-    spy.rects.clear()
+    regions.clear()
     QApplication.processEvents()
-    assert spy.rects and spy.rects[-1] == d.rect()
+    assert regions and bounds(regions[-1]) == d.rect()
+
+
+def bounds(rects):
+    """The bounding rect of a paint event's rects."""
+    out = rects[0]
+    for r in rects[1:]:
+        out = out.united(r)
+    return out
