@@ -8,11 +8,13 @@ import math
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import QLabel
 
 from simulation.health import State
+
+_DIGITS = re.compile(r"\d")
 
 
 class Header(QLabel):
@@ -32,6 +34,10 @@ class Header(QLabel):
         self._widest: list[list[str]] = []  # the plain texts each piece may take
         self._lines: list[str] = []
         self._widths: dict[str, float] = {}  # needed_width's answers in the current font
+        # (size hint, minimum size hint) of the text with its digits as 0: a new step number
+        # (every frame) changes no line and no height; QLabel lays the rich text out again
+        # for each hint (~70 µs a hint, read every frame by the LayoutShield around it)
+        self._hints: tuple[str, QSize, QSize] | None = None
 
     def set_pieces(self, pieces: list[tuple[str, str]],
                    widest: Sequence[Sequence[str]] | None = None) -> None:
@@ -74,11 +80,25 @@ class Header(QLabel):
         if html != self.text():  # (the same lines in other inks too: a theme change)
             self.setText(html)
 
+    def _hinted(self) -> tuple[str, QSize, QSize]:
+        key = _DIGITS.sub("0", self.text())
+        if self._hints is None or self._hints[0] != key:
+            self._hints = (key, super().sizeHint(), super().minimumSizeHint())
+        return self._hints
+
+    def sizeHint(self) -> QSize:
+        return QSize(self._hinted()[1])
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._hinted()[2])
+
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._wrap()
 
     def changeEvent(self, event) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._hints = None
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
             self._widths.clear()

@@ -40,3 +40,38 @@ def test_header_height_does_not_change_with_the_state_or_the_step(qtbot, width, 
     assert {"RECOVERING", "ALIVE", "DEAD"} <= states  # the words that change did change
     assert max(step for _, _, step in seen) > 10_000  # a step number two digits longer
     assert len(set(seen.values())) == 1, seen
+
+
+def test_the_headers_hints_are_qlabels_and_a_new_step_lays_nothing_out(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QLabel
+
+    from widgets.chain_header import Header
+
+    sim = bias_shock_sim(310)
+    panel = ChainRulePanel(sim)
+    qtbot.addWidget(panel)
+    panel.resize(348, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    title = panel._title
+    laid_out = []
+    own = QLabel.sizeHint
+    monkeypatch.setattr(QLabel, "sizeHint", lambda w: laid_out.append(w) or own(w))
+    for lane, steps, scale in ((LEAKY, 5, 1.0), (LEAKY, 700, 1.0), (RELU, 9000, 1.0),
+                               (RELU, 1, 1.6), (LEAKY, 100_000, 1.6)):
+        if scale != 1.0:
+            font = QFont(title.font())
+            font.setPointSizeF(11 * scale)
+            title.setFont(font)
+        panel.set_lane(lane)
+        sim.run(steps)
+        panel.refresh(sim)
+        QApplication.processEvents()
+        assert Header.sizeHint(title) == own(title), (lane, steps)  # QLabel's own
+        assert Header.minimumSizeHint(title) == QLabel.minimumSizeHint(title)
+        laid_out.clear()
+        sim.run(17)  # a step number of the same digits: the hints are not worked out again
+        panel.refresh(sim)
+        QApplication.processEvents()
+        assert title not in laid_out
+        assert Header.sizeHint(title) == own(title)
