@@ -270,3 +270,15 @@ def paint_regions(widget) -> list:
     spy = Spy(widget)
     widget.installEventFilter(spy)
     return seen
+
+
+def shown_chain_panel(qtbot, sim, width: int = 348):
+    """A step-through panel on ``sim``, shown at ``width`` x 600 (348: its column at 1280 px)."""
+    from widgets.chain_rule import ChainRulePanel
+
+    panel = ChainRulePanel(sim)
+    qtbot.addWidget(panel)
+    panel.resize(width, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from tests.helpers import bias_shock_sim
+from tests.helpers import bias_shock_sim, shown_chain_panel
 from widgets.chain_rule import ChainRulePanel
 
 RELU, LEAKY = 0, 1
@@ -48,11 +48,7 @@ def test_the_headers_hints_are_qlabels_and_a_new_step_lays_nothing_out(qtbot, mo
     from widgets.chain_header import Header
 
     sim = bias_shock_sim(310)
-    panel = ChainRulePanel(sim)
-    qtbot.addWidget(panel)
-    panel.resize(348, 600)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_chain_panel(qtbot, sim)
     title = panel._title
     laid_out = []
     own = QLabel.sizeHint

@@ -3,7 +3,7 @@ offers to apply it, since the step the app would run is the live one (lr98_apply
 
 import pytest
 
-from tests.helpers import bias_shock_sim
+from tests.helpers import bias_shock_sim, shown_chain_panel
 from widgets.chain_phases import N_PHASES
 from widgets.chain_rule import ChainRulePanel
 
@@ -16,11 +16,7 @@ def rewound(qtbot):
     does: ``refresh`` with another simulation)."""
     live = bias_shock_sim(3000)
     past = bias_shock_sim(509)
-    panel = ChainRulePanel(live)
-    qtbot.addWidget(panel)
-    panel.resize(348, 600)
-    panel.show()
-    qtbot.waitExposed(panel)
+    panel = shown_chain_panel(qtbot, live)
     panel.set_lane(LEAKY)
     panel.refresh(past)
     return panel, live, past
