@@ -75,6 +75,7 @@ class ChainRulePanel(QWidget, ChainText):
         self._rendering = False
         self._title_plain = ""
         self._html_shown: str | None = None  # the phases' rich text the browser holds
+        self._page_key: tuple | None = None  # what that page was written from (see _render)
 
         base = QFont(self.font())
         base.setPointSizeF(max(base.pointSizeF(), 13.0))

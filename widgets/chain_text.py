@@ -21,6 +21,7 @@ from widgets.chain_phases import (
     phase_html,
     text_room,
 )
+from widgets.shown_key import shown_key
 
 if TYPE_CHECKING:
     from widgets.chain_numbers import _Numbers
@@ -114,10 +115,17 @@ class ChainText:
         self._set_button(nb)
         self._ruler.set_font(self._browser.font())  # (the document's, once it has it)
         self._room = room = self.room()
+        numbers, notes = self._numbers_width(), self._notes()
+        # (a dead lane's phases read the same step after step: its page is not written again)
+        page = (shown_key(nb), self._phase, room, numbers, tuple(notes), style.theme(),
+                self._browser.font().key(), self._browser.viewport().height())
+        if page == self._page_key:
+            return
+        self._page_key = page
         html = phase_html(nb, self._phase, lambda line: wrap_terms(line, room, self._ruler),
-                          self._numbers_width(), self._notes())
-        if html != self._html_shown:  # (a dead lane's phases read the same step after step:
-            self._html_shown = html   # laying the page out again cost ~0.35 ms a frame)
+                          numbers, notes)
+        if html != self._html_shown:  # (laying the page out again cost ~0.35 ms a frame)
+            self._html_shown = html
             self._browser.setHtml(html)
         # The current phase is the last one shown: scrolled to the end, so it is in view; where
         # it is taller than the view (a small window, a large scale factor) its start is shown

@@ -16,10 +16,6 @@ The canvas layout, inks and widths are in :mod:`widgets.diagram_layout`, the pai
 
 from __future__ import annotations
 
-import dataclasses
-import operator
-import struct
-
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
@@ -43,20 +39,7 @@ from widgets.diagram_layout import G_MAX as G_MAX
 from widgets.diagram_layout import STOP_COLOR as STOP_COLOR
 from widgets.diagram_layout import W_MAX as W_MAX
 from widgets.diagram_painting import DiagramPainting
-
-_SHOWN = tuple(f for f in dataclasses.fields(_View) if f.name != "step")
-_GET_SHOWN = operator.attrgetter(*(f.name for f in _SHOWN))
-_FLOATS = tuple(i for i, f in enumerate(_SHOWN) if f.type in (float, "float"))
-_OTHERS = tuple(i for i in range(len(_SHOWN)) if i not in _FLOATS)
-_PACK = struct.Struct(f"{len(_FLOATS)}d").pack
-
-
-def _but_step(v: _View) -> tuple:
-    """Everything ``v`` shows but its step, exactly (its floats as their bits: NaN equal to
-    itself, -0.0 not 0.0): what the diagram's cached picture shows. ~1.9 µs, where ``repr``
-    of the view took ~8.5 (each frame compares it)."""
-    values = _GET_SHOWN(v)
-    return tuple(values[i] for i in _OTHERS), _PACK(*(values[i] for i in _FLOATS))
+from widgets.shown_key import shown_key
 
 
 class NetworkDiagram(QWidget, DiagramPainting):
@@ -79,7 +62,7 @@ class NetworkDiagram(QWidget, DiagramPainting):
         self._generation = 0  # bumped by font and palette changes
         self._step_slot = (0.0, 0.0, 0.0)  # the header's room for the step (set by _paint)
         self._step_box: QRect | None = None  # where it is painted: see _step_rect
-        self._view_key: tuple | None = None  # _but_step of the view shown
+        self._view_key: tuple | None = None  # shown_key of the view shown
         self.setMinimumSize(MIN_W, MIN_H)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
@@ -144,7 +127,7 @@ class NetworkDiagram(QWidget, DiagramPainting):
             alpha=float(p.alpha[i, 0]),
             grad_w1=float(fb.grad_w1[i, 0]), grad_w2=float(fb.grad_w2[i, 0]),
             grad_b=float(fb.grad_b[i, 0]), error_signal=float(np.abs(fb.dL_da[i, 0]).sum()))
-        self._view_key = _but_step(self._view)
+        self._view_key = shown_key(self._view)
         if (old is not None and self._step_box is not None and old.step != self._view.step
                 and self._picture_key(self._view) == self._picture_key_drawn):
             self.update(self._step_box)  # (a dead lane: the picture holds, the step moves)
@@ -253,8 +236,8 @@ class NetworkDiagram(QWidget, DiagramPainting):
     def _picture_key(self, v: _View) -> tuple:
         """Everything the cached picture shows depends on: the numbers but the step (a dead
         lane's only change from step to step; painted over the picture), the size, the theme,
-        the font and its scale (see _but_step)."""
-        numbers = self._view_key if v is self._view else _but_step(v)
+        the font and its scale (see widgets.shown_key)."""
+        numbers = self._view_key if v is self._view else shown_key(v)
         dpr = self.devicePixelRatioF()
         return (numbers, self.width(), self.height(), dpr, style.theme(), style.scales(),
                 self.font().key(), self._sim, self._lane, self._generation)
