@@ -3,7 +3,7 @@
 A dead lane's numbers are the same step after step: only the step goes on. The network
 diagram keeps its picture and the step-through its page while :func:`shown_key` of what they
 show (all of it but the step) is unchanged. Floats are compared as their bits (NaN equals
-itself, -0.0 is not 0.0: what ``repr`` tells apart), at a fifth of the cost of ``repr``.
+itself, -0.0 is not 0.0: what ``repr`` tells apart), at a fourth of the cost of ``repr``.
 """
 
 from __future__ import annotations
