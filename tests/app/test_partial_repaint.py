@@ -5,10 +5,9 @@ history that slides."""
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from tests.helpers import play
+from tests.helpers import backing_store, play
 from widgets.halo_label import HaloLabel
 
 
@@ -16,10 +15,7 @@ def _screen(win) -> np.ndarray:
     """The time plots' pixels as the window's backing store holds them."""
     vp = win.plots.view.viewport()
     at = vp.mapTo(win, vp.rect().topLeft())
-    shot = QApplication.primaryScreen().grabWindow(win.winId()).toImage()
-    shot = shot.copy(at.x(), at.y(), vp.width(), vp.height())
-    shot = shot.convertToFormat(QImage.Format.Format_RGB32)
-    return np.frombuffer(shot.constBits(), np.uint32).reshape(shot.height(), -1).copy()
+    return backing_store(win)[at.y():at.y() + vp.height(), at.x():at.x() + vp.width()].copy()
 
 
 def _labels_and_ranges(win) -> tuple:
