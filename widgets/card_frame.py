@@ -19,7 +19,7 @@ from simulation.health import State
 from widgets import style
 from widgets.card_curve import ALPHA_LIMIT, Z_RANGE, CardCurve
 from widgets.card_focus import CardKeys
-from widgets.card_readout import NUMBERS_HELP, RECOVERY_HELP, CardReadout
+from widgets.card_readout import NUMBERS_HELP, RECOVERY_HELP, CardReadout, lane_key
 from widgets.card_text import _Badge, _TextBlock
 from widgets.fitted_label import first_fitting
 
@@ -116,6 +116,7 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         self._kwargs = activations.function_params(spec.activation, spec.params)
         self._state: State | None = None
         self._snap: Snapshot | None = None
+        self._lane_key: tuple | None = None  # what refresh last showed (see lane_key)
         self._shocked = False
         self._alpha: float | None = None  # alpha the curves were drawn with (PReLU)
         self._default_zrange = (float(z_range[0]), float(z_range[1]))
@@ -270,6 +271,15 @@ class LaneCard(QFrame, CardCurve, CardReadout):
         """Show lane ``index`` (population member 0) of ``snap``; cheap when nothing changed."""
         if snap is self._snap and shocked == self._shocked:
             return
+        key = lane_key(snap, self.index, shocked)
+        if key == self._lane_key and self._snap is not None and self._shown_values is not None:
+            # the same numbers to the bit (a dead or settled lane): the dots, curves and numbers
+            # stay (~0.1 ms a card a frame); the recovery rows may count the steps on
+            self._snap = snap
+            if self._recovery_key(snap) != self._shown_recovery:
+                self._update_recovery(snap, self._shown_values)
+            return
+        self._lane_key = key
         self._snap, self._shocked = snap, shocked
         i = self.index
         state = State(int(snap.state[i, 0]))

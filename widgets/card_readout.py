@@ -45,6 +45,17 @@ STATE_HELP = {
 }
 
 
+def lane_key(snap: Snapshot, i: int, shocked: bool) -> tuple:
+    """What lane ``i``'s card shows of ``snap`` but the step, exactly (floats by their bits):
+    its state, samples (z, f(z), f'(z)), parameters, loss and gradients. A dead or settled
+    lane's is the same step after step."""
+    fb, p = snap.fb, snap.params
+    scalars = np.array([p.w1[i, 0], p.w2[i, 0], p.b[i, 0], p.alpha[i, 0], fb.loss[i, 0],
+                        fb.grad_w1[i, 0], fb.grad_w2[i, 0], fb.grad_b[i, 0], fb.grad_alpha[i, 0]])
+    return (int(snap.state[i, 0]), shocked, scalars.tobytes(), fb.z[i, 0].tobytes(),
+            fb.a[i, 0].tobytes(), fb.da_dz[i, 0].tobytes())
+
+
 def _blend(a: str, b: str, t: float) -> QColor:
     ca, cb = QColor(a), QColor(b)
     return QColor.fromRgbF(ca.redF() * (1 - t) + cb.redF() * t,
@@ -103,6 +114,8 @@ class CardReadout:
     # lines and the tooltip that gave
     _numbers_fit: tuple | None = None
     _recovery_fit: tuple | None = None
+    _shown_values: dict[str, float] | None = None  # the numbers shown (see _values)
+    _shown_recovery: tuple | None = None  # what else the recovery rows show (_recovery_key)
 
     def _apply_style(self, state: State) -> None:
         dead = state == State.DEAD
@@ -181,7 +194,11 @@ class CardReadout:
             }
 
     def _update_text(self, snap: Snapshot) -> None:
-        v = self._values(snap)
+        v = self._shown_values = self._values(snap)
+        self._update_numbers(v)
+        self._update_recovery(snap, v)
+
+    def _update_numbers(self, v: dict[str, float]) -> None:
         share = fmt_share(v["alive"], v["n"])
         p = fmt_param
         # each row's wordings, longest first: never a number cut short, a shorter form instead
@@ -206,7 +223,7 @@ class CardReadout:
         # (and still shown: set_lane clears the lines and the recovery's tooltip)
         key = (rows, self.numbers.width(), self.numbers.font())
         if not self._still_shown(self.numbers, self._numbers_fit, key):
-            fm, width = self.numbers.fontMetrics(), self.numbers.width()
+            fm, width = self.numbers.widths, self.numbers.width()
             shown = [first_fitting(fm, width, alts) for alts in rows]
             self.numbers.set_lines(shown)
             full = [alts[0] for alts in rows]
@@ -214,13 +231,27 @@ class CardReadout:
             if tip != self.numbers.toolTip():
                 self.numbers.setToolTip(tip)
             self._numbers_fit = (key, shown, tip)
+
+    def _recovery_key(self, snap: Snapshot) -> tuple:
+        """What the recovery rows show of ``snap`` besides the lane's numbers and state: the
+        last shock's recovery, a divergence, and the step while the steps since the shock are
+        still counted."""
+        i = self.index
+        rec = snap.recoveries[i] if i < len(snap.recoveries) else None
+        div = snap.divergence[i] if i < len(snap.divergence) else None
+        return (None if rec is None else (rec.shock_step, rec.left_alive_at, rec.recovered_at,
+                                           snap.step if rec.recovered_at is None else None),
+                repr(div) if div else None)
+
+    def _update_recovery(self, snap: Snapshot, v: dict[str, float]) -> None:
+        self._shown_recovery = self._recovery_key(snap)
         rows = self._recovery_lines(snap, v)
         key = (rows, self.recovery.width(), self.recovery.font())
         if not self._still_shown(self.recovery, self._recovery_fit, key):
             shown = [self._fit(*alts) for alts in rows]
             self.recovery.set_lines(shown)
             # a shortened (or, with no shorter form, cut) line: the full text in the tooltip
-            fm, width = self.recovery.fontMetrics(), self.recovery.width()
+            fm, width = self.recovery.widths, self.recovery.width()
             full = [alts[0] for alts in rows]
             cut = shown != full or any(fm.horizontalAdvance(t) > width for t in shown)
             tip = RECOVERY_HELP + ("\n\n" + "\n".join(t for t in full if t) if cut else "")
@@ -244,11 +275,11 @@ class CardReadout:
 
     def _fit(self, *texts: str) -> str:
         """The first of ``texts`` that fits the recovery line's width in full (else the last)."""
-        return first_fitting(self.recovery.fontMetrics(), self.recovery.width(), texts)
+        return first_fitting(self.recovery.widths, self.recovery.width(), texts)
 
     def _wrap2(self, text: str) -> list[str] | None:
         """``text`` word-wrapped onto two recovery lines, or None if it needs more."""
-        fm, width = self.recovery.fontMetrics(), self.recovery.width()
+        fm, width = self.recovery.widths, self.recovery.width()
         words = text.split(" ")
         splits = [k for k in range(len(words) - 1, 0, -1) if words[k].startswith("(")]
         for k in splits + list(range(len(words) - 1, 0, -1)):  # before "(", else the longest
@@ -306,7 +337,7 @@ class CardReadout:
             return [why if why[0] else status if shocked else (self._formula(),)]
         if not why[0]:
             return [status] if shocked else [status, (self._formula(),)]
-        too_wide = self.recovery.fontMetrics().horizontalAdvance(why[0]) > self.recovery.width()
+        too_wide = self.recovery.widths.horizontalAdvance(why[0]) > self.recovery.width()
         if state == State.DIVERGED and too_wide:
             wrapped = self._wrap2(why[0])  # the cause matters more than "not recovered yet"
             if wrapped:

@@ -56,6 +56,26 @@ def _steps(n: int) -> str:
     return f"{n:,} step" if n == 1 else f"{n:,} steps"
 
 
+class TextWidths:
+    """Widths of texts in one font's metrics, remembered: a card measures the same wordings
+    frame after frame (~5-20 µs a text through QFontMetrics). Passes for the QFontMetrics it
+    holds where only ``horizontalAdvance`` is asked (as :func:`first_fitting` does)."""
+
+    LIMIT = 256  # texts remembered (those counting steps are new each frame)
+
+    def __init__(self, fm: QFontMetrics):
+        self._fm = fm
+        self._widths: dict[str, int] = {}
+
+    def horizontalAdvance(self, text: str) -> int:
+        w = self._widths.get(text)
+        if w is None:
+            if len(self._widths) >= self.LIMIT:
+                self._widths.clear()
+            w = self._widths[text] = self._fm.horizontalAdvance(text)
+        return w
+
+
 class _TextBlock(QWidget):
     """Lines of text painted directly: changing them repaints without re-laying out the card."""
 
@@ -69,6 +89,7 @@ class _TextBlock(QWidget):
         self._background: QColor | None = None  # the card's, painted first (see set_background)
         fm = QFontMetrics(font)
         self._line_h = fm.lineSpacing()
+        self.widths = TextWidths(self.fontMetrics())  # (renewed with the font)
         self._template = width_template
         self._min_w = fm.horizontalAdvance(width_template) + 4 if width_template else 0
         self.setSizePolicy(QSizePolicy.Policy.Preferred if self._min_w else
@@ -79,6 +100,7 @@ class _TextBlock(QWidget):
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_template"):
             # presentation mode: the metrics follow the font
             fm = QFontMetrics(self.font())
+            self.widths = TextWidths(self.fontMetrics())
             if self._min_w:
                 self._min_w = fm.horizontalAdvance(self._template) + 4
             self._line_h = fm.lineSpacing()

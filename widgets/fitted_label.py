@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel
 
 
-def first_fitting(fm: QFontMetrics, width: float, texts: Sequence[str]) -> str:
+class Measures(Protocol):
+    """What measures a text's width: a QFontMetrics, or widths remembered (card_text)."""
+
+    def horizontalAdvance(self, text: str, /) -> int: ...
+
+
+def first_fitting(fm: QFontMetrics | Measures, width: float, texts: Sequence[str]) -> str:
     """The first of ``texts`` (longest first) no wider than ``width`` in ``fm``; else the last
     (a single text is not measured: the cards ask this for every row every other frame)."""
     if len(texts) == 1:
