@@ -15,6 +15,7 @@ repaint. The label is drawn into an image once per text, font and colour.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -29,13 +30,29 @@ HALO_PX = 2.5  # the halo's reach beyond each glyph's outline, in pixels
 BOX_ALPHA = 200  # the box's opacity (of 255): curves under it show at a fifth of their strength
 
 
-def _disc(radius: float) -> list[tuple[int, int, float]]:
+@cache
+def _disc(radius: float) -> tuple[tuple[int, int, float], ...]:
     """(dx, dy, weight) of the pixels within ``radius`` of a pixel's centre, the weight < 1 on
     the rim (an antialiased disc)."""
     r = math.ceil(radius)
-    return [(dx, dy, min(1.0, radius + 0.5 - math.hypot(dx, dy)))
-            for dy in range(-r, r + 1) for dx in range(-r, r + 1)
-            if math.hypot(dx, dy) < radius + 0.5]
+    return tuple((dx, dy, min(1.0, radius + 0.5 - math.hypot(dx, dy)))
+                 for dy in range(-r, r + 1) for dx in range(-r, r + 1)
+                 if math.hypot(dx, dy) < radius + 0.5)
+
+
+@cache
+def _weighted(weight: float) -> np.ndarray:
+    """Each coverage (0-255) times ``weight``, rounded: a lookup table."""
+    return np.rint(np.arange(256) * weight).astype(np.uint8)
+
+
+@cache
+def _premultiplied(rgb: tuple[int, int, int]) -> np.ndarray:
+    """Each coverage (0-255) as the premultiplied ARGB32 pixel of colour ``rgb`` at that
+    opacity: a lookup table."""
+    a = np.arange(256, dtype=np.uint32)
+    r, g, b = ((a * c + 127) // 255 for c in rgb)
+    return (a << 24) | (r << 16) | (g << 8) | b
 
 
 def halo_image(text: str, font: Any, margin: float, color: QColor,
@@ -70,15 +87,12 @@ def halo_image(text: str, font: Any, margin: float, color: QColor,
     for dx, dy, weight in _disc(HALO_PX * dpr):
         if weight not in weighted:  # (np.pad took ~30 µs a call)
             src = np.zeros((rows + 2 * r, cols + 2 * r), np.uint8)
-            src[r:r + rows, r:r + cols] = cover if weight == 1.0 else np.rint(cover * weight)
+            src[r:r + rows, r:r + cols] = cover if weight == 1.0 else _weighted(weight)[cover]
             weighted[weight] = src
         src = weighted[weight]
         np.maximum(halo, src[r + dy:r + dy + rows, r + dx:r + dx + cols], out=halo)
-    argb = np.empty((rows, cols, 4), np.uint8)  # premultiplied, little-endian B, G, R, A
-    for k, c in enumerate((color.blue(), color.green(), color.red())):
-        argb[..., k] = (halo.astype(np.uint16) * c + 127) // 255
-    argb[..., 3] = halo
-    image = QImage(argb.data, argb.shape[1], argb.shape[0], 4 * argb.shape[1],
+    argb = _premultiplied((color.red(), color.green(), color.blue()))[halo]
+    image = QImage(argb.data, cols, rows, 4 * cols,
                    QImage.Format.Format_ARGB32_Premultiplied).copy()
     image.setDevicePixelRatio(dpr)
     return image, QPointF(-pad, -pad)
