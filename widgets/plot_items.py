@@ -299,8 +299,9 @@ class Curve(pg.PlotCurveItem):
 
     def _exposed_polylines(self, p: QPainter, opt: Any, solid: bool, p_transform: QTransform
                            ) -> list[QPolygonF] | None:
-        """For data whose x never decreases (see set_xy), exposed in a narrow stretch (a frame
-        that repaints the curves' ends), drawn with a ``solid`` pen (a dash pattern runs on from
+        """For data whose x never decreases (see set_xy), exposed in a stretch short of the
+        whole (a frame that repaints the curves' ends, or a changed label's area and the ends:
+        up to 90% of the width), drawn with a ``solid`` pen (a dash pattern runs on from
         the line's start): the polylines of the points there and two on each side, built for
         this paint only (the whole line costs ~20 µs to build and ~15 µs a copy to stroke,
         clipped or not); None otherwise.
@@ -321,8 +322,8 @@ class Curve(pg.PlotCurveItem):
             r = painted_part(p, known, r)
             if r is None or r.isEmpty():
                 return []  # (none of it is repainted)
-            if r.width() >= 0.5 * known.width():
-                return None
+            if r.width() >= 0.9 * known.width():
+                return None  # (about all of it: the whole line, kept for the next paint)
         # (the points a few pixels beyond it too, and the end segments wholly beyond those)
         scale = abs(p_transform.m11())
         pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
