@@ -46,9 +46,10 @@ STATE_HELP = {
 
 
 def lane_key(snap: Snapshot, i: int, shocked: bool) -> tuple:
-    """What lane ``i``'s card shows of ``snap`` but the step, exactly (floats by their bits):
-    its state, samples (z, f(z), f'(z)), parameters, loss and gradients. A dead or settled
-    lane's is the same step after step."""
+    """Lane ``i``'s own numbers in ``snap``, exactly (floats by their bits): its state,
+    samples (z, f(z), f'(z)), parameters, loss and gradients; all its card shows but the
+    recovery rows (see ``CardReadout._recovery_key``). A dead or settled lane's is the same
+    step after step."""
     fb, p = snap.fb, snap.params
     scalars = np.array([p.w1[i, 0], p.w2[i, 0], p.b[i, 0], p.alpha[i, 0], fb.loss[i, 0],
                         fb.grad_w1[i, 0], fb.grad_w2[i, 0], fb.grad_b[i, 0], fb.grad_alpha[i, 0]])
