@@ -9,6 +9,8 @@ from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
+from widgets.fitted_label import TextWidths
+
 TEXT = "#202020"
 
 
@@ -54,26 +56,6 @@ def fmt_approx(v: float) -> str:
 
 def _steps(n: int) -> str:
     return f"{n:,} step" if n == 1 else f"{n:,} steps"
-
-
-class TextWidths:
-    """Widths of texts in one font's metrics, remembered: a card measures the same wordings
-    frame after frame (~5-20 µs a text through QFontMetrics). Passes for the QFontMetrics it
-    holds where only ``horizontalAdvance`` is asked (as :func:`first_fitting` does)."""
-
-    LIMIT = 256  # texts remembered (those counting steps are new each frame)
-
-    def __init__(self, fm: QFontMetrics):
-        self._fm = fm
-        self._widths: dict[str, int] = {}
-
-    def horizontalAdvance(self, text: str) -> int:
-        w = self._widths.get(text)
-        if w is None:
-            if len(self._widths) >= self.LIMIT:
-                self._widths.clear()
-            w = self._widths[text] = self._fm.horizontalAdvance(text)
-        return w
 
 
 class _TextBlock(QWidget):

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QTextDocument
 from PySide6.QtWidgets import QLabel
 
 from simulation.health import State
+from widgets.fitted_label import TextWidths
 
 _DIGITS = re.compile(r"\d")
 
@@ -33,7 +34,7 @@ class Header(QLabel):
         self._pieces: list[tuple[str, str]] = []  # (rich text, plain text)
         self._widest: list[list[str]] = []  # the plain texts each piece may take
         self._lines: list[str] = []
-        self._widths: dict[str, float] = {}  # needed_width's answers in the current font
+        self._widths: TextWidths | None = None  # in bold, the current font (see needed_width)
         # (size hint, minimum size hint) of the text with its digits as 0: a new step number
         # (every frame) changes no line and no height; QLabel lays the rich text out again
         # for each hint (~70 µs a hint, read every frame by the LayoutShield around it)
@@ -53,14 +54,11 @@ class Header(QLabel):
 
     def needed_width(self, text: str) -> float:
         """The width ``text`` takes, measured in bold (the widest the header writes it)."""
-        width = self._widths.get(text)
-        if width is None:
-            if len(self._widths) > 2000:  # (a step number per step)
-                self._widths.clear()
+        if self._widths is None:
             font = QFont(self.font())
             font.setBold(True)
-            width = self._widths[text] = QFontMetricsF(font).horizontalAdvance(text)
-        return width
+            self._widths = TextWidths(QFontMetricsF(font), limit=2000)  # (a step per step)
+        return self._widths.horizontalAdvance(text)
 
     def _room_for(self, i: int) -> str:
         """The widest plain text piece ``i`` may take (its own, or one of its ``widest``)."""
@@ -101,7 +99,7 @@ class Header(QLabel):
             self._hints = None
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange:
-            self._widths.clear()
+            self._widths = None
             self._wrap()
 
 
