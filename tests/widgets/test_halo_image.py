@@ -65,3 +65,45 @@ def test_the_halo_is_the_coverage_widened_by_a_disc(qapp, dpr, color):
     assert corner == QPointF(-(math.ceil(HALO_PX) + 1), -(math.ceil(HALO_PX) + 1))
     assert (halo > 0).sum() > (cover > 0).sum()  # (wider than the glyphs)
     np.testing.assert_array_equal(_argb(image), want)
+
+
+@pytest.mark.parametrize("change", ["text", "font", "color", "width"])
+def test_a_label_changed_after_a_paint_paints_what_a_new_one_does(qapp, change):
+    """What a label's image is made of is read once after each change of its text item (not at
+    every paint): a change of text, font, colour or width still gives the new label's image."""
+    from widgets.halo_label import HaloLabel
+
+    def image(label: HaloLabel) -> np.ndarray:
+        canvas = QImage(600, 80, QImage.Format.Format_ARGB32_Premultiplied)
+        canvas.fill(QColor("white"))
+        p = QPainter(canvas)
+        try:
+            label.paint(p)
+        finally:
+            p.end()
+        return _argb(canvas).copy()
+
+    def made(text: str, pt: float, color: str, width: float) -> HaloLabel:
+        label = HaloLabel(text, color=color)
+        label.setFont(_font(pt, bold=True))
+        label.setTextWidth(width)
+        return label
+
+    old = ("↓ ELU below scale at step 10,599: loss = 9.63e-15", FONT_PT, "#e69f00", -1.0)
+    new = dict(zip(("text", "font", "color", "width"), (
+        "↓ ELU below scale at step 10,617: loss = 9.41e-15", FONT_PT + 3, "#0072b2", 150.0),
+        strict=True))
+    label = made(*old)
+    before = image(label)
+    if change == "text":
+        label.setText(new["text"])
+    elif change == "font":
+        label.setFont(_font(new["font"], bold=True))
+    elif change == "color":
+        label.setColor(new["color"])
+    else:
+        label.setTextWidth(new["width"])
+    args = [new[k] if k == change else v for k, v in zip(new, old, strict=True)]
+    after = image(label)
+    assert (after != before).any()
+    np.testing.assert_array_equal(after, image(made(*args)))
