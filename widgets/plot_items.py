@@ -328,7 +328,7 @@ class Curve(pg.PlotCurveItem):
         scale = abs(p_transform.m11())
         pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
         x = self.xData
-        a, b = np.searchsorted(x, (r.left() - pad, r.right() + pad)).tolist()
+        a, b = x.searchsorted((r.left() - pad, r.right() + pad)).tolist()
         a, b = max(a - 2, 0), min(b + 2, len(x))
         return run_polylines(x[a:b], self.yData[a:b], self.MAX_RUNS) if b - a >= 2 else []
 
