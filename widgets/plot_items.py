@@ -157,6 +157,27 @@ def painted_part(p: QPainter, rect: QRectF, exposed: QRectF) -> QRectF | None:
     return exposed.intersected(from_device.mapRect(QRectF(box)))
 
 
+def exposed_points(p: QPainter, exposed: QRectF, known: QRectF, x: np.ndarray,
+                   scale: float) -> slice | None:
+    """The points of ``x`` (never decreasing) an item of bounds ``known`` paints where
+    ``exposed`` (its exposed rect; see :func:`painted_part`) is repainted: those within
+    :data:`SPAN_MARGIN_PX` pixels (``scale`` pixels a unit of x) of it and two more on each
+    side; an empty slice where none of it is repainted; None where about all of it is (90% of
+    its width or more) or the exposed rect is not known: the whole item is to be painted."""
+    if not exposed.isValid():
+        return None
+    r = exposed
+    if r.width() >= 0.5 * known.width():
+        r = painted_part(p, known, r)
+        if r is None or r.isEmpty():
+            return slice(0, 0)
+        if r.width() >= 0.9 * known.width():
+            return None
+    pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
+    a, b = x.searchsorted((r.left() - pad, r.right() + pad)).tolist()
+    return slice(max(a - 2, 0), min(b + 2, len(x)))
+
+
 def _polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
     """The points ``(x, y)`` as a polyline, filled straight from the arrays (pyqtgraph's
     create_qpolygonf and ndarray_from_qpolygonf, inline)."""
@@ -315,22 +336,13 @@ class Curve(pg.PlotCurveItem):
         known = self._known
         if not self._mono or opt is None or known is None or not solid:
             return None
-        r = opt.exposedRect
-        if not r.isValid():
-            return None
-        if r.width() >= 0.5 * known.width():
-            r = painted_part(p, known, r)
-            if r is None or r.isEmpty():
-                return []  # (none of it is repainted)
-            if r.width() >= 0.9 * known.width():
-                return None  # (about all of it: the whole line, kept for the next paint)
-        # (the points a few pixels beyond it too, and the end segments wholly beyond those)
-        scale = abs(p_transform.m11())
-        pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
         x = self.xData
-        a, b = x.searchsorted((r.left() - pad, r.right() + pad)).tolist()
-        a, b = max(a - 2, 0), min(b + 2, len(x))
-        return run_polylines(x[a:b], self.yData[a:b], self.MAX_RUNS) if b - a >= 2 else []
+        part = exposed_points(p, opt.exposedRect, known, x, abs(p_transform.m11()))
+        if part is None:
+            return None  # (about all of it: the whole line, kept for the next paint)
+        if part.stop - part.start < 2:
+            return []
+        return run_polylines(x[part], self.yData[part], self.MAX_RUNS)
 
     def paint(self, p: QPainter, opt: Any, widget: Any) -> None:
         if self.xData is None or len(self.xData) == 0:
@@ -504,24 +516,11 @@ class BandItem(pg.FillBetweenItem):
         the stretch as the whole band does: the edges closing it at its ends lie outside the
         stretch, and a point inside is inside both (an odd-even fill: the rest of the band,
         wholly left or right of it, adds no crossing)."""
-        r = opt.exposedRect if opt is not None else None
-        if r is None or not r.isValid():
-            return None
-        if r.width() >= 0.5 * known.width():
-            r = painted_part(p, known, r)
-            if r is None or r.isEmpty():
-                return QPainterPath()  # (none of it is repainted)
-            if r.width() >= 0.9 * known.width():
-                return None
         x1, x2 = self.curves[0].getData()[0], self.curves[1].getData()[0]
-        if x1 is None or x2 is None or len(x1) != len(x2) or not len(x1):
-            return QPainterPath()
-        scale = abs(p.transform().m11())
-        pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
-        a = int(x1.searchsorted(r.left() - pad))
-        b = int(x1.searchsorted(r.right() + pad))
-        a, b = max(a - 2, 0), min(b + 2, len(x1))
-        return self._band_path(slice(a, b))
+        if opt is None or x1 is None or x2 is None or len(x1) != len(x2):
+            return None
+        part = exposed_points(p, opt.exposedRect, known, x1, abs(p.transform().m11()))
+        return None if part is None else self._band_path(part)
 
     def _band_path(self, part: slice | None = None) -> QPainterPath:
         """The filled area between the two curves: one closed polygon per finite run (of the
