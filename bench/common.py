@@ -135,6 +135,25 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (pos - lo)
 
 
+HOST_WORK = 200_000  # the host probe's loop: ~8 ms of pure Python on this machine, quiet
+
+
+def host_probe(repeats: int = 150) -> dict[str, float]:
+    """How fast the host runs a fixed piece of pure Python now (a sum of squares, the same work
+    every run): its median and 95th percentile over ``repeats``, in ms. The same code's frame
+    times move with it (a shared host: other guests' load does not show as this machine's
+    busy cores), so a run reports it before and after the drawing area."""
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(HOST_WORK):
+            total += i * i
+        times.append((time.perf_counter() - t0) * 1e3)
+    return {"median_ms": round(percentile(times, 50), 2), "p95_ms": round(percentile(times, 95), 2),
+            "repeats": repeats}
+
+
 def area_main(run: Callable[[argparse.Namespace], dict[str, Any]],
               extra: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
     """``python -m bench.<area> [--quick] [--out FILE]``: run one area, write its JSON."""

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, machine
+from bench.common import ROOT, host_probe, machine
 
 AREAS = ("engine", "drawing", "live", "startup", "memory")
 
@@ -194,6 +194,11 @@ def table(r: dict[str, Any]) -> str:
         lines.append("")
         lines.append(f"cores used by other processes meanwhile (of {os.cpu_count() or 1}): "
                      + ", ".join(f"{a} {v:.2f}" for a, v in others.items()))
+    host = r.get("host")
+    if host:
+        lines.append("host speed (a fixed piece of pure Python, median / p95; lower is faster): "
+                     + ", ".join(f"{host[k]['median_ms']:.1f} / {host[k]['p95_ms']:.1f} ms {k} "
+                                 "the drawing area" for k in ("before", "after") if k in host))
     return "\n".join(lines)
 
 
@@ -231,7 +236,12 @@ def main(argv: list[str] | None = None) -> int:
         waited = wait_idle(args.wait_idle) if args.wait_idle > 0 else 0.0
         print(f"running {area} ..." + (f" (waited {waited:.0f} s for an idle machine)"
                                         if waited >= 2 else ""), flush=True)
+        if area == "drawing":  # (the frame times move with the host's speed)
+            probe = {"before": host_probe()}
         results[area] = run_area(area, args.quick)
+        if area == "drawing":
+            probe["after"] = host_probe()
+            results["host"] = probe
         if "error" in results[area]:
             print(f"  {area} failed: {results[area]['error']}\n{results[area]['stderr']}",
                   file=sys.stderr)
