@@ -154,6 +154,23 @@ def host_probe(repeats: int = 150) -> dict[str, float]:
             "repeats": repeats}
 
 
+def shown_window(app: Any, size: tuple[int, int], history: int = 0) -> tuple[Any, Any]:
+    """The app's main window on the bias-shock preset, shown at ``size``, with ``history`` steps
+    run and drawn (none: as it opens); (window, its simulation)."""
+    from app.application import create_window
+
+    window = create_window("bias-shock")
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    sim = window.controller.sim
+    if history:
+        sim.run(history)
+        window._on_frame(sim)
+        app.processEvents()
+    return window, sim
+
+
 def area_main(run: Callable[[argparse.Namespace], dict[str, Any]],
               extra: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
     """``python -m bench.<area> [--quick] [--out FILE]``: run one area, write its JSON."""

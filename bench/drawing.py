@@ -23,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 
-from bench.common import area_main, percentile
+from bench.common import area_main, percentile, shown_window
 
 SIZE = (1920, 1080)
 HISTORY = 10_000
@@ -81,16 +81,7 @@ def app_frames(app, n_frames: int, history: int, steps_between: int,
     """Frame times of the real window; ``live``: frames as while playing (turns: every view
     and the first part of the time plots' refresh, then the rest of it and their painting; see
     ``MainWindow.draw``), else every view every frame."""
-    from app.application import create_window
-
-    window = create_window("bias-shock")
-    window.resize(*SIZE)
-    window.show()
-    app.processEvents()
-    sim = window.controller.sim
-    sim.run(history)
-    window._on_frame(sim)
-    app.processEvents()
+    window, sim = shown_window(app, SIZE, history)
     painted = PaintCounter([window.plots.view.viewport(), *[c for c in window.cards.findChildren(
         type(window.cards)) if c is not window.cards]])
     refresh, paint, total = [], [], []

@@ -18,7 +18,7 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.common import area_main
+from bench.common import area_main, shown_window
 from bench.drawing import SIZE
 
 CHUNK = 10_000
@@ -32,15 +32,11 @@ def rss_mib() -> float:
 
 
 def measure(args) -> dict[str, Any]:
-    from app.application import create_window, ensure_app
+    from app.application import ensure_app
 
     total = 100_000 if args.quick else 1_000_000
     app = ensure_app()
-    window = create_window("bias-shock")
-    window.resize(*SIZE)
-    window.show()
-    app.processEvents()
-    sim = window.controller.sim
+    window, sim = shown_window(app, SIZE)
     samples: list[tuple[int, float]] = [(0, rss_mib())]
     t0 = time.perf_counter()
     while sim.t < total:

@@ -1,9 +1,9 @@
 """``python -m bench.run [--json FILE] [--quick] [--only AREA,...]``: the whole benchmark suite.
 
-Runs each area in a fresh process (engine, drawing, live, startup, memory), prints the machine
-and one table, and with ``--json FILE`` writes the same figures (and every detail) as JSON. The
-targets of issue #6 are reported as met or missed; nothing is asserted (exit status 0 unless an
-area crashed).
+Runs each area in a fresh process (engine, drawing, instructions, live, startup, memory), prints
+the machine and one table, and with ``--json FILE`` writes the same figures (and every detail)
+as JSON. The targets of issue #6 are reported as met or missed; nothing is asserted (exit status
+0 unless an area crashed).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from bench.common import ROOT, host_probe, machine
 
-AREAS = ("engine", "drawing", "live", "startup", "memory")
+AREAS = ("engine", "drawing", "instructions", "live", "startup", "memory")
 
 
 def cpu_times() -> tuple[float, float]:
@@ -164,6 +164,14 @@ def table(r: dict[str, Any]) -> str:
         f = d["app_ring_full_top_speed"]
         rows.append(("", "  ring full (20,000), 333 steps/frame",
                      f"{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms", "", ""))
+    ins = r.get("instructions", {})
+    if "per_frame_m" in ins.get("whole", {}) and "per_frame_m" in ins.get("live", {}):
+        rows.append(("", "  instructions a frame, whole / live (callgrind)",
+                     f"{ins['whole']['per_frame_m']:.1f} / {ins['live']['per_frame_m']:.1f} M",
+                     "", ""))
+    elif "skipped" in ins:
+        rows.append(("drawing", "instructions a frame (callgrind)", f"skipped: {ins['skipped']}",
+                     "", ""))
     lv = r.get("live", {})
     if "steps_per_s" in lv:
         runs = lv.get("runs", [])
