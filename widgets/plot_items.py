@@ -354,17 +354,19 @@ class Curve(pg.PlotCurveItem):
             self._thin = (pen, copies, solid)
         _, thin, solid = self._thin
         aa = bool(self.opts["antialias"])
+        tr = p.transform()
+        # (a pixel of the painter's device: the widget's, on screen; without one, the device's)
+        ratio = (widget if widget is not None else p.device()).devicePixelRatioF()
         if (thin is None or not self.fast or self._exportOpts is not False
                 or (aa and (thin[0] is not pen or not self.fast_aa))
                 or self.opts["fillLevel"] is not None or self.opts["shadowPen"] is not None
                 or self.opts["compositionMode"] is not None
-                or not p.transform().isAffine() or p.device().devicePixelRatioF() != 1.0):
+                or not tr.isAffine() or ratio != 1.0):
             super().paint(p, opt, widget)
             return
         if aa and not self.gapless():
             super().paint(p, opt, widget)  # pyqtgraph's path: its runs end a little differently
             return
-        tr = p.transform()
         polys = self._exposed_polylines(p, opt, solid, tr)
         if polys is None:
             polys = self.polylines()  # (None: more runs than MAX_RUNS; never when gapless)

@@ -225,3 +225,30 @@ def test_a_repainted_strip_is_what_the_whole_line_draws_there(qapp, aa, pen):
     finally:
         Curve.polylines = monkey
     assert parts == []
+
+
+@pytest.mark.parametrize("ratio, on_widget, fast", [(2.0, False, False), (1.0, False, True),
+                                                    (1.0, True, True)])
+def test_a_device_of_another_pixel_ratio_gets_pyqtgraphs_paint(qtbot, ratio, on_widget, fast):
+    """Copies shifted by a pixel are drawn where a pixel of the painter is one of the device: the
+    widget's ratio on screen (the widget painted), the image's without a widget."""
+    from PySide6.QtWidgets import QWidget
+
+    c = Curve(pen=_pen("#d55e00"), connect="finite", antialias=False)
+    c.setData(*walk())
+    calls = []
+    c._exposed_polylines = lambda *a: calls.append(a)  # (only the fast paint asks for it)
+    widget = None
+    if on_widget:
+        widget = QWidget()
+        qtbot.addWidget(widget)
+    img = QImage(W, H, QImage.Format.Format_ARGB32_Premultiplied)
+    img.setDevicePixelRatio(ratio)
+    img.fill(QColor("white"))
+    p = QPainter(img)
+    try:
+        c.paint(p, QStyleOptionGraphicsItem(), widget)
+    finally:
+        p.end()
+    assert widget is None or widget.devicePixelRatioF() == 1.0  # (offscreen)
+    assert bool(calls) == fast
