@@ -56,6 +56,9 @@ _COPIES = {1: ((0, 0),), 2: ((0, 0), (-1, 0), (0, -1)),
            3: ((0, 0), (-1, 0), (1, 0), (0, -1), (0, 1))}
 _SHIFTS = {n: tuple(QTransform.fromTranslate(dx, dy) for dx, dy in offs)
            for n, offs in _COPIES.items()}
+# n copies one above the other: an n-px line of horizontal segments (see thin_copies)
+_HSHIFTS = {n: tuple(QTransform.fromTranslate(0, dy) for dy in range(-(n // 2), n - n // 2))
+            for n in range(1, 11)}  # (round(9.5): 10)
 
 
 def thin_copies(pen: QPen, horizontal: bool = False) -> tuple[QPen, tuple[QTransform, ...]] | None:
@@ -71,7 +74,7 @@ def thin_copies(pen: QPen, horizontal: bool = False) -> tuple[QPen, tuple[QTrans
         return pen, _SHIFTS[1]
     n = round(w)
     if horizontal and w <= 9.5:
-        shifts = tuple(QTransform.fromTranslate(0, dy) for dy in range(-(n // 2), n - n // 2))
+        shifts = _HSHIFTS[n]
     elif 1.5 <= w <= 3.5:
         shifts = _SHIFTS[n]
     else:
@@ -176,6 +179,23 @@ def exposed_points(p: QPainter, exposed: QRectF, known: QRectF, x: np.ndarray,
     pad = SPAN_MARGIN_PX / scale if scale > 0 else 0.0
     a, b = x.searchsorted((r.left() - pad, r.right() + pad)).tolist()
     return slice(max(a - 2, 0), min(b + 2, len(x)))
+
+
+_SHIFTED: dict[int, tuple[QTransform, tuple[QTransform, ...], list[QTransform]]] = {}
+
+
+def _shifted(tr: QTransform, shifts: tuple[QTransform, ...]) -> list[QTransform]:
+    """``tr`` followed by each of ``shifts`` (device-pixel offsets), kept for the next curve
+    painted with the same transform and shifts (the curves of a plot, one after the other:
+    ~40 QTransform products a frame fewer)."""
+    held = _SHIFTED.get(id(shifts))
+    if held is not None and held[1] is shifts and held[0] == tr:
+        return held[2]
+    moved = [tr * s for s in shifts]
+    if len(_SHIFTED) > 32:  # (the shifts are the module's own, ~12 tuples: never in practice)
+        _SHIFTED.clear()
+    _SHIFTED[id(shifts)] = (tr, shifts, moved)
+    return moved
 
 
 def _polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
@@ -373,8 +393,8 @@ class Curve(pg.PlotCurveItem):
         p.setRenderHint(_ANTIALIASING, aa)
         p.setPen(thin[0])
         path = self.getPath() if polys is None else None
-        for shift in thin[1]:
-            p.setTransform(tr * shift)
+        for moved in _shifted(tr, thin[1]):
+            p.setTransform(moved)
             if path is not None:
                 p.drawPath(path)
             else:

@@ -252,3 +252,21 @@ def test_a_device_of_another_pixel_ratio_gets_pyqtgraphs_paint(qtbot, ratio, on_
         p.end()
     assert widget is None or widget.devicePixelRatioF() == 1.0  # (offscreen)
     assert bool(calls) == fast
+
+
+def test_the_shifted_transforms_follow_the_painters_transform(qapp):
+    """The copies' transforms are kept for the next curve with the same transform and shifts,
+    and worked out again for another transform (another plot's, a new range)."""
+    from PySide6.QtGui import QTransform
+
+    from widgets.plot_items import _HSHIFTS, _SHIFTS, _shifted
+
+    a, b = QTransform.fromScale(2, -3), QTransform.fromScale(2, -4)
+    first = _shifted(a, _SHIFTS[2])
+    assert _shifted(QTransform(a), _SHIFTS[2]) is first
+    assert [m.dx() for m in first] == [0, -1, 0] and [m.dy() for m in first] == [0, 0, -1]
+    other = _shifted(b, _SHIFTS[2])
+    assert other is not first and [m.m22() for m in other] == [-4, -4, -4]
+    rail = _shifted(a, _HSHIFTS[5])
+    assert [m.dy() for m in rail] == [-2, -1, 0, 1, 2]
+    assert thin_copies(_pen("#000000", width=5.0), horizontal=True)[1] is _HSHIFTS[5]
