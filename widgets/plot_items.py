@@ -138,6 +138,28 @@ def mark_spans(item: QGraphicsItem, known: QRectF, spans: list[tuple[float, floa
         item.update(QRectF(a - m, known.top(), b - a + 2 * m, known.height()))
 
 
+def mark_scene_spans(view_group: QGraphicsItem, known: QRectF,
+                     spans: list[tuple[float, float]], px: float) -> None:
+    """Mark the x ``spans`` of the items in ``view_group`` (a view's child group: data
+    coordinates; bounds ``known``) for repainting, as :func:`mark_spans` does for one item, in
+    one scene update per stretch of overlapping spans: the view repaints what is there of every
+    item alike, so the spans of all of a plot's curves need no update call each (nor Qt's dirty
+    bookkeeping for each: ~40 items a frame)."""
+    scene = view_group.scene()
+    if scene is None or not spans:
+        return
+    m = SPAN_MARGIN_PX * px
+    top, height = known.top(), known.height()
+    spans = sorted(spans)
+    a, b = spans[0]
+    for c, d in [*spans[1:], (np.inf, np.inf)]:
+        if c <= b + 2 * m:  # (overlapping, margins included: one stretch)
+            b = max(b, d)
+            continue
+        scene.update(view_group.mapRectToScene(QRectF(a - m, top, b - a + 2 * m, height)))
+        a, b = c, d
+
+
 def painted_part(p: QPainter, rect: QRectF, exposed: QRectF) -> QRectF | None:
     """The part of ``exposed`` (an item's exposed rect, in its coordinates: the bounding rect
     of the whole region a view repaints) that is painted within ``rect`` (the item's bounds):
@@ -268,7 +290,7 @@ class Curve(pg.PlotCurveItem):
         self._gapless = None
         self._mono = False
 
-    def set_xy(self, x: np.ndarray, y: np.ndarray, px: float = 0.0
+    def set_xy(self, x: np.ndarray, y: np.ndarray, px: float = 0.0, mark: bool = True
                ) -> list[tuple[float, float]] | None:
         """``setData(x, y)`` for 1-D float arrays of one length, without what pyqtgraph's does
         for items whose bounds the view follows (bounds, signals, checks: ~25 µs an item); once
@@ -278,7 +300,8 @@ class Curve(pg.PlotCurveItem):
         only the stretches where the line changed are marked for repainting (see
         :func:`changed_spans`; a curve that grew by a few steps: a strip at its end), with
         :data:`SPAN_MARGIN_PX` on each side for the line's width. Returns those spans (None:
-        the whole curve was marked)."""
+        the whole curve was marked); ``mark`` False: the caller marks them (see
+        :func:`mark_scene_spans`)."""
         d = self.__dict__  # (plain attributes: see _hold)
         old = d["xData"]
         if not len(x) and old is not None and not len(old):
@@ -293,7 +316,8 @@ class Curve(pg.PlotCurveItem):
         if spans is None:
             self.update()
             return None
-        mark_spans(self, d["_known"], spans, px)
+        if mark:
+            mark_spans(self, d["_known"], spans, px)
         return spans
 
     def _hold(self, x: np.ndarray, y: np.ndarray, mono: bool) -> None:
@@ -304,12 +328,13 @@ class Curve(pg.PlotCurveItem):
                              _mouseShape=None, _lineSegmentsRendered=False, _polylines=None,
                              _gapless=None, _mono=mono)
 
-    def set_tail(self, x_from: float, x: np.ndarray, y: np.ndarray, px: float
-                 ) -> list[tuple[float, float]] | None:
+    def set_tail(self, x_from: float, x: np.ndarray, y: np.ndarray, px: float,
+                 mark: bool = True) -> list[tuple[float, float]] | None:
         """Keep the points left of ``x_from`` and put ``(x, y)`` (all at ``x_from`` or right of
         it) after them; x never decreases and a pixel is ``px`` wide in x (see :meth:`set_xy`).
-        Only the stretch from the last point kept on is marked for repainting, and returned;
-        None (nothing done) without a bounding rect given or points held."""
+        Only the stretch from the last point kept on is marked for repainting (``mark`` False:
+        by the caller), and returned; None (nothing done) without a bounding rect given or
+        points held."""
         d = self.__dict__
         old_x, old_y = d["xData"], d["yData"]
         if d["_known"] is None or old_x is None or not len(old_x) or not len(x) or px <= 0:
@@ -318,7 +343,8 @@ class Curve(pg.PlotCurveItem):
         start = float(old_x[c - 1]) if c else float(x[0])
         spans = [(start, max(float(x[-1]), float(old_x[-1])))]
         self._hold(np.concatenate((old_x[:c], x)), np.concatenate((old_y[:c], y)), mono=True)
-        mark_spans(self, d["_known"], spans, px)
+        if mark:
+            mark_spans(self, d["_known"], spans, px)
         return spans
 
     def polylines(self) -> list[QPolygonF] | None:

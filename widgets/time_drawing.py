@@ -23,7 +23,7 @@ from PySide6.QtCore import QRectF
 
 from simulation.history import INDEX
 from widgets.decimate import peak_interleave, run_ends
-from widgets.plot_items import Curve
+from widgets.plot_items import Curve, mark_scene_spans
 from widgets.plot_series import (
     F_A,
     F_GRAD,
@@ -145,30 +145,36 @@ class TimeDrawing(OffScale):
         held, self._held = self._held, {}
         ppb = len(xs) // len(xd)
 
+        # (the stretches where curves changed are marked per plot, in one scene update each)
+        dirty: dict[str, list[tuple[float, float]]] = {name: [] for name in rect}
+
         def place(item: Curve, x_all: np.ndarray, y_all: np.ndarray, m: np.ndarray,
-                  per_bin: int) -> list[tuple[float, float]] | None:
+                  per_bin: int, plot: str) -> list[tuple[float, float]] | None:
             last = held.get(id(item))
             spans = None
             if fresh and last is not None and last[0] is item and item.xData is last[1]:
                 a = per_bin * fresh
-                spans = item.set_tail(xd[fresh], x_all[a:][m[a:]], y_all[a:][m[a:]], px)
+                spans = item.set_tail(xd[fresh], x_all[a:][m[a:]], y_all[a:][m[a:]], px,
+                                      mark=False)
             if spans is None:
-                spans = item.set_xy(x_all[m], y_all[m], px)
+                spans = item.set_xy(x_all[m], y_all[m], px, mark=False)
+            if spans:
+                dirty[plot] += spans
             self._held[id(item)] = (item, item.xData)
             return spans
 
         def put(item: Curve, f: int, li: int) -> None:
-            r = row[f]
-            item.set_bounds(rect[PLOT_OF_FEATURE[f]])
-            place(item, xs, y[r, li], keep[r, li], ppb)
+            r, plot = row[f], PLOT_OF_FEATURE[f]
+            item.set_bounds(rect[plot])
+            place(item, xs, y[r, li], keep[r, li], ppb, plot)
 
         for li in vis:
             lane = self.lanes[li]
             put(lane.loss, F_LOSS, li)
             for item in (lane.z_lo, lane.z_hi, lane.z_fill):
                 item.set_bounds(rect["z"])
-            lo_spans = place(lane.z_lo, xd, zlo[li], zkeep[li], 1)
-            hi_spans = place(lane.z_hi, xd, zhi[li], zkeep[li], 1)
+            lo_spans = place(lane.z_lo, xd, zlo[li], zkeep[li], 1, "z")
+            hi_spans = place(lane.z_hi, xd, zhi[li], zkeep[li], 1, "z")
             both = None if lo_spans is None or hi_spans is None else lo_spans + hi_spans
             lane.z_fill.update_band(both, px)
             put(lane.z_mean, F_ZMEAN, li)
@@ -180,6 +186,8 @@ class TimeDrawing(OffScale):
                 lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m], px)
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
+        for name, spans in dirty.items():
+            mark_scene_spans(self.plots[name].vb.childGroup, rect[name], spans, px)
         # apply the new ranges now: pyqtgraph defers them to the scene's next paint, where moving
         # every curve marks the data area dirty again and it is painted a second time (measured:
         # two full paints of the plots per refresh while the x range scrolls)

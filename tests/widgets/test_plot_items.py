@@ -270,3 +270,28 @@ def test_the_shifted_transforms_follow_the_painters_transform(qapp):
     rail = _shifted(a, _HSHIFTS[5])
     assert [m.dy() for m in rail] == [-2, -1, 0, 1, 2]
     assert thin_copies(_pen("#000000", width=5.0), horizontal=True)[1] is _HSHIFTS[5]
+
+
+def test_a_plots_changed_spans_are_marked_in_one_update_per_stretch(qapp):
+    """Overlapping spans (margins included) make one scene update, in scene coordinates, as
+    wide as their union plus the margin; a span apart makes its own."""
+    from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsScene
+
+    from widgets.plot_items import SPAN_MARGIN_PX, mark_scene_spans
+
+    scene = QGraphicsScene()
+    group = QGraphicsRectItem()
+    scene.addItem(group)
+    group.setPos(100, 50)
+    group.setScale(2.0)
+    seen = []
+    scene.update = lambda r: seen.append(QRectF(r))
+    known = QRectF(0, -1, 100, 2)
+    px = 0.5  # data units a pixel: the margin is 2 units
+    mark_scene_spans(group, known, [(90.0, 95.0), (60.0, 70.0), (93.0, 99.0), (71.0, 80.0)], px)
+    m = SPAN_MARGIN_PX * px
+    assert seen == [QRectF(100 + 2 * (60 - m), 50 + 2 * -1, 2 * (80 - 60 + 2 * m), 4),
+                    QRectF(100 + 2 * (90 - m), 50 + 2 * -1, 2 * (99 - 90 + 2 * m), 4)]
+    seen.clear()
+    mark_scene_spans(group, known, [], px)
+    assert seen == []
