@@ -605,10 +605,11 @@ class BandItem(pg.FillBetweenItem):
         return path
 
     def update_band(self, spans: list[tuple[float, float]] | None = None,
-                    px: float = 0.0) -> None:
+                    px: float = 0.0, mark: bool = True) -> None:
         """Rebuild the path from the curves; ``spans`` (x stretches, see
         :func:`changed_spans`) and ``px`` (a pixel's width in x): repaint only those stretches
-        (the curves changed nowhere else), else the whole band."""
+        (the curves changed nowhere else; ``mark`` False: the caller marks them), else the
+        whole band."""
         known = getattr(self, "_known", None)
         if known is None:
             self.setPath(self._band_path())
@@ -619,4 +620,5 @@ class BandItem(pg.FillBetweenItem):
         if spans is None or px <= 0:
             self.update()
             return
-        mark_spans(self, known, spans, px)
+        if mark:  # (else the caller marks them: see mark_scene_spans)
+            mark_spans(self, known, spans, px)

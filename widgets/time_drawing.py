@@ -176,14 +176,16 @@ class TimeDrawing(OffScale):
             lo_spans = place(lane.z_lo, xd, zlo[li], zkeep[li], 1, "z")
             hi_spans = place(lane.z_hi, xd, zhi[li], zkeep[li], 1, "z")
             both = None if lo_spans is None or hi_spans is None else lo_spans + hi_spans
-            lane.z_fill.update_band(both, px)
+            lane.z_fill.update_band(both, px, mark=False)  # (its edges' spans: marked)
             put(lane.z_mean, F_ZMEAN, li)
             put(lane.a, F_A, li)
             for gi, g in enumerate(shown):
                 put(lane.grad[g], F_GRAD[g], li)
                 m = rail_keep[gi, li]
                 lane.rail[g].set_bounds(rect["grad"])
-                lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m], px)
+                spans = lane.rail[g].set_xy(rail_x[m], rail_y[gi, li][m], px, mark=False)
+                if spans:
+                    dirty["grad"] += spans
             for p, c in lane.params.items():
                 put(c, F_PARAM[p], li)
         for name, spans in dirty.items():
