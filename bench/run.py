@@ -170,7 +170,7 @@ def table(r: dict[str, Any]) -> str:
                      f"{ins['whole']['per_frame_m']:.1f} / {ins['live']['per_frame_m']:.1f} M",
                      "", ""))
     elif "skipped" in ins:
-        rows.append(("drawing", "instructions a frame (callgrind)", f"skipped: {ins['skipped']}",
+        rows.append(("", "  instructions a frame (callgrind)", f"skipped: {ins['skipped']}",
                      "", ""))
     lv = r.get("live", {})
     if "steps_per_s" in lv:
