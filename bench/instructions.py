@@ -7,7 +7,7 @@ playing ("live": views take turns), each in its own process under
 ``valgrind --tool=callgrind``: instrumented from just before the frames (the set-up runs
 uninstrumented, ~10x faster), and counted only inside ``functools.reduce``, which each frame
 is called through (the steps between frames are not counted). Python's hash seed is fixed so
-that runs of the same code count the same (seen within 0.01%).
+that runs of the same code count the same (seen within 0.1%).
 
 Skipped where valgrind is not installed (``apt-get install valgrind``).
 """
