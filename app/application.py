@@ -15,7 +15,9 @@ APP_NAME = "Dying ReLU Lab"
 
 
 def configure_pyqtgraph() -> None:
-    import pyqtgraph as pg
+    from app.pyqtgraph_import import import_pyqtgraph
+
+    pg = import_pyqtgraph()
 
     pg.setConfigOptions(antialias=True, background="w", foreground="k", useOpenGL=False)
 

@@ -110,7 +110,7 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         self.statusBar().addWidget(self.readouts)
         self._build_actions()
         self._wire()
-        self._on_model(sim)
+        self._show_model(sim)  # (the views were built with it)
         self._on_frame(sim)
         install_workshop(self)  # File menu, sessions, export, own data, rewind, F5, help
 
@@ -236,9 +236,14 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
         old_ids = getattr(self, "_lane_ids", [])
         was = self.cards.selected()
         selected = old_ids[was] if 0 <= was < len(old_ids) else None
-        self._lane_ids = [spec.id for spec in sim.config.lanes]
         for view in self.views:
             view.set_model(sim)
+        self._show_model(sim, selected)
+
+    def _show_model(self, sim: Simulation, selected: str | None = None) -> None:
+        """Everything but the views for a new model: rate, set-up, seed, lanes menu, the lane
+        selected (``selected``, the id of the one selected before, where it is still there)."""
+        self._lane_ids = [spec.id for spec in sim.config.lanes]
         self.transport.set_lr(sim.lr)
         self.setup.show_config(sim.config)
         self.seed_label.setText(f"seed {sim.config.seed}")

@@ -16,6 +16,10 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+from app.pyqtgraph_import import import_pyqtgraph  # noqa: E402
+
+import_pyqtgraph()  # as the app does, before any test module imports pyqtgraph
+
 
 @pytest.fixture(autouse=True)
 def _no_leftover_timers(request):
