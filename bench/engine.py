@@ -214,7 +214,36 @@ def measure(args) -> dict[str, Any]:
             res["ratio_numpy_bare_vs_torch"] = res["numpy_bare"]["median"] / res[best]["median"]
         out["sizes"][name] = res
     out["sweep"] = measure_sweep(1 if args.quick else 3)
+    out["exponentials"] = measure_exponentials(torch if has_torch else None)
     return out
+
+
+def measure_exponentials(torch: Any, size: int = 1 << 17) -> dict[str, Any]:
+    """Nanoseconds a value of float64 exp and expm1, one thread, numpy and PyTorch: the ELU and
+    SELU lanes' exponentials, half the population step's CPU time on a CPU without AVX-512
+    (numpy vectorizes them only with AVX-512; session 19). Best of 5 runs of 20 calls."""
+    import timeit
+
+    x = -np.linspace(0.0, 10.0, size)  # (z <= 0: the values the lanes take the exponential of)
+    out_np = np.empty_like(x)
+    sides: dict[str, Any] = {"numpy_exp": lambda: np.exp(x, out=out_np),
+                             "numpy_expm1": lambda: np.expm1(x, out=out_np)}
+    if torch is not None:
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        tx = torch.from_numpy(x)
+        out_t = torch.empty_like(tx)
+        sides.update(torch_exp=lambda: torch.exp(tx, out=out_t),
+                     torch_expm1=lambda: torch.expm1(tx, out=out_t))
+    try:
+        res = {k: min(timeit.repeat(f, number=20, repeat=5)) / 20 / size * 1e9
+               for k, f in sides.items()}
+    finally:
+        if torch is not None:
+            torch.set_num_threads(threads)
+    simd = np.__config__.CONFIG.get("SIMD Extensions", {})
+    res["numpy_simd_found"] = simd.get("found", [])
+    return res
 
 
 def measure_sweep(repeats: int) -> dict[str, Any]:

@@ -146,6 +146,12 @@ def table(r: dict[str, Any]) -> str:
         rows.append(("", "  bare numpy step (reference)", fmt(e["numpy_bare"]["median"]),
                      f"PyTorch {fmt(tb)}" if tb else "n/a",
                      fmt(e.get("ratio_numpy_bare_vs_torch"), "x", 1)))
+    ex = r.get("engine", {}).get("exponentials", {})
+    if "numpy_exp" in ex:  # what bounds the population on a CPU without AVX-512
+        rows.append(("", "  float64 exp / expm1 a value, 1 thread",
+                     f"numpy {ex['numpy_exp']:.1f} / {ex['numpy_expm1']:.1f} ns",
+                     f"PyTorch {ex['torch_exp']:.1f} / {ex['torch_expm1']:.1f} ns"
+                     if "torch_exp" in ex else "n/a", ""))
     sw = r.get("engine", {}).get("sweep", {})
     if "median_s" in sw:
         rows.append(("engine", f"death map {sw['grid']}, {sw['lanes']} activations",
