@@ -8,8 +8,10 @@ mirrors are made first, as modules that fetch a name from PySide6 when it is fir
 (and keep it), and PySide6's module listings read empty while pyqtgraph imports, so the loop
 copies nothing. The mirrors then hold the same objects, created on demand instead.
 
-:func:`import_pyqtgraph` must run before anything else imports pyqtgraph (the application does
-it first thing; so do the tests); if pyqtgraph was already imported, it only returns it.
+:func:`import_pyqtgraph` must run before anything else imports pyqtgraph: ``ensure_app`` calls it
+before any window module is imported, the tests' conftest before any test module (a window built
+the app's way creating most classes fails ``tests/test_startup_imports.py``). With pyqtgraph
+already imported, it only returns it.
 """
 
 from __future__ import annotations
