@@ -75,14 +75,15 @@ class FitAxis(pg.AxisItem):
 
 
 class LogAxis(FitAxis):
-    """A y axis over log10 values: ticks on whole decades labelled 10ⁿ, none below ``floor``,
-    and optionally one tick labelled ``rail_text`` at ``rail`` (the exact-zero rail); decades
-    at least a label's height apart (every 2nd, 3rd ... decade on a short plot), none within a
-    label's height of the rail's."""
+    """A y axis over log10 values: ticks on whole decades labelled 10ⁿ, none below ``floor`` or
+    above ``ceiling`` (the room of the shock marker labels), and optionally one tick labelled
+    ``rail_text`` at ``rail`` (the exact-zero rail); decades at least a label's height apart
+    (every 2nd, 3rd ... decade on a short plot), none within a label's height of the rail's."""
 
     def __init__(self, orientation: str = "left", **kwargs: Any):
         super().__init__(orientation, **kwargs)
         self.floor: int | None = None
+        self.ceiling: int | None = None
         self.rail: float | None = None
         self.rail_text = "= 0"
 
@@ -94,6 +95,8 @@ class LogAxis(FitAxis):
         if self.floor is not None:
             first = max(first, self.floor)
         last = math.floor(hi + 1e-9)
+        if self.ceiling is not None:
+            last = min(last, self.ceiling)
         per_decade = size / (hi - lo)
         need = max(20.0, self.label_px())
         stride = next((s for s in (1, 2, 3, 4, 5, 10, 20, 50) if s * per_decade >= need), 100)

@@ -168,11 +168,22 @@ class OffScale:
                                            axis=None)
             if np.isfinite(drawn_top) and np.isfinite(drawn_low):
                 y0, y1 = self._yrange[plot]
-                free = {"top": y1 - drawn_top, "bottom": drawn_low - d0}
+                px = self.plots[plot].vb.height() / (y1 - y0)
+                # (px; at the top, under the shock markers' labels)
+                free = {"top": (y1 - drawn_top) * px - self._markers_px(plot),
+                        "bottom": (drawn_low - d0) * px}
                 side = "top" if free["top"] >= free["bottom"] else "bottom"
-                room = free[side] * self.plots[plot].vb.height() / (y1 - y0)
+                room = free[side]
                 if room >= 0.8 * self._label_height():  # (else: each label at its own edge)
                     self._off_side[plot], self._off_room[plot] = side, room
+
+    def _markers_px(self, plot: str) -> float:
+        """The height (px) the shock markers' labels take at the top of ``plot`` (0: none)."""
+        rows = self._marker_rows(plot)
+        if not rows:
+            return 0.0
+        label = self.markers[0].labels[plot].textItem.boundingRect().height()
+        return (1.05 * rows + 0.02) * label
 
     def _label_height(self) -> float:
         """The height (px) of an off-scale label."""
@@ -195,8 +206,7 @@ class OffScale:
             keys = [k for k in now if k[1] == plot] + [k for k in past if k[1] == plot]
             rows = max(1, int(0.8 * self.plots[plot].vb.height() / h) - self._marker_rows(plot))
             if plot in self._off_room:  # (a log plot: its labels' side, clear of the curves)
-                markers = self._marker_rows(plot) if self._off_side[plot] == "top" else 0
-                rows = max(1, min(rows, round(self._off_room[plot] / h) - markers))
+                rows = max(1, min(rows, round(self._off_room[plot] / h)))
             keep += keys[:rows]
             if len(keys) > rows:
                 left_out, kept = keys[rows:], {k[0] for k in keys[:rows]}

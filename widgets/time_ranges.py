@@ -22,6 +22,8 @@ X_SNAP = 0.02  # the x range's edges snap to multiples of ~2% of the span shown
 MIN_X_SPAN = 10.0  # steps shown at least (whole-step ticks before and just after the first step)
 LOSS_DECADES, GRAD_DECADES = (-6, 1), (-8, 1)  # the log plots' decades before any data
 RAIL_LABEL_GAP = 6.0  # px between the gradient plot's right end and the "exactly 0" label
+LABEL_CLEAR = 3.0  # px between the shock marker labels and the top decade of a log plot
+LABEL_ROOM_MAX = 0.4  # share of a log plot's height the labels' room takes at most
 
 
 def nice_step(v: float) -> float:
@@ -211,26 +213,58 @@ class TimeRanges:
         self._decades[name] = (lo, hi)
         return lo, hi
 
+    def _label_room(self, name: str) -> float:
+        """The share of plot ``name``'s height its shock marker labels take at the top (0: none
+        shown), at most LABEL_ROOM_MAX."""
+        rows = self._marker_rows(name)
+        h = self.plots[name].vb.height()
+        if not rows or h < 20:
+            return 0.0
+        item = self.markers[0].labels[name].textItem
+        label = item.boundingRect().height()
+        # row r's box spans (0.02 + 1.05 r) to (1.02 + 1.05 r) label heights below the top; the
+        # last row's text ends a document margin above its box's bottom
+        need = (1.02 + 1.05 * (rows - 1)) * label - item.document().documentMargin() \
+            + LABEL_CLEAR
+        return min(need / h, LABEL_ROOM_MAX)
+
     def _place_log(self, name: str, dec: tuple[int, int], rail: bool) -> None:
+        """The y range of log plot ``name`` for decades ``dec``: below, a quarter decade or the
+        exact-zero rail; above, a quarter decade, or the room the shock markers' labels take if
+        more (a label never hides the top decade's values). The rail's zone is RAIL_FRACTION of
+        the view without that room, so the labels' room moves no rail."""
         lo, hi = dec
         top = hi + 0.25
         axis: LogAxis = self.plots[name].getAxis("left")
-        axis.floor = lo
+        axis.floor, axis.ceiling = lo, hi
+        if rail:
+            n = max(len(self.lanes), 1)
+            zone = RAIL_FRACTION / (1 - RAIL_FRACTION) * (top - lo)
+            pitch = zone / (n + 1)
+            self._rail_pitch = pitch
+            self._rail_rows = lo - pitch * (np.arange(n) + 1.0)
+            bottom = lo - zone
+        else:
+            bottom = lo - 0.25
+        # the labels' share f of the view above hi: top - hi >= f (top - bottom)
+        f = self._label_room(name)
+        top = max(top, (hi - f * bottom) / (1 - f))
         if not rail:
-            self._set_yrange(name, lo - 0.25, top)
+            self._set_yrange(name, bottom, top)
             return
-        n = max(len(self.lanes), 1)
-        zone = RAIL_FRACTION / (1 - RAIL_FRACTION) * (top - lo)
-        pitch = zone / (n + 1)
-        self._rail_pitch = pitch
-        self._rail_rows = lo - pitch * (np.arange(n) + 1.0)
-        bottom = lo - zone
-        if self._yrange.get(name) != (bottom, top):
+        if self._yrange.get(name, (None,))[0] != bottom:
             axis.rail = lo - zone / 2
             self.rail_zone.setRegion((bottom, lo - pitch * 0.5))
             self.rail_edge.setValue(lo - pitch * 0.5)
         self._set_yrange(name, bottom, top)
         self._place_rail_label()
+
+    def _replace_logs(self) -> None:
+        """The log plots' ranges again for their decades (their labels' room follows the plots'
+        heights: after a resize, or an export's figure layout)."""
+        for name, rail in (("loss", False), ("grad", True)):
+            if name in self._decades:
+                self._place_log(name, self._decades[name], rail)
 
     def _lin_range(self, name: str, *arrays: np.ndarray) -> None:
         """Set a linear y range covering ``arrays`` and 0; sticky, so it does not jitter."""

@@ -64,4 +64,7 @@ def test_loss_axis_labels_its_lowest_and_highest_decades(win):
     assert axis.floor == lo
     assert pow10_label(lo) in labels  # the lines lie between 10^lo and the next decade
     assert pow10_label(hi) in labels
-    assert win.plots.plots["loss"].vb.viewRange()[1] == pytest.approx((lo - 0.25, hi + 0.25))
+    # the window's range is given back: a quarter decade below, the shock label's room above
+    bottom, top = win.plots.plots["loss"].vb.viewRange()[1]
+    assert (bottom, top) == pytest.approx(win.plots._yrange["loss"])
+    assert bottom == pytest.approx(lo - 0.25) and top >= hi + 0.25

@@ -144,3 +144,32 @@ def test_labels_of_three_shocks_at_one_step_stay_inside_short_plots(make, qtbot)
         assert inside(marker.labels[PLOTS[0]], w.plots[PLOTS[0]].vb), marker.event
         assert not any(marker.labels[name].isVisible() for name in PLOTS[1:])
         assert all(marker.lines[name].isVisible() for name in PLOTS)
+
+
+@pytest.mark.parametrize("size", [(1100, 800), (620, 540)])
+def test_shock_labels_sit_above_the_log_plots_top_decade(make, qtbot, size):
+    """The log plots keep room above their top decade for the shock markers' labels, so a
+    label never hides the values there (the loss at ~1 right after the shock: in a 1280x720
+    window, whose time plots are ~620x540, the label covered its plateau); no decade is ticked
+    in that room. (In plots so short that the room would take over LABEL_ROOM_MAX of them, the
+    labels may overlap the top decade again.)"""
+    sim = shocked(2000)
+    sim.lr_shock(factor=3.0, steps=2)
+    sim.run(10)
+    w = make(sim, size=size)
+    qtbot.wait(10)
+    checked = 0
+    for name in ("loss", "grad"):
+        vb = w.plots[name].vb
+        hi = w._decades[name][1]
+        top_decade = vb.mapViewToScene(pg.Point(0.0, float(hi))).y()
+        labels = [m.labels[name] for m in w.markers if m.labels[name].isVisible()]
+        for label in labels:  # (the text's bottom: its box's less the document margin)
+            bottom = label.sceneBoundingRect().bottom() - label.textItem.document().documentMargin()
+            assert bottom <= top_decade, (name, size)
+        checked += len(labels)
+        axis = w.plots[name].getAxis("left")
+        y0, y1 = w._yrange[name]
+        ticks = [v for _, values in axis.tickValues(y0, y1, vb.height()) for v in values]
+        assert max(ticks) <= hi
+    assert checked >= 2  # (both markers' labels on the top plot at least)
