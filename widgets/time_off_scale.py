@@ -177,14 +177,6 @@ class OffScale:
                 if room >= 0.8 * self._label_height():  # (else: each label at its own edge)
                     self._off_side[plot], self._off_room[plot] = side, room
 
-    def _markers_px(self, plot: str) -> float:
-        """The height (px) the shock markers' labels take at the top of ``plot`` (0: none)."""
-        rows = self._marker_rows(plot)
-        if not rows:
-            return 0.0
-        label = self.markers[0].labels[plot].textItem.boundingRect().height()
-        return (1.05 * rows + 0.02) * label
-
     def _label_height(self) -> float:
         """The height (px) of an off-scale label."""
         return next(iter(self.lanes[0].off.values())).textItem.boundingRect().height() or 20.0

@@ -213,20 +213,25 @@ class TimeRanges:
         self._decades[name] = (lo, hi)
         return lo, hi
 
-    def _label_room(self, name: str) -> float:
-        """The share of plot ``name``'s height its shock marker labels take at the top (0: none
-        shown), at most LABEL_ROOM_MAX."""
+    def _markers_px(self, name: str) -> float:
+        """The height (px) the shock markers' labels take at the top of plot ``name``: to where
+        a row under them would start (0: none shown)."""
         rows = self._marker_rows(name)
-        h = self.plots[name].vb.height()
-        if not rows or h < 20:
+        if not rows:
             return 0.0
-        item = self.markers[0].labels[name].textItem
-        label = item.boundingRect().height()
-        # row r's box spans (0.02 + 1.05 r) to (1.02 + 1.05 r) label heights below the top; the
-        # last row's text ends a document margin above its box's bottom
-        need = (1.02 + 1.05 * (rows - 1)) * label - item.document().documentMargin() \
-            + LABEL_CLEAR
-        return min(need / h, LABEL_ROOM_MAX)
+        # row r's box spans (0.02 + 1.05 r) to (1.02 + 1.05 r) label heights below the top
+        return (1.05 * rows + 0.02) * self.markers[0].labels[name].textItem.boundingRect().height()
+
+    def _label_room(self, name: str) -> float:
+        """The share of plot ``name``'s height its shock markers' labels take at the top (0:
+        none shown), at most LABEL_ROOM_MAX."""
+        h = self.plots[name].vb.height()
+        px = self._markers_px(name) if h >= 20 else 0.0
+        if not px:
+            return 0.0
+        # (the last row's text ends a document margin above its box's bottom)
+        margin = self.markers[0].labels[name].textItem.document().documentMargin()
+        return min((px - margin + LABEL_CLEAR) / h, LABEL_ROOM_MAX)
 
     def _place_log(self, name: str, dec: tuple[int, int], rail: bool) -> None:
         """The y range of log plot ``name`` for decades ``dec``: below, a quarter decade or the
