@@ -263,7 +263,7 @@ class ShockMarkers:
 
     def _plot_resized(self, *_: object) -> None:
         self._stagger_labels()
-        self._replace_logs()  # (the room their labels take: a share of the plots' heights)
+        self._place_logs_again()  # (the room their labels take: a share of the plots' heights)
 
     @property
     def label_sides(self) -> list[int]:

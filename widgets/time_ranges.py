@@ -257,14 +257,15 @@ class TimeRanges:
         if not rail:
             self._set_yrange(name, bottom, top)
             return
-        if self._yrange.get(name, (None,))[0] != bottom:
+        if getattr(self, "_rail_key", None) != (lo, hi, n):  # (what the rail's place is of)
+            self._rail_key = (lo, hi, n)
             axis.rail = lo - zone / 2
             self.rail_zone.setRegion((bottom, lo - pitch * 0.5))
             self.rail_edge.setValue(lo - pitch * 0.5)
         self._set_yrange(name, bottom, top)
         self._place_rail_label()
 
-    def _replace_logs(self) -> None:
+    def _place_logs_again(self) -> None:
         """The log plots' ranges again for their decades (their labels' room follows the plots'
         heights: after a resize, or an export's figure layout)."""
         for name, rail in (("loss", False), ("grad", True)):
