@@ -220,8 +220,9 @@ def measure(args) -> dict[str, Any]:
 
 def measure_exponentials(torch: Any, size: int = 1 << 17) -> dict[str, Any]:
     """Nanoseconds a value of float64 exp and expm1, one thread, numpy and PyTorch: the ELU and
-    SELU lanes' exponentials, half the population step's CPU time on a CPU without AVX-512
-    (numpy vectorizes them only with AVX-512; session 19). Best of 5 runs of 20 calls."""
+    SELU lanes' exponentials, half to two thirds of the population step's CPU time on a CPU
+    without AVX-512 (numpy vectorizes them only with AVX-512; sessions 19 and 20). Best of 5
+    runs of 20 calls."""
     import timeit
 
     x = -np.linspace(0.0, 10.0, size)  # (z <= 0: the values the lanes take the exponential of)
