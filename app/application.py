@@ -33,6 +33,9 @@ def create_window(preset_id: str):
     except ConfigError as e:
         raise UsageError(str(e)) from None
     controller = LiveController(config)
+    # a second process steps at high speeds, so this one can draw (the tests' default: inline)
+    if os.environ.get("DYING_RELU_LAB_STEPPER", "process") != "inline":
+        controller.use_stepper_process()
     window = MainWindow(controller, preset_id)
     controller.setParent(window)
     preset_note.follow(window)  # the preset line says when the run is no longer the preset's

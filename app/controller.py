@@ -4,6 +4,11 @@ Simulation speed is decoupled from drawing: each tick (~60 a second) runs as man
 speed asks for since the last tick, within a time budget so the window never freezes, then
 emits ``frame`` once. Views pull what they draw from the model when told. The budget is what a
 60 Hz frame leaves after the drawing, as measured over the last ticks (:class:`StepBudget`).
+
+At ``STEPPER_SPEED`` steps a second and more, a second process steps instead (when the window
+asked for one: :meth:`LiveController.use_stepper_process`), a chunk ahead of what is shown: each
+tick absorbs the chunks that came (the same numbers as stepping here, see
+``simulation.stepper_process``) and asks for the steps owed. One core draws, the other steps.
 """
 
 from __future__ import annotations
@@ -17,11 +22,20 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from simulation.config import RunConfig, _finite
 from simulation.engine import Simulation
 from simulation.replay import LR_MAX
+from simulation.stepper_process import StepperProcess, absorb
 
 FRAME_MS = 16  # ~60 frames a second
 STEP_BUDGET_S = 0.010  # stepping per tick before any drawing has been measured
 HISTORY_CAPACITY = 20_000  # steps kept for the time plots (bounded memory)
 MAX_SPEED = 20_000
+# at this speed and above, a second process steps (when the controller has one): a tick's
+# steps would otherwise take a few milliseconds of the drawing's frame
+STEPPER_SPEED = 2_000
+# chunks of half a frame's steps, up to four asked for at once: the child always has the next
+# one, and a frame seldom passes without new steps (chunks of what was owed, up to 2,000, came
+# in bursts: 85% of the frames had none)
+STEPPER_CHUNKS = 4
+STEPPER_CHUNK_FRAMES = 0.5
 
 
 class StepBudget:
@@ -98,6 +112,9 @@ class LiveController(QObject):
         self._stat_t0 = 0.0
         self._stat_steps = 0
         self._stat_frames = 0
+        # the second process that steps at high speeds (see use_stepper_process); None: this one
+        self.stepper: StepperProcess | None = None
+        self._stepper_key: tuple | None = None  # the simulation as the last chunk left it
 
     @staticmethod
     def _new_sim(config: RunConfig) -> Simulation:
@@ -118,7 +135,24 @@ class LiveController(QObject):
         self._timer.start()
         self.running_changed.emit(True)
 
+    def use_stepper_process(self) -> None:
+        """Step in a second process at high speeds (started the first time a tick wants it; this
+        process draws meanwhile). Without one, or after it fails, this process steps."""
+        if self.stepper is None:
+            self.stepper = StepperProcess()
+
+    def close_stepper(self) -> None:
+        """End the second process, if any (the window is closing)."""
+        if self.stepper is not None:
+            self.stepper.close()
+
+    def _stepper_stale(self) -> None:
+        """The simulation changed here: the second process's copy is no longer it."""
+        if self.stepper is not None and self.stepper.loaded:
+            self.stepper.invalidate()
+
     def pause(self) -> None:
+        self._stepper_stale()
         if not self.running:
             return
         self._timer.stop()
@@ -161,23 +195,27 @@ class LiveController(QObject):
     # --- shocks and settings, applied to every lane at the current step -----------------------
     # (a value out of range, NaN, an infinity or text: ConfigError from the engine, nothing done)
     def bias_shock(self, b: float) -> None:
+        self._stepper_stale()
         self.sim.bias_shock(b)
         self.journal.append(dict(self.sim.events[-1]))
         self.frame.emit(self.sim)
 
     def lr_shock(self, factor: float | None = None, value: float | None = None,
                  steps: int = 1) -> None:
+        self._stepper_stale()
         self.sim.lr_shock(factor=factor, value=value, steps=steps)
         self.journal.append(dict(self.sim.events[-1]))
         self.frame.emit(self.sim)
 
     def weight_shock(self, w1: float, w2: float) -> None:
+        self._stepper_stale()
         self.sim.weight_shock(w1, w2)
         self.journal.append(dict(self.sim.events[-1]))
         self.frame.emit(self.sim)
 
     def set_lr(self, lr: float) -> None:
         lr = _finite("learning rate", lr, 0, LR_MAX)  # what a session can replay
+        self._stepper_stale()
         self.sim.set_lr(lr)
         self.journal.append({"step": self.sim.t, "kind": "set_lr", "lr": float(lr)})
         self.frame.emit(self.sim)
@@ -204,6 +242,62 @@ class LiveController(QObject):
             self.budget.observe(now - self._last_tick, *self._last_stepping)
         self._owed = min(self._owed + self.speed * (now - self._last_tick), self.speed * 0.25 + 1)
         self._last_tick = now
+        if self._stepper_usable():
+            done = self._take_from_stepper()
+            self._last_stepping = None  # (the budget is this process's stepping)
+        else:
+            self._stepper_stale()
+            done = self._step_here(now)
+        self.frame.emit(self.sim)
+        self._stat_steps += done
+        self._stat_frames += 1
+        elapsed = clock() - self._stat_t0
+        if elapsed >= 1.0:
+            self.stats.emit(self._stat_steps / elapsed, self._stat_frames / elapsed)
+            self._stat_t0 = clock()
+            self._stat_steps = self._stat_frames = 0
+
+    def _stepper_usable(self) -> bool:
+        """Step in the second process this tick? At high speed, without followers (they step
+        beside the lanes here), once it is ready (it starts the first time it is wanted)."""
+        s = self.stepper
+        if s is None or self.speed < STEPPER_SPEED or self.followers:
+            return False
+        s.start()
+        return s.ready
+
+    def _take_from_stepper(self) -> int:
+        """Absorb the chunks the second process has sent, ask for what is owed; steps taken."""
+        s, sim = self.stepper, self.sim
+        done = 0
+        for t0, rows, state in s.results():
+            if self._stepper_key != self._key(sim) or t0 != sim.t:  # changed behind our back
+                s.invalidate()
+                break
+            absorb(sim, rows, state)
+            done += len(rows)
+            self._stepper_key = self._key(sim)
+        if s.failed:
+            return done
+        if not s.loaded:
+            s.load(sim)
+            self._stepper_key = self._key(sim)
+        size = max(int(self.speed * FRAME_MS / 1000 * STEPPER_CHUNK_FRAMES), 1)
+        while s.in_flight < STEPPER_CHUNKS and self._owed >= 1:
+            n = min(int(self._owed), size)
+            s.request(n)
+            self._owed -= n
+        return done
+
+    @staticmethod
+    def _key(sim: Simulation) -> tuple:
+        """What a change made outside the controller would alter (a new simulation, a step, a
+        shock, a learning rate)."""
+        return id(sim), sim.t, len(sim.events), sim.lr
+
+    def _step_here(self, now: float) -> int:
+        """This tick's steps in this process, within the stepping budget; steps taken."""
+        clock = self.clock
         n = int(self._owed)
         done = 0
         budget = self.budget.next()
@@ -231,11 +325,4 @@ class LiveController(QObject):
         self._last_stepping = (clock() - now, late)
         self._owed -= n if done == n else done
         self._owed = max(self._owed, 0.0) if done == n else 0.0
-        self.frame.emit(self.sim)
-        self._stat_steps += done
-        self._stat_frames += 1
-        elapsed = clock() - self._stat_t0
-        if elapsed >= 1.0:
-            self.stats.emit(self._stat_steps / elapsed, self._stat_frames / elapsed)
-            self._stat_t0 = clock()
-            self._stat_steps = self._stat_frames = 0
+        return done

@@ -334,4 +334,5 @@ class MainWindow(QMainWindow, WindowColumns, WindowLanes, WindowPresets):
 
     def closeEvent(self, event) -> None:
         self.controller.pause()
+        self.controller.close_stepper()
         super().closeEvent(event)

@@ -185,6 +185,11 @@ def table(r: dict[str, Any]) -> str:
                   f"{fmt(max(x['steps_per_s'] for x in runs))})" if len(runs) > 1 else "")
         rows.append(("live", f"steps/s while drawing (speed 20,000){', median' if spread else ''}",
                      f"{fmt(lv['steps_per_s'])} at {lv['frames_per_s']:.0f} fps{spread}", "", ""))
+        if "stepper_process_cores" in lv:
+            rss = lv.get("stepper_process_rss_mib")
+            rows.append(("", "  stepped in / cores: window, stepper / stepper RSS",
+                         f"{lv['stepping']} / {lv['window_process_cores']:.2f}, "
+                         f"{lv['stepper_process_cores']:.2f} / {fmt(rss, ' MiB')}", "", ""))
     st = r.get("startup", {})
     if "first_frame_s" in st:
         rows.append(("start-up", "process start to first frame", f"{st['first_frame_s']:.2f} s",

@@ -114,7 +114,17 @@ def replay(config: RunConfig, actions: Sequence[dict[str, Any]], steps: int,
 # arrays and buffers every step overwrites: a fresh simulation has its own)
 _SKIP = {"history", "config", "_current", "_fused", "_views", "_row", "_dw"}
 _ATOMS = (str, int, float, bool, complex, bytes, type(None), np.generic)
-_SEEN = object()  # an object met before (a back reference): the fresh simulation has its own
+
+
+class _Seen:
+    """The mark of an object met before (a back reference): the fresh simulation has its own.
+    One instance, which a pickled capture (sent to another process) keeps."""
+
+    def __reduce__(self) -> str:
+        return "_SEEN"
+
+
+_SEEN = _Seen()
 STATE_BUDGET = 256 * 2**20  # bytes of captured states a Timeline keeps at most (roughly)
 
 

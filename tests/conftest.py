@@ -10,6 +10,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # preferences (theme, presentation mode) go to a throw-away file, never the user's own
 os.environ.setdefault("DYING_RELU_LAB_SETTINGS",
                       os.path.join(tempfile.mkdtemp(prefix="drl-settings-"), "settings.ini"))
+# the live loop steps in the window's process, as tests of it expect (tests of the second
+# process that steps at high speeds ask for it)
+os.environ.setdefault("DYING_RELU_LAB_STEPPER", "inline")
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
