@@ -269,13 +269,14 @@ class LiveController(QObject):
     def _take_from_stepper(self) -> int:
         """Absorb the chunks the second process has sent, ask for what is owed; steps taken."""
         s, sim = self.stepper, self.sim
+        answers = s.results()
         done = 0
-        for t0, rows, state in s.results():
-            if self._stepper_key != self._key(sim) or t0 != sim.t:  # changed behind our back
-                s.invalidate()
-                break
-            absorb(sim, rows, state)
-            done += len(rows)
+        if answers and self._stepper_key != self._key(sim):  # changed behind the controller
+            s.invalidate()
+        elif answers:
+            done = absorb(sim, answers)
+            if done < sum(len(rows) for _t0, rows, _state in answers):
+                s.invalidate()  # (an answer that does not go on from the last: never seen)
             self._stepper_key = self._key(sim)
         if s.failed:
             return done

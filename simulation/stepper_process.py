@@ -46,12 +46,23 @@ def moving_state(sim: Simulation) -> _Obj:
                             if k not in _FIXED})
 
 
-def absorb(sim: Simulation, rows: np.ndarray, state: _Obj) -> None:
-    """Make ``sim`` what running ``len(rows)`` steps would have made it: the rows go into its
-    history, the state into its arrays, in place (every view of them stays a view)."""
-    sim.history.extend(rows)
-    _put(sim, state)
-    sim._current = None
+def absorb(sim: Simulation, answers: list[tuple[int, np.ndarray, _Obj]]) -> int:
+    """Make ``sim`` what running the answers' steps would have made it: their rows go into its
+    history, the last one's state into its arrays, in place (every view of them stays a view).
+    Only the answers that go on from ``sim.t``, each from where the last one ended, are taken;
+    the steps taken."""
+    start = t = sim.t
+    last = None
+    for t0, rows, state in answers:
+        if t0 != t:
+            break
+        sim.history.extend(rows)
+        t += len(rows)
+        last = state
+    if last is not None:
+        _put(sim, last)  # (each answer's state is whole: the earlier ones are not needed)
+        sim._current = None
+    return t - start
 
 
 def _widen(fd: int) -> None:

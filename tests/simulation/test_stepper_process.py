@@ -67,9 +67,9 @@ def test_chunks_from_the_second_process_are_the_run_bit_for_bit(stepper, name):
         for k in sizes:  # two chunks asked for at once, as the live loop does
             here.run(k)
             stepper.request(k)
-        for t0, rows, state in answers(stepper, 2):
-            assert t0 == there.t
-            absorb(there, rows, state)
+        got = answers(stepper, 2)
+        assert [t0 for t0, _rows, _state in got] == [there.t, there.t + sizes[0]]
+        assert absorb(there, got) == sum(sizes)
         assert there.t == here.t and stepper.in_flight == 0
         if i % 6 == 2:  # an action here: the copy there is stale and is loaded again
             for sim in (here, there):
@@ -100,6 +100,18 @@ def test_answers_to_an_older_load_are_dropped(stepper):
     assert t0 == 0 and len(rows) == 7
     time.sleep(0.2)
     assert stepper.results() == []
+
+
+def test_answers_that_do_not_go_on_from_the_simulation_are_not_taken(stepper):
+    sim = Simulation(config("healthy"))
+    wait_ready(stepper)
+    stepper.load(sim)
+    stepper.request(5)
+    stepper.request(6)
+    first, second = answers(stepper, 2)
+    assert absorb(sim, [second]) == 0 and sim.t == 0 and sim.history.total == 0
+    assert absorb(sim, [first, first]) == 5 and sim.t == 5  # (the second first: not from 5)
+    assert absorb(sim, [second]) == 6 and sim.t == 11 and sim.history.total == 11
 
 
 def test_a_dead_child_is_said_and_nothing_is_raised(stepper, capsys):
