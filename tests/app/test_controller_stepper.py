@@ -34,7 +34,8 @@ def test_a_fast_run_stepped_in_the_other_process_is_the_replayed_run(controller,
     frames = []
     c.frame.connect(lambda sim: frames.append(sim.t))
     play_until(qtbot, c, 3_000)
-    assert c.stepper.ready and c.stepper.loaded  # (the other process did step)
+    # (until the other process is ready, this one steps)
+    qtbot.waitUntil(lambda: c.stepper.loaded and c.stepper.in_flight > 0, timeout=60_000)
     c.bias_shock(-10.0)  # while chunks are on their way: they are dropped
     shocked_at = c.sim.t
     assert c.journal[-1]["step"] == shocked_at == c.sim.events[-1]["step"]
@@ -69,6 +70,7 @@ def test_when_the_other_process_dies_stepping_goes_on_here(controller, qtbot, ca
     c = controller
     c.set_speed(20_000)
     play_until(qtbot, c, 2_000)
+    qtbot.waitUntil(lambda: c.stepper.loaded, timeout=60_000)
     c.stepper._proc.kill()
     t = c.sim.t
     qtbot.waitUntil(lambda: c.stepper.failed is not None, timeout=10_000)
