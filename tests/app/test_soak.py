@@ -4,6 +4,9 @@ flat, frames keep coming at a steady rate, the run never stops, and no timer or 
 behind. Python and Qt warnings fail the test (pyproject: filterwarnings, qt_log_level_fail).
 
 The default suite runs a ~10 s version; ``make soak`` (-m slow) runs SOAK_SECONDS (default 300).
+Each stepping in the window's process (as the tests' windows do) and, as the app does at top
+speed, in a second process (``simulation.stepper_process``): then that process's memory stays flat
+too, what the window shows is the run a replay of its journal makes, and closing ends it.
 """
 
 import gc
@@ -13,11 +16,13 @@ import os
 import threading
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.controller import MAX_SPEED
+from simulation.replay import replay
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
 SHORT_SECONDS = 10.0
@@ -26,13 +31,18 @@ SHOCK_EVERY_MS = 500
 REFILL_SECONDS = 3.0  # after the reset: the new history ring (20,000 steps) has filled by then
 
 
-def rss_mb(collect: bool = False) -> float:
-    """Resident memory of this process, MB (after a full collection if ``collect``: that can
-    take half a second late in a test session, so samples during the soak skip it)."""
+def rss_mb(collect: bool = False, pid: int | str = "self") -> float:
+    """Resident memory of this process (or ``pid``), MB (after a full collection if ``collect``:
+    that can take half a second late in a test session, so samples during the soak skip it)."""
     if collect:
         gc.collect()
-    with open("/proc/self/statm") as f:
+    with open(f"/proc/{pid}/statm") as f:
         return int(f.read().split()[1]) * PAGE / 2**20
+
+
+def stepper_rss(c) -> float | None:
+    proc = None if c.stepper is None else c.stepper._proc
+    return None if proc is None else rss_mb(pid=proc.pid)
 
 
 def shocks(win):
@@ -88,6 +98,7 @@ def soak(win, qtbot, seconds, warmup=2.5):
         # yet filled, a dip that made the slope of the last two thirds ~1.6 MB/min steeper.
         if base is None and now >= warmup:
             base = rss_mb(collect=True)
+            stepper_base = stepper_rss(c)
             frames.clear()
             steps = 0
             t0 = time.perf_counter()
@@ -104,6 +115,7 @@ def soak(win, qtbot, seconds, warmup=2.5):
         last_t = c.sim.t
         assert c.running, f"the loop stopped after {name}"
     elapsed = time.perf_counter() - t0
+    stepper_end = stepper_rss(c)
     c.pause()
     QApplication.processEvents()
     end = rss_mb(collect=True)
@@ -114,7 +126,8 @@ def soak(win, qtbot, seconds, warmup=2.5):
                    if t.ident not in threads_before and t.is_alive()]
     return {"base": base, "end": end, "samples": samples, "fired": fired, "steps": steps,
             "elapsed": elapsed, "fps": per_bin, "threads": new_threads,
-            "threads_at_end": sorted(t.name for t in threading.enumerate())}
+            "threads_at_end": sorted(t.name for t in threading.enumerate()),
+            "stepper": (stepper_base, stepper_end)}
 
 
 def median(values):
@@ -146,15 +159,44 @@ def check(r, seconds, max_growth_mb):
     return report
 
 
-def test_soak_short(win, qtbot):
-    r = soak(win, qtbot, SHORT_SECONDS)
-    print(check(r, SHORT_SECONDS, max_growth_mb=25.0))
+def check_stepper(win, r, max_growth_mb):
+    """With the second process: it stepped all along, its memory stayed flat, and closing the
+    window ends it."""
+    base, end = r["stepper"]
+    assert base is not None and end is not None, "the second process was not stepping"
+    assert end - base < max_growth_mb, f"the stepping process grew {base:.1f} -> {end:.1f} MB"
+    proc = win.controller.stepper._proc
+    win.close()
+    assert proc.poll() is not None
+    return f"stepping process {base:.1f} -> {end:.1f} MB"
+
+
+def with_stepping(win, stepping):
+    if stepping == "process":
+        win.controller.use_stepper_process()
+    return win
+
+
+@pytest.mark.parametrize("stepping", ["inline", "process"])
+def test_soak_short(win, qtbot, stepping):
+    r = soak(with_stepping(win, stepping), qtbot, SHORT_SECONDS)
+    report = check(r, SHORT_SECONDS, max_growth_mb=25.0)
+    c = win.controller
+    # what the window shows is the run its journal replays to (since the reset half-way)
+    expected = replay(c.config, c.journal, c.sim.t, history_capacity=c.sim.history.capacity)
+    assert np.array_equal(c.sim.history.window(), expected.history.window(), equal_nan=True)
+    if stepping == "process":
+        report += "; " + check_stepper(win, r, max_growth_mb=10.0)
+    print(report)
 
 
 @pytest.mark.slow
-def test_soak_long(win, qtbot):
-    r = soak(win, qtbot, LONG_SECONDS)
+@pytest.mark.parametrize("stepping", ["inline", "process"])
+def test_soak_long(win, qtbot, stepping):
+    r = soak(with_stepping(win, stepping), qtbot, LONG_SECONDS)
     report = check(r, LONG_SECONDS, max_growth_mb=40.0)
+    if stepping == "process":
+        report += "; " + check_stepper(win, r, max_growth_mb=10.0)
     late = [s for s in r["samples"] if s[0] >= LONG_SECONDS / 3]
     slope = slope_mb_per_min(late)
     assert slope < 2.0, f"memory grows {slope:.2f} MB/min after the first third; {report}"
