@@ -177,6 +177,22 @@ class OffScale:
                 if room >= 0.8 * self._label_height():  # (else: each label at its own edge)
                     self._off_side[plot], self._off_room[plot] = side, room
 
+    def _stack_rows(self, plot: str, side: str, h: float) -> int:
+        """The labels of height ``h`` that fit, stacked as :meth:`_show_off_scale` stacks them
+        on log plot ``plot``'s ``side``, between the decade they start from and the plot's far
+        edge (under the shock markers' labels at the top): the last one's text within the plot."""
+        y0, y1 = self._yrange[plot]
+        d0, d1 = self._decades.get(plot, (y0, y1))
+        px = self.plots[plot].vb.height() / (y1 - y0)
+        markers = self._markers_px(plot)
+        if side == "top":
+            span = (min(d1, y1) - y0) * px if not markers else self.plots[plot].vb.height()
+        else:
+            span = (y1 - max(d0, y0)) * px
+        margin = next(iter(self.lanes[0].off.values())).textItem.document().documentMargin()
+        # row k's box ends (k + 1 + OFF_GAP) h from its decade; its text a margin short of that
+        return int((span - markers + margin) / h - OFF_GAP)
+
     def _label_height(self) -> float:
         """The height (px) of an off-scale label."""
         return next(iter(self.lanes[0].off.values())).textItem.boundingRect().height() or 20.0
@@ -198,7 +214,11 @@ class OffScale:
             keys = [k for k in now if k[1] == plot] + [k for k in past if k[1] == plot]
             rows = max(1, int(0.8 * self.plots[plot].vb.height() / h) - self._marker_rows(plot))
             if plot in self._off_room:  # (a log plot: its labels' side, clear of the curves)
-                rows = max(1, min(rows, round(self._off_room[plot] / h)))
+                rows = max(1, min(rows, round(self._off_room[plot] / h),
+                                  self._stack_rows(plot, self._off_side[plot], h)))
+            elif plot in LOG_PLOTS and plot in self._yrange:  # (each at its own edge)
+                rows = max(1, min(rows, *(self._stack_rows(plot, e, h) for e in
+                                          {k[2] for k in keys})))
             keep += keys[:rows]
             if len(keys) > rows:
                 left_out, kept = keys[rows:], {k[0] for k in keys[:rows]}
