@@ -21,6 +21,7 @@ import fcntl
 import os
 import subprocess
 import sys
+import time
 import traceback
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -31,6 +32,7 @@ from simulation.engine import Simulation
 from simulation.replay import _SKIP, _capture, _Obj, _put
 
 ROOT = Path(__file__).resolve().parents[1]
+STALL_S = 3.0  # no answer for this long while steps are asked for: the child is given up
 PIPE_BYTES = 1 << 20  # a pipe this large holds a few chunks' answers: the child rarely waits
 # what a step never changes, or what each process keeps its own of (views, scratch, caches)
 _FIXED = _SKIP | {"_block", "data", "network", "params", "dropout", "population", "n_lanes",
@@ -90,6 +92,8 @@ class StepperProcess:
         self.gen = 0
         self.loaded = False  # the child holds the state of load number ``gen``
         self.in_flight = 0  # chunks asked for since that load, not answered yet
+        self._heard = 0.0  # when an answer last came, or the first chunk was asked for
+        self.clock = time.monotonic
 
     def start(self) -> None:
         """Launch the child (once)."""
@@ -133,13 +137,21 @@ class StepperProcess:
 
     def request(self, n: int) -> None:
         """Ask for ``n`` more steps of the loaded copy."""
+        if not self.in_flight:
+            self._heard = self.clock()
         self._send(("run", self.gen, int(n)))
         self.in_flight += 1
 
     def results(self) -> list[tuple[int, np.ndarray, _Obj]]:
         """The answers to this load that have come, oldest first: (first step, history rows,
-        state after them). Never waits."""
-        return self._read()
+        state after them). Never waits. A child that has not answered for STALL_S seconds while
+        steps were asked of it (stopped, or stuck) is given up: :attr:`failed` says so."""
+        out = self._read()
+        if out:
+            self._heard = self.clock()
+        elif self.in_flight > 0 and not self.failed and self.clock() - self._heard > STALL_S:
+            self._fail(f"the stepping process has not answered for {STALL_S:g} s")
+        return out
 
     def close(self) -> None:
         """End the child (it exits when its pipe closes) and close the pipes."""
@@ -150,7 +162,7 @@ class StepperProcess:
         proc, self._proc = self._proc, None
         if proc is not None:
             try:
-                proc.wait(timeout=2)
+                proc.wait(timeout=0 if self.failed else 2)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()

@@ -1,11 +1,14 @@
 """The live loop with a second process stepping at high speed: what the window shows is the run,
 shocks land at the step shown, and the loop goes on in its own process when the other fails."""
 
+import os
+import signal
+
 import numpy as np
 import pytest
 
 from app.controller import STEPPER_SPEED, LiveController
-from simulation import presets
+from simulation import presets, stepper_process
 from simulation.replay import replay
 from tests.helpers import open_window
 
@@ -77,6 +80,24 @@ def test_when_the_other_process_dies_stepping_goes_on_here(controller, qtbot, ca
     qtbot.waitUntil(lambda: c.sim.t > t + 2_000, timeout=60_000)
     c.pause()
     assert "stepping in the window's process" in capfd.readouterr().err
+    expected = replay(c.config, c.journal, c.sim.t, history_capacity=c.sim.history.capacity)
+    assert same(c.sim.history.window(), expected.history.window())
+
+
+def test_a_stopped_other_process_is_given_up(controller, qtbot, capfd, monkeypatch):
+    monkeypatch.setattr(stepper_process, "STALL_S", 0.5)
+    c = controller
+    c.set_speed(20_000)
+    play_until(qtbot, c, 2_000)
+    qtbot.waitUntil(lambda: c.stepper.loaded, timeout=60_000)
+    proc = c.stepper._proc
+    os.kill(proc.pid, signal.SIGSTOP)  # (alive, never answering)
+    t = c.sim.t
+    qtbot.waitUntil(lambda: c.stepper.failed is not None, timeout=10_000)
+    assert proc.poll() is not None  # (killed, not left stopped)
+    qtbot.waitUntil(lambda: c.sim.t > t + 2_000, timeout=60_000)
+    c.pause()
+    assert "has not answered for" in capfd.readouterr().err
     expected = replay(c.config, c.journal, c.sim.t, history_capacity=c.sim.history.capacity)
     assert same(c.sim.history.window(), expected.history.window())
 
