@@ -32,7 +32,7 @@ from simulation.engine import Simulation
 from simulation.replay import _SKIP, _capture, _Obj, _put
 
 ROOT = Path(__file__).resolve().parents[1]
-STALL_S = 3.0  # no answer for this long while steps are asked for: the child is given up
+STALL_S = 5.0  # no answer for this long while steps are asked for: the child is given up
 PIPE_BYTES = 1 << 20  # a pipe this large holds a few chunks' answers: the child rarely waits
 # what a step never changes, or what each process keeps its own of (views, scratch, caches)
 _FIXED = _SKIP | {"_block", "data", "network", "params", "dropout", "population", "n_lanes",
