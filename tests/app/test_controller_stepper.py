@@ -113,3 +113,32 @@ def test_closing_the_window_ends_the_other_process(qtbot, monkeypatch):
     w.close()
     assert proc.poll() is not None
     assert not c.running
+
+
+
+def test_with_a_follower_the_lanes_step_here_and_the_run_stays_the_replayed_one(controller,
+                                                                               qtbot):
+    """While a population follows the lanes (the Population tab shown) they step here, beside
+    it; when it is gone, in the other process again: the run is the replayed run throughout."""
+    from app.population_tabs import PopulationFollower
+
+    c = controller
+    c.set_speed(20_000)
+    play_until(qtbot, c, 2_000)
+    qtbot.waitUntil(lambda: c.stepper.loaded, timeout=60_000)
+    f = PopulationFollower(size=40, threaded=True)
+    c.followers.append(f)
+    qtbot.waitUntil(lambda: not c.stepper.loaded, timeout=60_000)
+    t = c.sim.t
+    qtbot.waitUntil(lambda: c.sim.t > t + 500 and f.pop is not None and f.pop.t > t,
+                    timeout=60_000)  # (both stepping)
+    c.bias_shock(-10.0)
+    t = c.sim.t
+    qtbot.waitUntil(lambda: c.sim.t > t + 500, timeout=60_000)
+    c.followers.remove(f)
+    qtbot.waitUntil(lambda: c.stepper.loaded, timeout=60_000)
+    t = c.sim.t
+    qtbot.waitUntil(lambda: c.sim.t > t + 3_000, timeout=60_000)
+    c.pause()
+    expected = replay(c.config, c.journal, c.sim.t, history_capacity=c.sim.history.capacity)
+    assert same(c.sim.history.window(), expected.history.window())
