@@ -26,6 +26,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from bench.common import area_main
 from bench.drawing import SIZE, PaintCounter
+from bench.memory import rss_mib
 
 SPEED = 20_000
 WARMUP_S = 1.0
@@ -44,14 +45,6 @@ def _stepper_cpu(c) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _rss_mib(pid: int) -> float | None:
-    try:
-        with open(f"/proc/{pid}/statm") as f:
-            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except OSError:
-        return None
 
 
 def one_run(app, duration: float) -> dict[str, Any]:
@@ -81,7 +74,7 @@ def one_run(app, duration: float) -> dict[str, Any]:
         if name == "end" and stepper is not None and stepper._proc is not None:
             # (before the quit: Qt 6 closes the window, which ends the stepping process)
             seen["stepping"] = "second process" if stepper.ready else "window's process"
-            seen["stepper_process_rss_mib"] = _rss_mib(stepper._proc.pid)
+            seen["stepper_process_rss_mib"] = rss_mib(stepper._proc.pid)
 
     c.set_speed(SPEED)
     c.play()

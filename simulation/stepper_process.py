@@ -179,9 +179,11 @@ class StepperProcess:
             self.failed = "closed"
 
     def _send(self, message: tuple) -> None:
+        if self.failed or self._send_to is None:  # (said once, when it failed)
+            return
         try:
             self._send_to.send(message)
-        except (OSError, AttributeError) as e:
+        except OSError as e:
             self._fail(f"the stepping process is gone ({e})")
 
     def _read(self) -> list[tuple[int, np.ndarray, _Obj]]:
