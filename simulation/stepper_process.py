@@ -43,29 +43,59 @@ _FIXED = _SKIP | {"_block", "data", "network", "params", "dropout", "population"
                   "_summary_in_row", "batches", "masks"}
 
 
-def moving_state(sim: Simulation) -> _Obj:
+def moving_state(sim: Simulation, unchanged: frozenset[str] = frozenset()) -> _Obj:
     """What stepping changes in ``sim`` (parameters, step, events, random streams, recovery and
-    divergence tracking), as copies that pickle."""
+    divergence tracking), as copies that pickle; without the attributes named ``unchanged``."""
     seen: set[int] = set()
     return _Obj(type(sim), {k: _capture(v, seen) for k, v in vars(sim).items()
-                            if k not in _FIXED})
+                            if k not in _FIXED and k not in unchanged})
+
+
+class _Streams:
+    """The child's random streams (mini-batches, dropout) as the parent last got them: a stream
+    a chunk did not draw from is not sent again (a full-batch run without dropout never draws;
+    unpickling a Generator and copying it in took ~15% of a tick's absorbing)."""
+
+    NAMES = ("rng", "_drop_rng")
+
+    def __init__(self, sim: Simulation):
+        self.sent = {k: self._state(sim, k) for k in self.NAMES}
+
+    @staticmethod
+    def _state(sim: Simulation, name: str) -> object:
+        g = getattr(sim, name, None)
+        return None if g is None else g.bit_generator.state
+
+    def unchanged(self, sim: Simulation) -> frozenset[str]:
+        """The streams as last sent (and note the others as sent now)."""
+        same = []
+        for k in self.NAMES:
+            state = self._state(sim, k)
+            if state == self.sent[k]:
+                same.append(k)
+            self.sent[k] = state
+        return frozenset(same)
 
 
 def absorb(sim: Simulation, answers: list[tuple[int, np.ndarray, _Obj]]) -> int:
     """Make ``sim`` what running the answers' steps would have made it: their rows go into its
-    history, the last one's state into its arrays, in place (every view of them stays a view).
+    history, their states (each the last one's where both have an attribute) into its arrays,
+    in place (every view of them stays a view).
     Only the answers that go on from ``sim.t``, each from where the last one ended, are taken;
     the steps taken."""
     start = t = sim.t
-    last = None
+    last: _Obj | None = None
     for t0, rows, state in answers:
         if t0 != t:
             break
         sim.history.extend(rows)
         t += len(rows)
-        last = state
+        if last is None:
+            last = state
+        else:  # (an answer's state leaves out the random streams it did not draw from)
+            last.update(state)
     if last is not None:
-        _put(sim, last)  # (each answer's state is whole: the earlier ones are not needed)
+        _put(sim, last)
         sim._current = None
     return t - start
 
@@ -212,6 +242,7 @@ class StepperProcess:
 def serve(inbox: Connection, outbox: Connection) -> None:
     """The child's loop: answer ``load`` and ``run`` messages until the parent closes the pipe."""
     sim: Simulation | None = None
+    streams: _Streams | None = None
     outbox.send(("ready", 0))
     while True:
         try:
@@ -225,11 +256,13 @@ def serve(inbox: Connection, outbox: Connection) -> None:
                 sim = Simulation(config)  # a growing history, emptied before each chunk
                 _put(sim, state)
                 sim._current = None
+                streams = _Streams(sim)  # (the parent's, as loaded)
             elif kind == "run" and sim is not None:
                 t0 = sim.t
                 sim.history._count = 0
                 sim.run(rest[0])
-                outbox.send(("ran", gen, t0, sim.history.window(), moving_state(sim)))
+                state = moving_state(sim, streams.unchanged(sim))
+                outbox.send(("ran", gen, t0, sim.history.window(), state))
         except (EOFError, OSError):  # the parent closed the pipe while this answered
             return
         except Exception:  # (said to the parent, which steps by itself from then on)
