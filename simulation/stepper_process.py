@@ -17,7 +17,6 @@ network.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sys
 import time
@@ -102,8 +101,10 @@ def absorb(sim: Simulation, answers: list[tuple[int, np.ndarray, _Obj]]) -> int:
 
 def _widen(fd: int) -> None:
     try:
+        import fcntl
+
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-    except (AttributeError, OSError):  # not Linux, or over the system's limit: the default
+    except (ImportError, AttributeError, OSError):  # not Linux, or over the limit: the default
         pass
 
 
@@ -131,6 +132,9 @@ class StepperProcess:
     def start(self) -> None:
         """Launch the child (once)."""
         if self._proc is not None or self.failed:
+            return
+        if os.name != "posix":  # (the child's pipes are handed over as POSIX descriptors)
+            self.failed = "a second process needs POSIX pipes"
             return
         import subprocess
         from multiprocessing.connection import Connection

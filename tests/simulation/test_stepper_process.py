@@ -132,3 +132,12 @@ def test_close_ends_the_child():
     wait_ready(s)
     s.close()
     assert proc.poll() is not None and s.failed == "closed" and not s.ready
+
+
+def test_without_posix_pipes_no_child_is_started(monkeypatch):
+    from simulation import stepper_process
+
+    monkeypatch.setattr(stepper_process.os, "name", "nt")
+    s = StepperProcess()
+    s.start()
+    assert s._proc is None and not s.ready and "POSIX" in s.failed
