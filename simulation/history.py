@@ -84,6 +84,10 @@ class History:
                     self._buf[start:start + k - first] = rows[first:]
         self._count += k
 
+    def clear(self) -> None:
+        """Forget every row (the buffer is kept: rows written again reuse it)."""
+        self._count = 0
+
     def window(self) -> np.ndarray:
         """The kept rows, oldest first, shape (len, len(COLUMNS), L): a read-only view."""
         if self.capacity is None or self._count <= self.capacity:

@@ -263,7 +263,7 @@ def serve(inbox: Connection, outbox: Connection) -> None:
                 streams = _Streams(sim)  # (the parent's, as loaded)
             elif kind == "run" and sim is not None:
                 t0 = sim.t
-                sim.history._count = 0
+                sim.history.clear()
                 sim.run(rest[0])
                 state = moving_state(sim, streams.unchanged(sim))
                 outbox.send(("ran", gen, t0, sim.history.window(), state))

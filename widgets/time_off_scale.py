@@ -189,13 +189,17 @@ class OffScale:
             span = (min(d1, y1) - y0) * px if not markers else self.plots[plot].vb.height()
         else:
             span = (y1 - max(d0, y0)) * px
-        margin = next(iter(self.lanes[0].off.values())).textItem.document().documentMargin()
+        margin = self._off_label().textItem.document().documentMargin()
         # row k's box ends (k + 1 + OFF_GAP) h from its decade; its text a margin short of that
         return int((span - markers + margin) / h - OFF_GAP)
 
+    def _off_label(self):
+        """An off-scale label (all have the same font): what their sizes are measured on."""
+        return next(iter(self.lanes[0].off.values()))
+
     def _label_height(self) -> float:
         """The height (px) of an off-scale label."""
-        return next(iter(self.lanes[0].off.values())).textItem.boundingRect().height() or 20.0
+        return self._off_label().textItem.boundingRect().height() or 20.0
 
     def _fewer_labels(self, now: list[tuple[int, str, str]], past: list[tuple[int, str, str]]
                       ) -> list[tuple[int, str, str]]:
