@@ -179,6 +179,25 @@ class StepAxis(pg.AxisItem):
             spacing = nice_spacing(spacing * (1 + 1e-9))
         return apart or spacing
 
+    def setRange(self, mn: float, mx: float) -> None:
+        """As pyqtgraph's, but an axis that shows no values keeps its picture: it draws its line
+        alone (see :meth:`generateDrawSpecs`), the same at every range, so a sliding history
+        does not make it again each frame (its ticks are still what :func:`axis_ticks` asks)."""
+        if self.style["showValues"]:
+            super().setRange(mn, mx)
+        elif not (math.isfinite(mn) and math.isfinite(mx)):
+            raise ValueError(f"Not setting range to [{mn}, {mx}]")
+        else:
+            self.range = [mn, mx]
+
+    def generateDrawSpecs(self, p: Any) -> Any:
+        """As pyqtgraph's; without values, the axis' line alone (no tick marks: the grid lines
+        draw the ticks, see widgets.plot_grid)."""
+        specs = super().generateDrawSpecs(p)
+        if specs is None or self.style["showValues"]:
+            return specs
+        return specs[0], [], []
+
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
         if spacing * scale < 1:
             return super().tickStrings(values, scale, spacing)

@@ -50,6 +50,7 @@ class GridLines(QGraphicsItem):
         self.setZValue(-1e5)  # over the view's background, under its items (the child group)
         self._rect = QRectF(plot.vb.rect())
         self._axes = (plot.getAxis("bottom"), plot.getAxis("left"))
+        self._ticks: dict[int, tuple[tuple, tuple[float, ...]]] = {}  # axis index -> (key, ticks)
         self._seen: tuple = ()
         self._lines: list[QLineF] = []
         self._pen = QPen()
@@ -62,22 +63,35 @@ class GridLines(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._rect
 
+    def _axis_ticks(self, index: int, lo: float, hi: float) -> tuple[float, ...]:
+        """:func:`axis_ticks` of axis ``index`` (0 bottom, 1 left), worked out again only when
+        its range ``lo``..``hi`` or its picture changed (an axis makes a new picture for a new
+        length, font or pen; one without values keeps it across ranges, see
+        plot_axes.StepAxis)."""
+        axis = self._axes[index]
+        key = (axis.picture, lo, hi)
+        seen = self._ticks.get(index)
+        if (seen is None or key[0] is None or seen[0][0] is not key[0]
+                or seen[0][1:] != key[1:]):
+            seen = (key, axis_ticks(axis))
+            self._ticks[index] = seen
+        return seen[1]
+
     def lines(self) -> list[QLineF]:
         """The grid's lines in the view's data coordinates, worked out again when the view's
-        range or an axis' picture changed (an axis makes a new picture for a new range,
-        length, font or pen)."""
-        bottom, left = self._axes
-        vr = self.plot.vb.state["viewRange"]
-        seen = (bottom.picture, left.picture, *vr[0], *vr[1])
-        if (len(seen) != len(self._seen) or seen[0] is None or seen[1] is None
-                or any(a is not b and a != b for a, b in zip(seen, self._seen, strict=True))):
+        range or an axis' ticks changed (a sliding history changes the bottom axis' alone)."""
+        left = self._axes[1]
+        (x0, x1), (y0, y1) = self.plot.vb.state["viewRange"]
+        xs, ys = self._axis_ticks(0, x0, x1), self._axis_ticks(1, y0, y1)
+        seen = (left.picture, x0, x1, y0, y1, xs, ys)  # (a new tick pen: a new picture)
+        if (len(seen) != len(self._seen) or seen[0] is None or seen[0] is not self._seen[0]
+                or seen[1:] != self._seen[1:]):
             self._seen = seen
-            (x0, x1), (y0, y1) = vr
             self._pen = QPen(left.tickPen())
             self._pen.setCosmetic(True)
             self._pen.setWidthF(1.0)
-            self._lines = ([QLineF(x, y0, x, y1) for x in axis_ticks(bottom)]
-                           + [QLineF(x0, y, x1, y) for y in axis_ticks(left)])
+            self._lines = ([QLineF(x, y0, x, y1) for x in xs]
+                           + [QLineF(x0, y, x1, y) for y in ys])
         return self._lines
 
     def paint(self, p: QPainter, *args: Any) -> None:

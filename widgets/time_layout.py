@@ -12,7 +12,7 @@ from widgets import style
 from widgets.palette import DEAD_REGION, ZERO_COLOR
 from widgets.plot_axes import FitAxis, LogAxis, StepAxis
 from widgets.plot_grid import GridLines
-from widgets.plot_items import FONT_PT, LABEL_PT, _font
+from widgets.plot_items import FONT_PT, LABEL_PT, WholePaintView, _font
 from widgets.plot_series import (
     GRAD_LABELS,
     GRAD_STYLES,
@@ -39,7 +39,7 @@ class TimeLayout:
     ``_style_key`` and ``_apply_grad_styles``)."""
 
     def _build_plots(self, outer: QVBoxLayout) -> None:
-        self.view = pg.GraphicsLayoutWidget()
+        self.view = WholePaintView()
         for w in (self.view, self.view.viewport()):  # a picture: a Tab stop there showed nothing
             w.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.view.setBackground("w")

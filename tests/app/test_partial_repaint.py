@@ -180,3 +180,38 @@ def test_live_turns_on_a_sliding_history_show_what_a_full_repaint_shows(win):
     _same_as_full_repaint(win)
     _live_pairs(win, 10, 3)  # (a range that holds still: the split refresh, the ring full)
     _same_as_full_repaint(win)
+
+
+def test_a_whole_repaint_skips_finding_the_part_of_each_curve_repainted(win, monkeypatch):
+    """A paint of the whole viewport (every other frame while the history slides at top
+    speed) paints every curve and band whole without asking which part of it is repainted
+    (~70 µs a curve); a paint of a strip still finds each curve's points there; the flag is
+    down outside the paint."""
+    from PySide6.QtCore import QRect
+
+    from widgets import plot_items
+
+    sim = win.controller.sim
+    sim.run(sim.history.capacity + 500)  # (a sliding ring)
+    _frames(win, 4, 23)
+    asked, parts = [], []
+    real_part, real_points = plot_items.painted_part, plot_items.exposed_points
+    monkeypatch.setattr(plot_items, "painted_part",
+                        lambda *args: asked.append(1) or real_part(*args))
+
+    def points(*args):
+        part = real_points(*args)
+        parts.append(part)
+        return part
+
+    monkeypatch.setattr(plot_items, "exposed_points", points)
+    vp = win.plots.view.viewport()
+    vp.repaint(QRect(0, 0, vp.width() // 2 + 40, vp.height()))  # (over half: a part is asked)
+    assert asked and any(isinstance(p, slice) for p in parts)
+    assert plot_items._WHOLE_PAINT == [False]
+    asked.clear()
+    parts.clear()
+    vp.repaint()
+    assert asked == [] and parts == []
+    assert plot_items._WHOLE_PAINT == [False]
+    _same_as_full_repaint(win)

@@ -29,7 +29,10 @@ def test_grid_lines_sit_where_the_axes_tick(win, qtbot):
                     if ln.x1() == ln.x2())
         ys = sorted(vb.mapViewToScene(QPointF(0, ln.y1())).y() for ln in lines
                     if ln.y1() == ln.y2())
-        for got, axis in ((xs, plot.getAxis("bottom")), (ys, plot.getAxis("left"))):
+        # (the step axes above the last draw their line alone: every plot ticks the steps as
+        # the last one's axis, the one with labels, does)
+        step_axis = win.plots.plots[PLOTS[-1]].getAxis("bottom")
+        for got, axis in ((xs, step_axis), (ys, plot.getAxis("left"))):
             want = _tick_positions(axis)
             assert want, (name, axis.orientation)
             assert len(got) == len(want), (name, axis.orientation, got, want)
@@ -61,3 +64,29 @@ def test_frames_of_new_steps_do_not_repaint_the_axes(qtbot, prefs, messages, mon
     finally:
         win.controller.pause()
         win.close()
+
+
+def test_unlabelled_step_axes_draw_their_line_alone_at_any_range(win, qtbot):
+    """The step axes of the plots above the last show no values: each draws its line alone,
+    and keeps that picture while the history slides (it was made again each frame at top
+    speed, ~20 ms a second of the window's time)."""
+    play(win, 3000)
+    settle(qtbot)
+    for name in PLOTS[:-1]:
+        axis = win.plots.plots[name].getAxis("bottom")
+        specs = draw_specs(axis)
+        assert specs is not None and specs[1] == [] and specs[2] == [], name
+        assert specs[0][1] != specs[0][2], name  # (its line: two different ends)
+    pictures = [win.plots.plots[n].getAxis("bottom").picture for n in PLOTS]
+    assert all(p is not None for p in pictures)
+    x0 = win.plots._xrange
+    play(win, 25_000)  # (past the ring's 20,000 rows: the history slides)
+    settle(qtbot)
+    assert win.plots._xrange != x0
+    after = [win.plots.plots[n].getAxis("bottom").picture for n in PLOTS]
+    assert all(a is b for a, b in zip(pictures[:-1], after[:-1], strict=True))
+    assert after[-1] is not pictures[-1]  # (the last axis' labels moved with the range)
+    grid = win.plots.grids[PLOTS[0]]
+    lo, hi = win.plots.plots[PLOTS[0]].getAxis("bottom").range
+    assert [ln.x1() for ln in grid.lines() if ln.x1() == ln.x2()], "no vertical grid lines"
+    assert all(lo <= ln.x1() <= hi for ln in grid.lines() if ln.x1() == ln.x2())
