@@ -75,6 +75,7 @@ class Rewind(QObject):
         self._timer.timeout.connect(self._show_pending)
         c = window.controller
         c.frame.connect(self._on_live_frame)
+        c.running_changed.connect(lambda running: running or self.bar.show_held())
         c.model_changed.connect(lambda _sim: self._leave())
         self.bar.scrubbed.connect(self.request)
         self.bar.continue_requested.connect(self.continue_here)
@@ -191,7 +192,7 @@ class Rewind(QObject):
         if self.active:  # the live run moved (Play, Step, a shock): the rewind is over
             self._leave()
         else:
-            self.bar.set_live(sim.t)
+            self.bar.set_live(sim.t, moving=self.window.controller.running)
 
 
 def install(window: Any) -> Rewind:
