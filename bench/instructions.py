@@ -3,11 +3,12 @@ host's speed (frame times here moved 2x between runs of the same code on a share
 
 The same frames as the drawing area's (``create_window("bias-shock")`` at 1920x1080, offscreen,
 10,000 steps of history, 17 steps between frames), every view every frame ("whole") and as while
-playing ("live": views take turns), each in its own process under
-``valgrind --tool=callgrind``: instrumented from just before the frames (the set-up runs
-uninstrumented, ~10x faster), and counted only inside ``functools.reduce``, which each frame
-is called through (the steps between frames are not counted). Python's hash seed is fixed so
-that runs of the same code count the same (seen within 0.1%).
+playing ("live": views take turns); and live frames at top speed with the ring full ("sliding":
+20,000 rows, 333 steps between frames, the history sliding every frame), each in its own
+process under ``valgrind --tool=callgrind``: instrumented from just before the frames (the
+set-up runs uninstrumented, ~10x faster), and counted only inside ``functools.reduce``, which
+each frame is called through (the steps between frames are not counted). Python's hash seed is
+fixed so that runs of the same code count the same (seen within 0.1%).
 
 Skipped where valgrind is not installed (``apt-get install valgrind``).
 """
@@ -30,7 +31,10 @@ from bench.common import ROOT, area_main, shown_window
 SIZE = (1920, 1080)
 HISTORY = 10_000
 STEPS_BETWEEN = 17
-MODES = ("whole", "live")
+MODES = ("whole", "live", "sliding")
+# "sliding": live frames at top speed with the ring full (20,000 rows), 333 steps between
+# frames, as the window plays at 20,000 steps/s: its history slides every frame
+SLIDING = (20_000, 333)
 
 
 def frames_child(mode: str, n: int) -> None:
@@ -38,11 +42,12 @@ def frames_child(mode: str, n: int) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from app.application import ensure_app
 
-    live = mode == "live"
+    live = mode in ("live", "sliding")
+    history, between = SLIDING if mode == "sliding" else (HISTORY, STEPS_BETWEEN)
     app = ensure_app()
-    window, sim = shown_window(app, SIZE, HISTORY)
+    window, sim = shown_window(app, SIZE, history)
     for _ in range(5):  # warm-up
-        sim.run(STEPS_BETWEEN)
+        sim.run(between)
         window.draw(sim, live)
         app.processEvents()
     # instrument from here on (callgrind_control waits until valgrind has taken the command)
@@ -54,7 +59,7 @@ def frames_child(mode: str, n: int) -> None:
         app.processEvents()
 
     for _ in range(n):
-        sim.run(STEPS_BETWEEN)
+        sim.run(between)
         functools.reduce(frame, range(1), None)  # (counted: callgrind's toggle function)
     window.close()
 
@@ -75,7 +80,8 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     n = 20 if args.quick else 40
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONHASHSEED="0")
     out: dict[str, Any] = {"frames": n, "history_rows": HISTORY,
-                           "steps_between_frames": STEPS_BETWEEN, "size": list(SIZE)}
+                           "steps_between_frames": STEPS_BETWEEN, "size": list(SIZE),
+                           "sliding_rows_and_steps_between": list(SLIDING)}
     with tempfile.TemporaryDirectory() as d:
         procs = {}
         for mode in MODES:  # (both at once: counts do not depend on the time taken)

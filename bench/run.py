@@ -176,9 +176,10 @@ def table(r: dict[str, Any]) -> str:
                      f"{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms", "", ""))
     ins = r.get("instructions", {})
     if "per_frame_m" in ins.get("whole", {}) and "per_frame_m" in ins.get("live", {}):
-        rows.append(("", "  instructions a frame, whole / live (callgrind)",
-                     f"{ins['whole']['per_frame_m']:.1f} / {ins['live']['per_frame_m']:.1f} M",
-                     "", ""))
+        sliding = ins.get("sliding", {}).get("per_frame_m")
+        rows.append(("", "  instructions a frame, whole / live / sliding (callgrind)",
+                     f"{ins['whole']['per_frame_m']:.1f} / {ins['live']['per_frame_m']:.1f} / "
+                     + (f"{sliding:.1f} M" if sliding is not None else "- M"), "", ""))
     elif "skipped" in ins:
         rows.append(("", "  instructions a frame (callgrind)", f"skipped: {ins['skipped']}",
                      "", ""))

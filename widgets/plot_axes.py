@@ -7,6 +7,7 @@ import itertools
 import math
 from typing import Any, ClassVar
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -178,6 +179,21 @@ class StepAxis(pg.AxisItem):
                 break
             spacing = nice_spacing(spacing * (1 + 1e-9))
         return apart or spacing
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        """As pyqtgraph's, worked out directly for the one level :meth:`tickSpacing` gives (the
+        same values: pyqtgraph's removal of values an earlier level has, with np.isclose, has
+        nothing to remove there); six of them a paint while the history slides."""
+        lo, hi = sorted((minVal, maxVal))
+        if self.scale != 1 or self.logMode:
+            return super().tickValues(minVal, maxVal, size)
+        levels = self.tickSpacing(lo, hi, size)
+        if len(levels) != 1:
+            return super().tickValues(minVal, maxVal, size)
+        spacing, offset = levels[0]
+        start = (math.ceil((lo - offset) / spacing) * spacing) + offset
+        num = int((hi - start) / spacing) + 1
+        return [(spacing, (np.arange(num) * spacing + start).tolist())]
 
     def setRange(self, mn: float, mx: float) -> None:
         """As pyqtgraph's, but an axis that shows no values keeps its picture: it draws its line

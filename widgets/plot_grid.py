@@ -84,12 +84,13 @@ class GridLines(QGraphicsItem):
         (x0, x1), (y0, y1) = self.plot.vb.state["viewRange"]
         xs, ys = self._axis_ticks(0, x0, x1), self._axis_ticks(1, y0, y1)
         seen = (left.picture, x0, x1, y0, y1, xs, ys)  # (a new tick pen: a new picture)
-        if (len(seen) != len(self._seen) or seen[0] is None or seen[0] is not self._seen[0]
-                or seen[1:] != self._seen[1:]):
+        new_pen = len(self._seen) != len(seen) or seen[0] is None or seen[0] is not self._seen[0]
+        if new_pen or seen[1:] != self._seen[1:]:
             self._seen = seen
-            self._pen = QPen(left.tickPen())
-            self._pen.setCosmetic(True)
-            self._pen.setWidthF(1.0)
+            if new_pen:
+                self._pen = QPen(left.tickPen())
+                self._pen.setCosmetic(True)
+                self._pen.setWidthF(1.0)
             self._lines = ([QLineF(x, y0, x, y1) for x in xs]
                            + [QLineF(x0, y, x1, y) for y in ys])
         return self._lines

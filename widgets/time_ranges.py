@@ -163,6 +163,11 @@ class TimeRanges:
         Hidden while the gradient key (all gradients) takes that column."""
         vb = self.plots["grad"].vb
         show = "grad" in self._yrange and not self.grad_key.isVisible()
+        # (what its place is of: asked every frame, worked out when one of these changed)
+        key = (show, getattr(self, "_rail_key", None), self._yrange.get("grad"), vb.geometry())
+        if key == getattr(self, "_rail_label_at", None):
+            return
+        self._rail_label_at = key
         if show:
             y = vb.mapFromView(QPointF(0.0, float(self._rail_rows.mean()))).y()
             at = self.plots["grad"].mapFromItem(vb, QPointF(vb.width() + RAIL_LABEL_GAP, y))

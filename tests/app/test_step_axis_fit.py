@@ -59,7 +59,7 @@ def test_step_labels_never_touch(win, qtbot, steps):
     assert big  # (labels like 140,000 were checked)
 
 
-def test_step_axis_spacing_grows_with_the_font():
+def test_step_axis_spacing_grows_with_the_font(qapp):
     """Standalone: the same ranges and widths, tick fonts from 8 to 24 pt: the labels that fit
     inside the axis are their half widths and a gap apart, one at least is drawn, and a larger
     font never ticks closer."""
@@ -90,3 +90,24 @@ def test_step_axis_spacing_grows_with_the_font():
 
 def test_step_axis_is_every_time_plots_bottom_axis(win):
     assert all(isinstance(win.plots.plots[n].getAxis("bottom"), StepAxis) for n in PLOTS)
+
+
+def test_step_axis_tick_values_are_pyqtgraphs(qapp):
+    """StepAxis works its one level of tick values out directly (no np.isclose against earlier
+    levels: there are none): the same values as pyqtgraph's tickValues, either way round,
+    on ranges from a step to a million, fractional ones and negative ones."""
+    import random
+
+    import pyqtgraph as pg
+
+    axis = StepAxis("bottom")
+    rng = random.Random(1)
+    for _ in range(3000):
+        lo = rng.uniform(-1e6, 1e7) * rng.choice([1e-3, 1.0])
+        hi = lo + rng.choice([1, 3, 17, 100, 1e3, 2e4, 1e6]) * rng.random() + 1e-9
+        size = rng.choice([100, 300, 640.5, 1000, 1600])
+        for a, b in ((lo, hi), (hi, lo)):
+            got = axis.tickValues(a, b, size)
+            want = pg.AxisItem.tickValues(axis, a, b, size)
+            assert len(got) == len(want) == 1
+            assert got[0][0] == want[0][0] and list(got[0][1]) == list(want[0][1])
