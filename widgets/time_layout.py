@@ -94,8 +94,6 @@ class TimeLayout:
                 bottom.setStyle(showValues=False)
                 bottom.setHeight(4)
             self.plots[name] = p
-        for name in PLOTS[:-1]:
-            self.plots[name].setXLink(self.plots[PLOTS[-1]])
 
         zp = self.plots["z"]
         # (bands and level lines painted by Qt alone: widgets.plot_zone)

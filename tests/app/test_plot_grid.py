@@ -90,3 +90,16 @@ def test_unlabelled_step_axes_draw_their_line_alone_at_any_range(win, qtbot):
     lo, hi = win.plots.plots[PLOTS[0]].getAxis("bottom").range
     assert [ln.x1() for ln in grid.lines() if ln.x1() == ln.x2()], "no vertical grid lines"
     assert all(lo <= ln.x1() <= hi for ln in grid.lines() if ln.x1() == ln.x2())
+
+
+def test_every_plot_shows_the_same_step_range(win, qtbot):
+    """The five plots are given one step range each time it changes (not through pyqtgraph's
+    x links, whose syncing cost ~1 ms a change): the same to the bit, as the history grows
+    and as it slides."""
+    for steps in (300, 3000, 25_000):
+        play(win, steps)
+        settle(qtbot)
+        want = list(win.plots._xrange)
+        assert want[1] > want[0]
+        for name in PLOTS:
+            assert win.plots.plots[name].vb.viewRange()[0] == want, name
