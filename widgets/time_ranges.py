@@ -85,7 +85,7 @@ class TimeRanges:
     def _set_xrange(self, first: float, last: float) -> None:
         """Show steps ``first``..``last`` (and every marker), with the edges snapped to a grid
         of ~2% of the span: the axis moves in small jumps, not every frame (each x-range change
-        costs ~0.5 ms: five views, axes and marker labels), and the newest step keeps a
+        moves five views, their axes and marker labels), and the newest step keeps a
         little room on the right for a shock marker placed there."""
         for marker in self.markers:
             last = max(last, float(marker.event["step"]))
