@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QToolTip, QWidget
 
 from app.controller import HISTORY_CAPACITY
 from simulation.engine import Simulation
@@ -168,9 +168,15 @@ class Rewind(QObject):
             return True
         c = self.window.controller
         if c.sim.t > MAX_REWIND:
+            # (the status bar's message room, left of the rewind bar, holds ~40 characters: the
+            # whole sentence also shows over the slider the person reached for)
             self.window.statusBar().showMessage(
+                f"Rewind works up to {MAX_REWIND:,} steps", 8000)
+            slider = self.bar.slider
+            QToolTip.showText(
+                slider.mapToGlobal(QPoint(slider.width() // 2, 0)),
                 f"Rewind replays the run from step 0: it works up to {MAX_REWIND:,} steps "
-                f"(this run is at {c.sim.t:,}).", 8000)
+                f"(this run is at {c.sim.t:,}).", slider, QRect(), 8000)
             self.bar.set_live(c.sim.t)
             return False
         c.pause()

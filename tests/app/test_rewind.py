@@ -1,6 +1,8 @@
 """Rewind: the timeline shows step t exactly; continue-from-here branches deterministically."""
 
 import numpy as np
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QToolTip
 
 from app import rewind as rewind_mod
 from simulation.replay import replay
@@ -80,6 +82,12 @@ def test_step_back_key_and_too_long_runs(win, qtbot, monkeypatch):
     monkeypatch.setattr(rewind_mod, "MAX_REWIND", 10)
     assert win.rewind.go_to(5) is None and not win.rewind.active
     assert "up to 10 steps" in win.statusBar().currentMessage()
+    # (the status bar's room left of the rewind bar is short: the message fits it, and the
+    # whole sentence shows over the slider)
+    bar = win.statusBar()
+    room = win.rewind.bar.mapTo(bar, QPoint(0, 0)).x()
+    assert bar.fontMetrics().horizontalAdvance(bar.currentMessage()) < room
+    assert QToolTip.isVisible() and "this run is at 30" in QToolTip.text()
 
 
 def test_export_while_rewound_writes_the_step_shown(win, tmp_path):
