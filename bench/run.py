@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import ROOT, host_probe, machine
+from bench.instructions import MODES
 
 AREAS = ("engine", "drawing", "instructions", "live", "startup", "memory")
 
@@ -176,7 +177,7 @@ def table(r: dict[str, Any]) -> str:
                      f"{f['median_ms']:.1f} / {f['p95_ms']:.1f} ms", "", ""))
     ins = r.get("instructions", {})
     if "per_frame_m" in ins.get("whole", {}) and "per_frame_m" in ins.get("live", {}):
-        cases = [c for c in ("whole", "live", "sliding") if "per_frame_m" in ins.get(c, {})]
+        cases = [c for c in MODES if "per_frame_m" in ins.get(c, {})]
         rows.append(("", f"  instructions a frame, {' / '.join(cases)} (callgrind)",
                      " / ".join(f"{ins[c]['per_frame_m']:.1f}" for c in cases) + " M", "", ""))
     elif "skipped" in ins:

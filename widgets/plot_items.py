@@ -168,7 +168,8 @@ _WHOLE_PAINT = [False]
 class WholePaintView(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget that tells its items when a paint covers the whole viewport (a
     sliding history at top speed repaints it whole every other frame): they then skip working
-    out the part of them repainted (:func:`exposed_points`: ~70 µs a curve, ~35 curves)."""
+    out the part of them repainted (Curve._exposed_polylines and BandItem._exposed_part return
+    before :func:`exposed_points`: ~70 µs a curve, ~35 curves)."""
 
     def paintEvent(self, ev: Any) -> None:
         region = ev.region()
@@ -210,7 +211,7 @@ def exposed_points(p: QPainter, exposed: QRectF, known: QRectF, x: np.ndarray,
     :data:`SPAN_MARGIN_PX` pixels (``scale`` pixels a unit of x) of it and two more on each
     side; an empty slice where none of it is repainted; None where about all of it is (90% of
     its width or more) or the exposed rect is not known: the whole item is to be painted."""
-    if _WHOLE_PAINT[0] or not exposed.isValid():
+    if not exposed.isValid():
         return None
     r = exposed
     if r.width() >= 0.5 * known.width():
